@@ -1,0 +1,72 @@
+"""The one place that loads the citynet graph: ontology plus data.
+
+Oxigraph (pyoxigraph) holds the triples and answers SPARQL; rdflib gives the
+term and graph API and feeds pySHACL, and is built only when asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Graph
+
+from citynet import resources
+from citynet.errors import InputError
+from citynet.rdf_files import describe_oxigraph_error, collect_turtle_files, load_turtle_files
+
+
+class KnowledgeGraph:
+    """The ontology and a set of data files, loaded into an embedded Oxigraph store."""
+
+    def __init__(self, data_files: Sequence[Path] | None = None) -> None:
+        self.ontology_file = resources.ontology_path()
+        self.data_files = list(data_files) if data_files is not None else resources.data_files()
+        self.store = pyoxigraph.Store()
+        for path in [self.ontology_file, *self.data_files]:
+            _load_into(self.store, path)
+
+    @classmethod
+    def from_paths(cls, paths: Sequence[Path]) -> KnowledgeGraph:
+        """The ontology plus the Turtle files found at ``paths`` (files or folders)."""
+        return cls(collect_turtle_files(paths))
+
+    @property
+    def files(self) -> list[Path]:
+        return [self.ontology_file, *self.data_files]
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    @cached_property
+    def rdflib_graph(self) -> Graph:
+        """All triples as one rdflib graph (parsed from the same files)."""
+        graph = Graph()
+        for turtle in load_turtle_files(self.files):
+            graph += turtle.graph
+        return graph
+
+
+def _load_into(store: pyoxigraph.Store, path: Path) -> None:
+    try:
+        store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE,
+                        base_iri=path.resolve().as_uri())
+    except SyntaxError as error:
+        message, line, column = describe_oxigraph_error(str(error))
+        raise InputError(f"Turtle syntax error: {message}", path=path, line=line, column=column,
+                         hint="run `citynet validate` on this file for a full report") from None
+    except OSError as error:
+        raise InputError(f"cannot read file: {error}", path=path) from None
+
+
+_shipped: KnowledgeGraph | None = None
+
+
+def shipped_graph() -> KnowledgeGraph:
+    """The graph citynet ships (ontology and data/), loaded once per process."""
+    global _shipped
+    if _shipped is None:
+        _shipped = KnowledgeGraph()
+    return _shipped

@@ -1,0 +1,295 @@
+"""Validation of citynet data against the shapes, with a typed report.
+
+pySHACL does the SHACL work; citynet adds what SHACL cannot see in a parsed graph
+(ill-typed literals, malformed IRIs) and says which file each finding comes from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import pyshacl
+from rdflib import RDF, SH, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from citynet import resources
+from citynet.rdf_files import TurtleFile, collect_turtle_files, line_of, load_turtle_files
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/citynet/def")
+
+# Characters that RFC 3987 does not allow anywhere in an IRI.
+_BAD_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+
+PREFIXES = {
+    "cn": "https://w3id.org/citynet/def#",
+    "cnsh": "https://w3id.org/citynet/shapes#",
+    **{kind: f"https://w3id.org/citynet/id/{kind}/" for kind in (
+        "body", "city", "claim", "event", "logo", "media", "membership", "network", "part",
+        "region", "role", "source", "statement", "topic")},
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+}
+
+
+class Severity(str, Enum):
+    VIOLATION = "Violation"
+    WARNING = "Warning"
+    INFO = "Info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in the data."""
+
+    severity: Severity
+    focus_node: Node
+    message: str
+    path: Node | None = None
+    value: Node | None = None
+    shape: Node | None = None
+    file: Path | None = None
+    line: int | None = None
+
+
+@dataclass
+class ValidationReport:
+    """What validation found, violations kept apart from warnings and notes."""
+
+    files: list[Path]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.VIOLATION]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def infos(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.INFO]
+
+
+def validate(paths: Sequence[Path] | None = None) -> ValidationReport:
+    """Validate the shipped data, or the Turtle files and folders in ``paths``,
+    together with the citynet ontology. Raises InputError for unreadable input."""
+    ontology = resources.ontology_path()
+    data_paths = resources.data_files() if paths is None else collect_turtle_files(paths)
+    data_paths = [p for p in data_paths if p.resolve() != ontology.resolve()]
+    ontology_file, *data_files = load_turtle_files([ontology, *data_paths])
+
+    # The ontology goes into the data graph: without its subclass axioms pySHACL would
+    # skip instances of subclasses (cn:City as cn:Place). Passed as ont_graph instead,
+    # pySHACL 0.40 loses language-tagged literals of the ontology when mixing it in.
+    data_graph = Graph()
+    for turtle in [ontology_file, *data_files]:
+        data_graph += turtle.graph
+    shapes = Graph().parse(resources.shapes_path(), format="turtle")
+    _, results, _ = pyshacl.validate(
+        data_graph, shacl_graph=shapes, inference="none", allow_warnings=True)
+    locator = _Locator([ontology_file, *data_files])
+    findings = [*_shacl_findings(results, locator), *_term_findings(data_files)]
+    findings.sort(key=_finding_order)
+    return ValidationReport(files=[t.path for t in data_files], findings=findings)
+
+
+def _finding_order(finding: Finding) -> tuple:
+    return (list(Severity).index(finding.severity), str(finding.file or ""), finding.line or 0,
+            str(finding.focus_node), str(finding.path or ""), finding.message)
+
+
+class _Locator:
+    """Says in which file (and on which line) a node is described."""
+
+    def __init__(self, files: Sequence[TurtleFile]) -> None:
+        self._files = files
+
+    def file_of(self, node: Node) -> TurtleFile | None:
+        typed = [t for t in self._files if (node, RDF.type, None) in t.graph]
+        described = typed or [t for t in self._files if (node, None, None) in t.graph]
+        mentioned = described or [t for t in self._files if (None, None, node) in t.graph]
+        return mentioned[0] if mentioned else None
+
+    def locate(self, node: Node) -> tuple[Path | None, int | None]:
+        turtle = self.file_of(node)
+        if turtle is None:
+            return None, None
+        return turtle.path, _line_of_node(turtle, node)
+
+
+def _line_of_node(turtle: TurtleFile, node: Node) -> int | None:
+    if not isinstance(node, URIRef):
+        return None
+    candidates = [f"<{node}>"]
+    try:
+        prefix, _, local = turtle.graph.namespace_manager.compute_qname(node, generate=False)
+        candidates.insert(0, f"{prefix}:{local}")
+    except (KeyError, ValueError):
+        pass
+    for candidate in candidates:
+        match = re.search(rf"^\s*{re.escape(candidate)}(?=[\s;,.])", turtle.text, re.MULTILINE)
+        if match:
+            return turtle.text.count("\n", 0, match.start()) + 1
+    for candidate in candidates:
+        line = line_of(turtle.text, candidate)
+        if line:
+            return line
+    return None
+
+
+def _shacl_findings(results: Graph, locator: _Locator) -> Iterable[Finding]:
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        value = results.value(result, SH.value)
+        if focus == ONTOLOGY_IRI and value is not None:
+            # Whole-graph rules run from the ontology node and name the offender as the value.
+            focus, value = value, None
+        path = results.value(result, SH.resultPath)
+        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+        severity = results.value(result, SH.resultSeverity)
+        file, line = locator.locate(focus)
+        yield Finding(
+            severity=Severity(str(severity).rsplit("#", 1)[-1]),
+            focus_node=focus,
+            path=path if isinstance(path, URIRef) else (_describe_path(results, path) if path else None),
+            value=value,
+            message=messages[0] if messages else "does not conform",
+            shape=results.value(result, SH.sourceShape),
+            file=file,
+            line=line,
+        )
+
+
+def _describe_path(results: Graph, path: Node) -> Literal:
+    return Literal(" / ".join(str(o) for o in results.objects(path, None)))
+
+
+def _term_findings(files: Sequence[TurtleFile]) -> Iterable[Finding]:
+    """Problems in single terms: rdflib accepts both silently."""
+    for turtle in files:
+        for s, p, o in turtle.graph:
+            if isinstance(o, Literal) and o.ill_typed:
+                yield Finding(
+                    severity=Severity.VIOLATION, focus_node=s, path=p, value=o,
+                    message=f'"{o}" is not a valid {_short(o.datatype)} value',
+                    file=turtle.path, line=line_of(turtle.text, f'"{o}"'))
+            for term in (s, p, o):
+                if isinstance(term, URIRef) and _BAD_IRI_CHARACTERS.search(str(term)):
+                    yield Finding(
+                        severity=Severity.VIOLATION, focus_node=s, path=p, value=term,
+                        message=f"<{term}> is not a valid IRI: it contains a space or one of "
+                                '<>"{}|\\^` (percent-encode it, e.g. %20 for a space)',
+                        file=turtle.path, line=line_of(turtle.text, str(term)))
+
+
+# ---------------------------------------------------------------- rendering
+
+def _namespaces() -> NamespaceManager:
+    manager = NamespaceManager(Graph(), bind_namespaces="none")
+    for prefix, iri in PREFIXES.items():
+        manager.bind(prefix, Namespace(iri))
+    return manager
+
+
+_NAMESPACES = _namespaces()
+
+
+def _short(node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        try:
+            return node.n3(_NAMESPACES) if ":" in _NAMESPACES.normalizeUri(node) else f"<{node}>"
+        except Exception:
+            return f"<{node}>"
+    if isinstance(node, BNode):
+        return "[blank node]"
+    if isinstance(node, Literal):
+        return node.n3(_NAMESPACES)
+    return str(node)
+
+
+def render_text(report: ValidationReport, *, show_info: bool = False) -> str:
+    lines = []
+    shown = [f for f in report.findings if show_info or f.severity is not Severity.INFO]
+    for finding in shown:
+        where = ""
+        if finding.file:
+            where = f"{_display_path(finding.file)}{f':{finding.line}' if finding.line else ''}: "
+        about = _short(finding.focus_node)
+        if finding.path is not None:
+            about += f" {_short(finding.path)}"
+        lines.append(f"{where}{finding.severity.value}: {about}: {finding.message}")
+    verdict = "conforms" if report.conforms else "does not conform"
+    hidden = "" if show_info else " (--info lists them)"
+    lines.append(
+        f"{len(report.files)} data files {verdict}: {len(report.violations)} violations, "
+        f"{len(report.warnings)} warnings, {len(report.infos)} notes{hidden if report.infos else ''}")
+    return "\n".join(lines)
+
+
+def render_json(report: ValidationReport) -> str:
+    def term(node: Node | None) -> str | None:
+        return None if node is None else (str(node) if isinstance(node, URIRef) else node.n3())
+
+    return json.dumps({
+        "conforms": report.conforms,
+        "counts": {"violations": len(report.violations), "warnings": len(report.warnings),
+                   "infos": len(report.infos)},
+        "files": [str(p) for p in report.files],
+        "findings": [{
+            "severity": f.severity.value, "focus_node": term(f.focus_node), "path": term(f.path),
+            "value": term(f.value), "message": f.message, "shape": term(f.shape) if isinstance(f.shape, URIRef) else None,
+            "file": str(f.file) if f.file else None, "line": f.line,
+        } for f in report.findings],
+    }, indent=2, ensure_ascii=False)
+
+
+def render_turtle(report: ValidationReport) -> str:
+    """The report as a SHACL validation report graph."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, Namespace(iri))
+    root = BNode()
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(report.conforms)))
+    for finding in report.findings:
+        node = BNode()
+        graph.add((root, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, finding.focus_node))
+        graph.add((node, SH.resultSeverity, SH[finding.severity.value]))
+        graph.add((node, SH.resultMessage, Literal(finding.message)))
+        if isinstance(finding.path, URIRef):
+            graph.add((node, SH.resultPath, finding.path))
+        if finding.value is not None:
+            graph.add((node, SH.value, finding.value))
+        if isinstance(finding.shape, URIRef):
+            graph.add((node, SH.sourceShape, finding.shape))
+        if finding.file:
+            graph.add((node, RDF_SEE_ALSO, URIRef(finding.file.resolve().as_uri())))
+    return graph.serialize(format="turtle")
+
+
+RDF_SEE_ALSO = URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
