@@ -15,7 +15,8 @@ from rdflib import Graph
 
 from citynet import resources
 from citynet.errors import InputError
-from citynet.rdf_files import describe_oxigraph_error, collect_turtle_files, load_turtle_files
+from citynet.names import NameIndex
+from citynet.rdf_files import collect_turtle_files, describe_oxigraph_error, load_turtle_files
 
 
 class KnowledgeGraph:
@@ -39,6 +40,11 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         return len(self.store)
+
+    @cached_property
+    def names(self) -> NameIndex:
+        """Entities by name, for parameters given as names ("Rostock", "UBC", "Wien")."""
+        return NameIndex(self.store)
 
     @cached_property
     def rdflib_graph(self) -> Graph:

@@ -10,15 +10,15 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import pyshacl
-from rdflib import RDF, SH, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import NamespaceManager
+from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from citynet import resources
+from citynet.prefixes import compact, namespace_manager
 from citynet.rdf_files import TurtleFile, collect_turtle_files, line_of, load_turtle_files
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/citynet/def")
@@ -26,20 +26,8 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/citynet/def")
 # Characters that RFC 3987 does not allow anywhere in an IRI.
 _BAD_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 
-PREFIXES = {
-    "cn": "https://w3id.org/citynet/def#",
-    "cnsh": "https://w3id.org/citynet/shapes#",
-    **{kind: f"https://w3id.org/citynet/id/{kind}/" for kind in (
-        "body", "city", "claim", "event", "logo", "media", "membership", "network", "part",
-        "region", "role", "source", "statement", "topic")},
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-}
 
-
-class Severity(str, Enum):
+class Severity(StrEnum):
     VIOLATION = "Violation"
     WARNING = "Warning"
     INFO = "Info"
@@ -197,28 +185,16 @@ def _term_findings(files: Sequence[TurtleFile]) -> Iterable[Finding]:
 
 # ---------------------------------------------------------------- rendering
 
-def _namespaces() -> NamespaceManager:
-    manager = NamespaceManager(Graph(), bind_namespaces="none")
-    for prefix, iri in PREFIXES.items():
-        manager.bind(prefix, Namespace(iri))
-    return manager
-
-
-_NAMESPACES = _namespaces()
-
-
 def _short(node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, URIRef):
-        try:
-            return node.n3(_NAMESPACES) if ":" in _NAMESPACES.normalizeUri(node) else f"<{node}>"
-        except Exception:
-            return f"<{node}>"
+        text = compact(node)
+        return text if text != str(node) else f"<{node}>"
     if isinstance(node, BNode):
         return "[blank node]"
     if isinstance(node, Literal):
-        return node.n3(_NAMESPACES)
+        return node.n3(namespace_manager())
     return str(node)
 
 
@@ -261,9 +237,8 @@ def render_json(report: ValidationReport) -> str:
 def render_turtle(report: ValidationReport) -> str:
     """The report as a SHACL validation report graph."""
     graph = Graph()
+    graph.namespace_manager = namespace_manager()
     graph.bind("sh", SH)
-    for prefix, iri in PREFIXES.items():
-        graph.bind(prefix, Namespace(iri))
     root = BNode()
     graph.add((root, RDF.type, SH.ValidationReport))
     graph.add((root, SH.conforms, Literal(report.conforms)))

@@ -1,0 +1,5 @@
+import sys
+
+from citynet.cli import main
+
+sys.exit(main())

@@ -1,0 +1,187 @@
+"""The citynet command line: thin wrappers over the Python API.
+
+Exit codes: 0 success (the data conforms), 1 the data does not conform,
+2 bad input (a file, a query or a parameter), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from citynet import __version__
+from citynet.errors import CitynetError
+from citynet.output import emit
+
+EXIT_OK = 0
+EXIT_NOT_CONFORMING = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
+
+EPILOG = """exit codes: 0 success (data conforms), 1 data does not conform,
+2 bad input (file, query or parameter), 130 interrupted"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except CitynetError as error:
+        print(f"citynet: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("citynet: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error of ours.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="citynet", description="City-network knowledge as linked data: validate, count and query the graph.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"citynet {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help: str,
+                description: str | None = None) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=description or help, epilog=EPILOG,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    validate = command("validate", run_validate, "check Turtle data against the citynet shapes",
+                       "Validate the shipped graph, or the Turtle files and folders given, together "
+                       "with the citynet ontology, against the SHACL shapes.")
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                          help="Turtle files or folders (default: the shipped data)")
+    validate.add_argument("--format", choices=("text", "json", "turtle"), default="text")
+    validate.add_argument("--info", action="store_true", help="also list notes on recommended data")
+    validate.add_argument("-o", "--output", type=Path, help="write the report to this file")
+
+    stats = command("stats", run_stats, "count entities per class and members per network")
+    stats.add_argument("--format", choices=("text", "json"), default="text")
+
+    listing = command("queries", run_queries, "list the stored queries")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+
+    run = command("query", run_query, "run a stored query",
+                  "Run a stored query. Place and network parameters take a name in any language, an "
+                  "abbreviation or an IRI:\n  citynet query networks-of-place --param place=Rostock")
+    run.add_argument("name", help="the query's name (see `citynet queries`)")
+    run.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
+                     help="a parameter; repeat for several")
+    run.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table",
+                     help="table, csv, tsv or json (SPARQL results); CONSTRUCT queries: turtle or json (JSON-LD)")
+    run.add_argument("-o", "--output", type=Path, help="write the result to this file")
+
+    ad_hoc = command("sparql", run_sparql, "run a read-only SPARQL query from a file or stdin")
+    ad_hoc.add_argument("file", help="a .rq file, or - for standard input")
+    ad_hoc.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table")
+    ad_hoc.add_argument("-o", "--output", type=Path, help="write the result to this file")
+    return parser
+
+
+# ---------------------------------------------------------------- handlers
+
+def run_validate(args: argparse.Namespace) -> int:
+    from citynet.validation import render_json, render_text, render_turtle, validate
+
+    report = validate(args.paths or None)
+    renderers = {"text": lambda r: render_text(r, show_info=args.info), "json": render_json,
+                 "turtle": render_turtle}
+    emit(renderers[args.format](report), args.output)
+    return EXIT_OK if report.conforms else EXIT_NOT_CONFORMING
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    from citynet.stats import class_counts, network_counts, render_stats
+
+    if args.format == "json":
+        emit(json.dumps({
+            "classes": dict(class_counts()),
+            "networks": [{"name": n.name, "listed_members": n.listed_members, "stated": n.stated}
+                         for n in network_counts()],
+        }, indent=2, ensure_ascii=False), None)
+    else:
+        emit(render_stats(), None)
+    return EXIT_OK
+
+
+def run_queries(args: argparse.Namespace) -> int:
+    from citynet.querying import queries
+
+    stored = queries()
+    if args.format == "json":
+        emit(json.dumps([q.describe() for q in stored], indent=2, ensure_ascii=False), None)
+        return EXIT_OK
+    width = max(len(q.name) for q in stored)
+    lines = []
+    for q in stored:
+        lines.append(f"{q.name.ljust(width)}  {q.summary}")
+        for p in q.parameters:
+            lines.append(f"{'':{width}}    --param {p.name}=…  {p.signature()}: {p.description}")
+    emit("\n".join(lines), None)
+    return EXIT_OK
+
+
+def run_query(args: argparse.Namespace) -> int:
+    from citynet.querying import query
+
+    result = query(args.name, **parse_params(args.param))
+    emit(format_result(result, args.format), args.output)
+    return EXIT_OK
+
+
+def run_sparql(args: argparse.Namespace) -> int:
+    from citynet.errors import InputError
+    from citynet.querying import sparql
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read query: {error}", path=Path(args.file)) from None
+    emit(format_result(sparql(text), args.format), args.output)
+    return EXIT_OK
+
+
+def parse_params(pairs: Sequence[str]) -> dict[str, str]:
+    from citynet.errors import QueryError
+
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise QueryError(f"--param {pair!r} is not KEY=VALUE", hint="e.g. --param place=Rostock")
+        if key.strip() in params:
+            raise QueryError(f"parameter {key.strip()!r} is given twice")
+        params[key.strip()] = value
+    return params
+
+
+def format_result(result, fmt: str) -> str:
+    from citynet.errors import QueryError
+
+    if result.graph is not None:
+        if fmt in ("table", "turtle"):
+            return result.to_rdf("turtle")
+        if fmt == "json":
+            return result.to_json()
+        raise QueryError(f"a {result.form} result is a graph: use --format turtle or json")
+    if fmt == "turtle":
+        raise QueryError(f"a {result.form} result is not a graph: use --format table, csv, tsv or json")
+    if result.form == "ASK" and fmt in ("csv", "tsv"):
+        raise QueryError("an ASK result is a yes or no: use --format table or json")
+    return {"table": result.to_table, "csv": result.to_csv, "tsv": result.to_tsv,
+            "json": result.to_json}[fmt]()

@@ -1,0 +1,80 @@
+"""Finding entities by name: any label in any language, or an abbreviation,
+matched without regard to case or accents ("krakow" finds Kraków, "nis" Niš)."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pyoxigraph
+
+from citynet.errors import QueryError
+
+_LABELS_QUERY = """
+PREFIX cn: <https://w3id.org/citynet/def#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?entity ?class ?name ?english WHERE {
+    ?entity a ?class ;
+            rdfs:label|skos:prefLabel|skos:altLabel|cn:abbreviation ?name .
+    OPTIONAL {
+        ?entity rdfs:label|skos:prefLabel ?english .
+        FILTER (LANGMATCHES(LANG(?english), "en"))
+    }
+    FILTER (isIRI(?entity))
+}
+"""
+
+
+def normalise(text: str) -> str:
+    """Case- and accent-insensitive key: "Kraków" and "KRAKOW" give "krakow"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().replace("-", " ").split())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    iri: str
+    label: str
+    classes: frozenset[str]
+
+
+class NameIndex:
+    """Every labelled entity of a store, by normalised name."""
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        classes: dict[str, set[str]] = defaultdict(set)
+        english: dict[str, str] = {}
+        self._by_name: dict[str, set[str]] = defaultdict(set)
+        for row in store.query(_LABELS_QUERY):
+            iri = row["entity"].value
+            classes[iri].add(row["class"].value)
+            if row["english"] is not None:
+                english.setdefault(iri, row["english"].value)
+            self._by_name[normalise(row["name"].value)].add(iri)
+        self._candidates = {
+            iri: Candidate(iri, english.get(iri, iri), frozenset(cls)) for iri, cls in classes.items()}
+
+    def resolve(self, text: str, kind: str, allowed_classes: tuple[str, ...]) -> str:
+        """The IRI of the one entity of ``allowed_classes`` that ``text`` names."""
+        def fits(iri: str) -> bool:
+            return not allowed_classes or bool(self._candidates[iri].classes & set(allowed_classes))
+
+        if text in self._candidates and fits(text):
+            return text
+        found = sorted(iri for iri in self._by_name.get(normalise(text), ()) if fits(iri))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            listed = "; ".join(f"{self._candidates[i].label} <{i}>" for i in found)
+            raise QueryError(f"{text!r} names several {kind}s: {listed}",
+                             hint="pass the IRI of the one you mean")
+        names = [n for n, iris in self._by_name.items() if any(fits(i) for i in iris)]
+        close = difflib.get_close_matches(normalise(text), names, n=5, cutoff=0.6)
+        suggestions = sorted({self._candidates[i].label for n in close for i in self._by_name[n] if fits(i)})
+        hint = (f"did you mean: {', '.join(suggestions)}?" if suggestions
+                else f"`citynet query search --param text=…` finds {kind}s by part of a name")
+        raise QueryError(f"no {kind} is named {text!r}", hint=hint)

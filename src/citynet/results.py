@@ -1,0 +1,177 @@
+"""Query results: rows of typed Python values, and the standard result formats."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from citynet.prefixes import compact
+
+if TYPE_CHECKING:
+    import pandas
+
+_INTEGER_TYPES = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
+                  XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger,
+                  XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte}
+
+
+def python_value(term: Node | None) -> Any:
+    """A plain Python value for a result term: int, Decimal, float, bool, date,
+    datetime, str; IRIs stay rdflib URIRefs (a str subclass)."""
+    if term is None or isinstance(term, URIRef):
+        return term
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    assert isinstance(term, Literal)
+    if term.ill_typed:
+        return str(term)
+    datatype = term.datatype
+    if datatype in _INTEGER_TYPES:
+        return int(term)
+    if datatype == XSD.gYear:
+        return int(str(term)[:-6] if str(term).endswith("Z") else str(term)[:4])
+    if datatype == XSD.decimal:
+        return Decimal(str(term))
+    if datatype in (XSD.double, XSD.float):
+        return float(term)
+    if datatype == XSD.boolean:
+        return bool(term.toPython())
+    if datatype in (XSD.date, XSD.dateTime):
+        value = term.toPython()
+        return value if isinstance(value, (datetime.date, datetime.datetime)) else str(term)
+    return str(term)
+
+
+class Row(dict):
+    """One solution: a mapping from variable name to Python value, also by attribute."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class QueryResult:
+    """The answer to a query. SELECT: ``variables`` and ``terms`` (rdflib terms per
+    row); ASK: ``boolean``; CONSTRUCT and DESCRIBE: ``graph``."""
+
+    form: str
+    variables: Sequence[str] = ()
+    terms: Sequence[tuple[Node | None, ...]] = ()
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def __iter__(self) -> Iterator[Row]:
+        if self.graph is not None:
+            raise TypeError("a CONSTRUCT result is a graph: use .graph or .to_rdf()")
+        for row in self.terms:
+            yield Row((v, python_value(t)) for v, t in zip(self.variables, row, strict=False))
+
+    def __len__(self) -> int:
+        if self.graph is not None:
+            return len(self.graph)
+        return len(self.terms)
+
+    def __bool__(self) -> bool:
+        return bool(self.boolean) if self.form == "ASK" else len(self) > 0
+
+    def rows(self) -> list[Row]:
+        return list(self)
+
+    # ------------------------------------------------------------ formats
+
+    def to_json(self) -> str:
+        """SPARQL 1.1 Query Results JSON (SELECT, ASK) or JSON-LD (graphs)."""
+        if self.graph is not None:
+            return self.graph.serialize(format="json-ld")
+        if self.form == "ASK":
+            return json.dumps({"head": {}, "boolean": bool(self.boolean)})
+        bindings = [{v: _json_term(t) for v, t in zip(self.variables, row, strict=False) if t is not None}
+                    for row in self.terms]
+        return json.dumps({"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, indent=1)
+
+    def to_csv(self) -> str:
+        """SPARQL 1.1 Query Results CSV: plain values, IRIs as text."""
+        return self._delimited(",", lambda t: "" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)))
+
+    def to_tsv(self) -> str:
+        """SPARQL 1.1 Query Results TSV: terms in Turtle/N-Triples syntax."""
+        return self._delimited("\t", lambda t: "" if t is None else t.n3(), header_prefix="?")
+
+    def _delimited(self, delimiter: str, render, header_prefix: str = "") -> str:
+        self._require_table()
+        out = io.StringIO()
+        if delimiter == "\t":
+            lines = ["\t".join(header_prefix + v for v in self.variables)]
+            lines += ["\t".join(render(t) for t in row) for row in self.terms]
+            return "\n".join(lines) + "\n"
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(self.variables)
+        for row in self.terms:
+            writer.writerow([render(t) for t in row])
+        return out.getvalue()
+
+    def to_table(self, max_width: int = 60) -> str:
+        """A plain-text table for people."""
+        if self.form == "ASK":
+            return "yes" if self.boolean else "no"
+        if self.graph is not None:
+            return self.to_rdf("turtle")
+        headers = list(self.variables)
+        cells = [[_cell(python_value(t), max_width) for t in row] for row in self.terms]
+        widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+        def line(values: Sequence[str]) -> str:
+            return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=False)).rstrip()
+        out = [line(headers), line(["-" * w for w in widths]), *map(line, cells)]
+        out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+        return "\n".join(out)
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """A pandas DataFrame of typed values (install citynet[pandas])."""
+        self._require_table()
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("to_dataframe() needs pandas: pip install 'citynet[pandas]'") from None
+        return pandas.DataFrame([list(r.values()) for r in self], columns=list(self.variables))
+
+    def to_rdf(self, format: str = "turtle") -> str:
+        if self.graph is None:
+            raise TypeError(f"a {self.form} result has no graph; to_rdf() is for CONSTRUCT and DESCRIBE")
+        return self.graph.serialize(format=format)
+
+    def _require_table(self) -> None:
+        if self.form != "SELECT":
+            raise TypeError(f"a {self.form} result is not a table")
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype != XSD.string:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _cell(value: Any, max_width: int) -> str:
+    text = "" if value is None else (compact(value) if isinstance(value, URIRef) else str(value))
+    text = " ".join(text.split())
+    return text if len(text) <= max_width else text[: max_width - 1] + "…"

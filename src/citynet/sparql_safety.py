@@ -1,0 +1,66 @@
+"""Parsing SPARQL from outside as a read-only query, refusing anything that writes
+or reaches other hosts."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from pyparsing import ParseException
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.sparql import Query as PreparedQuery
+
+from citynet.errors import QueryError
+
+# rdflib's SPARQL parser keeps global state and breaks for good when first used
+# from several threads at once: every parse goes through this lock.
+_PARSER_LOCK = threading.Lock()
+
+
+def parse_read_only_query(text: str, *, source: Path | str | None = None) -> PreparedQuery:
+    """Parse ``text`` as a SPARQL 1.1 query; refuse updates and SERVICE."""
+    path = Path(source) if isinstance(source, str) else source
+    try:
+        with _PARSER_LOCK:
+            prepared = prepareQuery(text)
+    except ParseException as error:
+        if _is_update(text):
+            raise QueryError("updates are not allowed: citynet answers read-only queries",
+                             path=path, hint="use SELECT, CONSTRUCT, ASK or DESCRIBE") from None
+        raise QueryError(f"SPARQL syntax error: {error.msg}", path=path, line=error.lineno,
+                         column=error.col) from None
+    except Exception as error:  # rdflib raises assorted errors for malformed queries
+        raise QueryError(f"SPARQL query cannot be parsed: {error}", path=path) from None
+    if _contains_service(prepared.algebra):
+        raise QueryError("SERVICE is not allowed: citynet queries only its own graph", path=path,
+                         hint="remove the SERVICE clause")
+    return prepared
+
+
+def _is_update(text: str) -> bool:
+    try:
+        with _PARSER_LOCK:
+            parseUpdate(text)
+    except Exception:
+        return False
+    return True
+
+
+def _contains_service(node: Any) -> bool:
+    """Walk rdflib's algebra (nested dicts and lists) looking for a SERVICE pattern."""
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if getattr(current, "name", None) == "ServiceGraphPattern":
+            return True
+        if isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, (list, tuple)):
+            stack.extend(current)
+    return False
