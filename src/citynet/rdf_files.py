@@ -75,7 +75,7 @@ def check_syntax(path: Path, text: str) -> None:
 def describe_oxigraph_error(text: str) -> tuple[str, int | None, int | None]:
     match = _OXIGRAPH_LOCATION.search(text)
     message = text.split(": ", 1)[1] if ": " in text else text
-    message = re.sub(r"\s*\([^()]*, line \d+\)$", "", message)
+    message = re.sub(r"\s*\((?:[^()]*, )?line \d+\)$", "", message)
     if not match:
         return message, None, None
     line = match.group(1) or match.group(4)

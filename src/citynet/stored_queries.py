@@ -88,7 +88,7 @@ def parse_stored_query(path: Path) -> StoredQuery:
                          hint=f"known keys: {', '.join(sorted(_KNOWN_KEYS))}")
     if not header.get("summary"):
         raise InputError("query header needs a `#+ summary:` line", path=path)
-    parameters = tuple(_parse_parameter(path, name, spec)
+    parameters = tuple(_parse_parameter(path, text, name, spec)
                        for name, spec in (header.get("params") or {}).items())
     return StoredQuery(
         name=path.stem, path=path, text=text, summary=str(header["summary"]).strip(),
@@ -96,7 +96,7 @@ def parse_stored_query(path: Path) -> StoredQuery:
         tags=tuple(header.get("tags") or ()), parameters=parameters)
 
 
-def _parse_parameter(path: Path, name: str, spec: Any) -> Parameter:
+def _parse_parameter(path: Path, text: str, name: str, spec: Any) -> Parameter:
     if not isinstance(spec, dict):
         raise InputError(f"parameter {name!r} needs a mapping (type, description, …)", path=path)
     kind = spec.get("type", "string")
@@ -105,7 +105,7 @@ def _parse_parameter(path: Path, name: str, spec: Any) -> Parameter:
                          hint=f"types: {', '.join(sorted(PARAMETER_TYPES))}")
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
         raise InputError(f"parameter name {name!r} is not a SPARQL variable name", path=path)
-    if f"?{name}" not in path.read_text(encoding="utf-8") and f"${name}" not in path.read_text(encoding="utf-8"):
+    if not re.search(rf"[?$]{name}\b", text):
         raise InputError(f"parameter {name!r} does not occur in the query as ?{name}", path=path)
     return Parameter(
         name=name, type=kind, description=str(spec.get("description", "")).strip(),

@@ -209,10 +209,15 @@ def render_text(report: ValidationReport, *, show_info: bool = False) -> str:
         if finding.path is not None:
             about += f" {_short(finding.path)}"
         lines.append(f"{where}{finding.severity.value}: {about}: {finding.message}")
-    verdict = "conforms" if report.conforms else "does not conform"
+    count = len(report.files)
+    noun = "data file" if count == 1 else "data files"
+    if report.conforms:
+        verdict = "conforms" if count == 1 else "conform"
+    else:
+        verdict = "does not conform" if count == 1 else "do not conform"
     hidden = "" if show_info else " (--info lists them)"
     lines.append(
-        f"{len(report.files)} data files {verdict}: {len(report.violations)} violations, "
+        f"{count} {noun} {verdict}: {len(report.violations)} violations, "
         f"{len(report.warnings)} warnings, {len(report.infos)} notes{hidden if report.infos else ''}")
     return "\n".join(lines)
 

@@ -1,0 +1,347 @@
+"""Stored queries: real answers from the shipped data, the same on both engines,
+parameters bound safely, and clear errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import to_isomorphic
+
+import citynet
+from citynet import QueryError, query, sparql
+from citynet.stored_queries import catalogue
+
+ID = "https://w3id.org/citynet/id/"
+QUERY_NAMES = [q.name for q in citynet.queries()]
+
+
+def example_params(name: str) -> dict[str, object]:
+    return {p.name: p.example for p in catalogue().get(name).parameters if p.required}
+
+
+def comparable(result: citynet.QueryResult):
+    """Rows as a sorted list; GROUP_CONCAT lists sorted, since engines order them differently."""
+    if result.graph is not None:
+        return to_isomorphic(result.graph)
+    if result.form == "ASK":
+        return result.boolean
+
+    def cell(term):
+        if term is None:
+            return ""
+        if isinstance(term, Literal) and "; " in str(term):
+            return "; ".join(sorted(str(term).split("; ")))
+        return term.n3()
+    return sorted(tuple(cell(t) for t in row) for row in result.terms)
+
+
+def test_there_are_at_least_a_dozen_stored_queries():
+    assert len(QUERY_NAMES) >= 12
+    assert any(catalogue().get(n).form == "CONSTRUCT" for n in QUERY_NAMES)
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_every_query_gives_the_same_results_on_oxigraph_and_rdflib(name):
+    params = example_params(name)
+    on_oxigraph = query(name, engine="oxigraph", **params)
+    on_rdflib = query(name, engine="rdflib", **params)
+    assert len(on_oxigraph) > 0, f"{name} returns nothing for its example"
+    assert comparable(on_oxigraph) == comparable(on_rdflib)
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_every_query_header_documents_itself(name):
+    stored = catalogue().get(name)
+    assert stored.summary and stored.description
+    for parameter in stored.parameters:
+        assert parameter.description and parameter.example is not None
+
+
+def test_networks_of_rostock_since_when_and_through_whom():
+    rows = {r.abbreviation or r.networkName: r for r in query("networks-of-place", place="Rostock")}
+    assert set(rows) == {"ICNCM", "UBC", "IAPMC", "Memory Cities"}
+    assert rows["ICNCM"].since == 2016
+    assert rows["ICNCM"].representedByName == "Rostock Fire Department"
+    assert rows["UBC"].since == 1991 and rows["UBC"].roleName == "co-founder"
+    assert rows["IAPMC"].since == 2017
+    assert rows["Memory Cities"].since is None
+
+
+def test_members_of_the_crisis_network():
+    rows = query("members-of-network", network="ICNCM").rows()
+    assert len(rows) == 22
+    assert [r.name for r in rows if r.kind == "region"] == ["Masovian Voivodeship"]
+    vienna = next(r for r in rows if r.name == "Vienna")
+    assert (vienna.country, vienna.lat, vienna.long) == ("AT", Decimal("48.20849"), Decimal("16.37208"))
+
+
+def test_places_sharing_networks_with_dunkirk():
+    rows = query("shared-networks", place="Dunkirk").rows()
+    assert {r.networks for r in rows} == {"Memory Cities"}
+    assert "Rostock" in {r.name for r in rows}
+    assert query("shared-networks", place="Dunkirk", min_shared=2).rows() == []
+    rostock = query("shared-networks", place="Rostock").rows()
+    assert len(rostock) == 21 + 18 + 1  # the other members of ICNCM, Memory Cities and IAPMC
+    assert query("shared-networks", place="Rostock", min_shared=2).rows() == []
+
+
+def test_min_shared_counts_networks(tmp_path):
+    data = tmp_path / "two-networks.ttl"
+    lines = ["@prefix cn: <https://w3id.org/citynet/def#> .",
+             "@prefix org: <http://www.w3.org/ns/org#> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "@prefix id: <https://w3id.org/citynet/id/> ."]
+    for network in ("n1", "n2"):
+        lines.append(f'id:{network} a cn:CityNetwork ; rdfs:label "{network}"@en .')
+    for place, networks in {"a": ("n1", "n2"), "b": ("n1", "n2"), "c": ("n1",)}.items():
+        lines.append(f'id:{place} a cn:City ; rdfs:label "{place.upper()}"@en .')
+        for network in networks:
+            lines.append(f"id:m-{place}-{network} org:member id:{place} ; org:organization id:{network} .")
+    data.write_text("\n".join(lines))
+    graph = citynet.KnowledgeGraph([data])
+    rows = query("shared-networks", graph, place="A", min_shared=2).rows()
+    assert [(r.name, r.shared, r.networks.count(";")) for r in rows] == [("B", 2, 1)]
+    assert [r.name for r in query("shared-networks", graph, place="A")] == ["B", "C"]
+
+
+def test_conference_editions_and_the_2021_edition():
+    rows = {r.year: r for r in query("conference-editions")}
+    assert {2003, 2006, 2014, 2017, 2019, 2021, 2024} == set(rows)
+    assert rows[2021].hostName == "Rostock"
+    assert rows[2021].participatingPlaces == 8
+    assert "Covid-19 pandemic" in rows[2021].topics.split("; ")
+    assert rows[2021].number == 15
+
+
+def test_priority_topics_of_the_series():
+    rows = query("series-topics", series="International Crisis Conference").rows()
+    assert {r.name for r in rows if r.priority} == {
+        "security at major events", "blackout scenario", "warning the population in crisis situations",
+        "maritime security"}
+
+
+def test_twin_cities():
+    assert [(r.placeName, r.twinName) for r in query("twin-cities", place="Rostock")] == [("Rostock", "Dunkirk")]
+    assert [(r.placeName, r.twinName) for r in query("twin-cities", place="Dunkirk")] == [("Dunkirk", "Rostock")]
+
+
+def test_memberships_active_in_2018():
+    rows = query("memberships-in-year", year=2018).rows()
+    assert {(r.memberName, r.networkName) for r in rows} == {
+        ("Rostock", "International City Network for Crisis Management"),
+        ("Rostock", "Union of the Baltic Cities"),
+        ("Rostock", "International Association of Peace Messenger Cities")}
+    assert {r.networkName for r in query("memberships-in-year", year=2016)} == {
+        "International City Network for Crisis Management", "Union of the Baltic Cities"}
+
+
+def test_search_in_any_language():
+    assert URIRef(f"{ID}network/ubc") in {r.entity for r in query("search", text="ostsee")}
+    assert URIRef(f"{ID}city/vienna") in {r.entity for r in query("search", text="WIEN")}
+
+
+def test_sources_and_conflicting_claims():
+    sources = {r.source for r in query("sources-of-entity", entity="IAPMC")}
+    assert URIRef(f"{ID}source/rostock-page-en") in sources
+    assert URIRef(f"{ID}source/wikipedia-iapmc") in sources
+    claims = query("conflicting-claims").rows()
+    iapmc = {str(r.value) for r in claims if r.subject == URIRef(f"{ID}network/iapmc")}
+    assert {"1986", "1988"} <= iapmc
+
+
+def test_data_quality_view_lists_unverified_members():
+    names = {r.name for r in query("members-missing-data")}
+    assert "Friedrichshafen" in names
+    assert "Rostock" not in names
+
+
+def test_construct_cuts_out_a_neighbourhood():
+    result = query("entity-neighbourhood", entity="Masovian Voivodeship")
+    assert (URIRef(f"{ID}region/masovian-voivodeship"), None, None) in result.graph
+    assert (URIRef(f"{ID}membership/icncm-masovian-voivodeship"), None, None) in result.graph
+    again = Graph().parse(data=result.to_rdf("turtle"), format="turtle")
+    assert len(again) == len(result)
+
+
+# ---------------------------------------------------------------- names, not IRIs
+
+@pytest.mark.parametrize(("name", "slug"), [
+    ("Wien", "city/vienna"), ("Vienna", "city/vienna"), ("krakow", "city/krakow"), ("KRAKÓW", "city/krakow"),
+    ("nis", "city/nis"), ("Odessa", "city/odesa"), ("Dünkirchen", "city/dunkirk"),
+    (f"{ID}city/rostock", "city/rostock"), ("masovian voivodeship", "region/masovian-voivodeship"),
+])
+def test_place_names_in_any_language(graph, name, slug):
+    assert graph.names.resolve(name, "place", citynet.querying.ENTITY_TYPES["place"]) == f"{ID}{slug}"
+
+
+@pytest.mark.parametrize(("name", "slug"), [("UBC", "network/ubc"), ("ubc", "network/ubc"),
+                                            ("Städte der Erinnerung", "network/memory-cities"),
+                                            ("Union der Ostseestädte", "network/ubc")])
+def test_network_names_and_abbreviations(graph, name, slug):
+    assert graph.names.resolve(name, "network", citynet.querying.ENTITY_TYPES["network"]) == f"{ID}{slug}"
+
+
+def test_unknown_name_suggests_candidates():
+    with pytest.raises(QueryError, match="no place is named 'Rostok'") as error:
+        query("networks-of-place", place="Rostok")
+    assert "Rostock" in error.value.hint
+
+
+def test_a_network_name_is_not_a_place():
+    with pytest.raises(QueryError, match="no place"):
+        query("networks-of-place", place="UBC")
+
+
+def test_ambiguous_name_lists_the_candidates(tmp_path):
+    data = tmp_path / "twins.ttl"
+    data.write_text("""
+        @prefix cn: <https://w3id.org/citynet/def#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <https://w3id.org/citynet/id/city/springfield-il> a cn:City ; rdfs:label "Springfield"@en .
+        <https://w3id.org/citynet/id/city/springfield-ma> a cn:City ; rdfs:label "Springfield"@en .
+    """)
+    graph = citynet.KnowledgeGraph([data])
+    with pytest.raises(QueryError, match="several places") as error:
+        query("twin-cities", graph, place="springfield")
+    assert "springfield-il" in str(error.value) and "springfield-ma" in str(error.value)
+
+
+# ---------------------------------------------------------------- parameter checks
+
+def test_unknown_parameter_is_an_error_that_lists_the_expected_ones():
+    with pytest.raises(QueryError, match="no parameter 'city'") as error:
+        query("networks-of-place", city="Rostock")
+    assert "place (place, required)" in error.value.hint
+
+
+def test_missing_required_parameter():
+    with pytest.raises(QueryError, match="needs parameter 'place'"):
+        query("networks-of-place")
+
+
+@pytest.mark.parametrize("value", ["two", "2.5", "", True, "1e3", 2.5])
+def test_wrong_type_is_an_error(value):
+    with pytest.raises(QueryError, match="expects a whole number"):
+        query("shared-networks", place="Rostock", min_shared=value)
+
+
+def test_year_out_of_range():
+    with pytest.raises(QueryError, match="expects a year"):
+        query("memberships-in-year", year=20180)
+
+
+# ---------------------------------------------------------------- injection
+
+INJECTIONS = [
+    'Rostock" } UNION { ?s ?p ?o } #',
+    "Rostock> } UNION { ?s ?p ?o } #",
+    '\\u0022) } UNION { ?s ?p ?o } #',
+    "x\") || true || (\"",
+    "'; DROP ALL; #",
+]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_string_parameter_cannot_break_out_of_its_literal(value):
+    for engine in ("oxigraph", "rdflib"):
+        result = query("search", engine=engine, text=value)
+        assert result.rows() == [], (engine, value)
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_place_parameter_cannot_break_out(value):
+    with pytest.raises(QueryError, match="no place is named"):
+        query("networks-of-place", place=value)
+
+
+def test_iri_parameter_with_syntax_is_refused(graph):
+    parameter = citynet.parameters.Parameter(name="x", type="iri")
+    with pytest.raises(QueryError, match="absolute IRI"):
+        parameter.to_literal_term("http://example.org/> } UNION { ?s ?p ?o")
+
+
+def test_the_graph_is_unchanged_by_hostile_parameters(graph):
+    before = len(graph.store)
+    for value in INJECTIONS:
+        query("search", text=value)
+    assert len(graph.store) == before
+
+
+# ---------------------------------------------------------------- ad-hoc SPARQL
+
+def test_sparql_runs_read_only_queries():
+    result = sparql("PREFIX cn: <https://w3id.org/citynet/def#> SELECT (COUNT(*) AS ?n) WHERE { ?x a cn:CityNetwork }")
+    assert result.rows()[0].n == 4
+    assert sparql("ASK { ?s ?p ?o }").boolean is True
+
+
+@pytest.mark.parametrize("text", [
+    "INSERT DATA { <http://x> <http://y> <http://z> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "LOAD <http://example.org/data.ttl>",
+    "CLEAR ALL",
+    "DROP GRAPH <http://example.org/g>",
+])
+def test_sparql_refuses_updates(graph, text):
+    before = len(graph.store)
+    with pytest.raises(QueryError, match="updates are not allowed"):
+        sparql(text)
+    assert len(graph.store) == before
+
+
+def test_sparql_refuses_service():
+    with pytest.raises(QueryError, match="SERVICE is not allowed"):
+        sparql("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    with pytest.raises(QueryError, match="SERVICE is not allowed"):
+        sparql("SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE SILENT <http://x/> { ?s ?p ?o } } }")
+
+
+def test_sparql_syntax_error_says_where():
+    with pytest.raises(QueryError, match="syntax error") as error:
+        sparql("SELECT * WHERE { ?s ?p }")
+    assert error.value.line == 1 and error.value.column
+
+
+def test_stored_queries_are_parsed_once(monkeypatch):
+    from citynet import stored_queries
+
+    calls = []
+    original = stored_queries.parse_read_only_query
+    monkeypatch.setattr(stored_queries, "parse_read_only_query",
+                        lambda *a, **k: calls.append(a) or original(*a, **k))
+    fresh = stored_queries.QueryCatalogue()
+    monkeypatch.setattr(stored_queries, "_catalogue", fresh)
+    for _ in range(3):
+        query("twin-cities", engine="rdflib")
+        query("twin-cities")
+    assert len(calls) == 1
+
+
+# ---------------------------------------------------------------- result formats
+
+def test_sparql_json_results():
+    document = json.loads(query("networks-of-place", place="Rostock").to_json())
+    assert "networkName" in document["head"]["vars"]
+    first = document["results"]["bindings"][0]
+    assert first["network"]["type"] == "uri"
+    assert first["networkName"] == {"type": "literal", "value": first["networkName"]["value"], "xml:lang": "en"}
+
+
+def test_csv_and_tsv_have_a_row_per_result():
+    result = query("members-of-network", network="ICNCM")
+    rows = list(csv.reader(io.StringIO(result.to_csv())))
+    assert rows[0] == list(result.variables) and len(rows) == 23
+    lines = result.to_tsv().splitlines()
+    assert lines[0].startswith("?network\t?member") and len(lines) == 23
+
+
+def test_dataframe_has_typed_columns():
+    pandas = pytest.importorskip("pandas", reason="to_dataframe() is the optional pandas extra")
+    frame = query("members-of-network", network="ICNCM").to_dataframe()
+    assert isinstance(frame, pandas.DataFrame) and len(frame) == 22
+    assert frame.loc[frame.name == "Vienna", "country"].item() == "AT"
