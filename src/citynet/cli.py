@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = command("query", run_query, "run a stored query",
                   "Run a stored query. Place and network parameters take a name in any language, an "
-                  "abbreviation or an IRI:\n  citynet query networks-of-place --param place=Rostock")
+                  "abbreviation or an IRI:\n  citynet query networks-of-place --param place=Rostock\n\n"
+                  "stored queries:\n" + _query_list())
     run.add_argument("name", help="the query's name (see `citynet queries`)")
     run.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                      help="a parameter; repeat for several")
@@ -88,6 +89,17 @@ def build_parser() -> argparse.ArgumentParser:
     ad_hoc.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table")
     ad_hoc.add_argument("-o", "--output", type=Path, help="write the result to this file")
     return parser
+
+
+def _query_list() -> str:
+    from citynet.querying import queries
+
+    try:
+        stored = queries()
+    except CitynetError as error:  # a broken query file must not break --help
+        return f"  (cannot list them: {error})"
+    width = max((len(q.name) for q in stored), default=0)
+    return "\n".join(f"  {q.name.ljust(width)}  {q.summary}" for q in stored)
 
 
 # ---------------------------------------------------------------- handlers
