@@ -84,6 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="table, csv, tsv or json (SPARQL results); CONSTRUCT queries: turtle or json (JSON-LD)")
     run.add_argument("-o", "--output", type=Path, help="write the result to this file")
 
+    export = command("export", run_export, "write the whole graph in an RDF format, or a table or map view",
+                     "Write the graph as Turtle, N-Triples, N-Quads or TriG (one named graph per source file), "
+                     "RDF/XML or JSON-LD (compacted with citynet's @context); or as a CSV of memberships or a "
+                     "GeoJSON of members with coordinates and networks.")
+    export.add_argument("--format", required=True,
+                        choices=("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "csv", "geojson"))
+    export.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
+
     ad_hoc = command("sparql", run_sparql, "run a read-only SPARQL query from a file or stdin")
     ad_hoc.add_argument("file", help="a .rq file, or - for standard input")
     ad_hoc.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table")
@@ -150,6 +158,14 @@ def run_query(args: argparse.Namespace) -> int:
 
     result = query(args.name, **parse_params(args.param))
     emit(format_result(result, args.format), args.output)
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from citynet.exports import export
+    from citynet.graph import shipped_graph
+
+    emit(export(shipped_graph(), args.format), args.output)
     return EXIT_OK
 
 
