@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 from rdflib import Graph
@@ -16,23 +17,34 @@ from rdflib import Graph
 from citynet import resources
 from citynet.errors import InputError
 from citynet.names import NameIndex
+from citynet.persistent import open_store
 from citynet.rdf_files import collect_turtle_files, describe_oxigraph_error, load_turtle_files
 
 
 class KnowledgeGraph:
     """The ontology and a set of data files, loaded into an embedded Oxigraph store."""
 
-    def __init__(self, data_files: Sequence[Path] | None = None) -> None:
+    def __init__(self, data_files: Sequence[Path] | None = None, *, persistent: bool = False,
+                 cache_dir: Path | None = None) -> None:
+        """Load the ontology and ``data_files`` (default: the shipped data).
+
+        ``persistent=True`` keeps the store on disk under ``cache_dir`` (default
+        ``~/.cache/citynet``), keyed by the files' content: a second start with the
+        same files reopens it instead of parsing again. Large graphs want this.
+        """
         self.ontology_file = resources.ontology_path()
         self.data_files = list(data_files) if data_files is not None else resources.data_files()
-        self.store = pyoxigraph.Store()
-        for path in [self.ontology_file, *self.data_files]:
-            _load_into(self.store, path)
+        if persistent:
+            self.store = open_store(self.files, cache_dir)
+        else:
+            self.store = pyoxigraph.Store()
+            for path in self.files:
+                _load_into(self.store, path)
 
     @classmethod
-    def from_paths(cls, paths: Sequence[Path]) -> KnowledgeGraph:
+    def from_paths(cls, paths: Sequence[Path], **options: Any) -> KnowledgeGraph:
         """The ontology plus the Turtle files found at ``paths`` (files or folders)."""
-        return cls(collect_turtle_files(paths))
+        return cls(collect_turtle_files(paths), **options)
 
     @property
     def files(self) -> list[Path]:

@@ -1,0 +1,80 @@
+"""A persistent on-disk Oxigraph store, built once from the Turtle files and
+reopened while they have not changed.
+
+The store for a set of files lives in ``CACHE/<key>`` where the key is a SHA-256
+over the pyoxigraph version and every file's name and bytes. A build goes to a
+temporary sibling folder and is renamed into place when complete, so a crash
+never leaves a half-built store that would later be reopened as if whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph
+
+from citynet.errors import InputError
+from citynet.rdf_files import describe_oxigraph_error
+
+_CHUNK = 1 << 20
+_COMPLETE_MARK = "citynet-store-complete"
+
+
+def default_cache_dir() -> Path:
+    """``$CITYNET_CACHE_DIR``, else ``$XDG_CACHE_HOME/citynet``, else ``~/.cache/citynet``."""
+    if os.environ.get("CITYNET_CACHE_DIR"):
+        return Path(os.environ["CITYNET_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "citynet"
+
+
+def content_key(files: Sequence[Path]) -> str:
+    digest = hashlib.sha256(f"pyoxigraph {pyoxigraph.__version__}\n".encode())
+    for path in files:
+        digest.update(f"{path.name}\n".encode())
+        with path.open("rb") as stream:
+            while chunk := stream.read(_CHUNK):
+                digest.update(chunk)
+        digest.update(b"\n")
+    return digest.hexdigest()[:32]
+
+
+def open_store(files: Sequence[Path], cache_dir: Path | None = None) -> pyoxigraph.Store:
+    """A read-only store holding ``files``: reopened if built before, else built now."""
+    cache_dir = cache_dir or default_cache_dir()
+    target = cache_dir / content_key(files)
+    if not (target / _COMPLETE_MARK).is_file():
+        build_store(files, target)
+    return pyoxigraph.Store.read_only(str(target))
+
+
+def build_store(files: Sequence[Path], target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        store = pyoxigraph.Store(str(staging))
+        for path in files:
+            try:
+                store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+            except SyntaxError as error:
+                message, line, column = describe_oxigraph_error(str(error))
+                raise InputError(f"Turtle syntax error: {message}", path=path, line=line, column=column) from None
+        store.optimize()
+        store.flush()
+        del store
+        (staging / _COMPLETE_MARK).write_text("complete\n")
+        if target.exists() and not (target / _COMPLETE_MARK).is_file():
+            shutil.rmtree(target)  # an incomplete build left by a crash
+        try:
+            staging.rename(target)
+        except OSError:
+            if not (target / _COMPLETE_MARK).is_file():
+                raise
+            # Another process finished the same build first: use theirs.
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)

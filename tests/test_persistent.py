@@ -1,0 +1,41 @@
+"""The persistent store: built once, reopened while the files are unchanged."""
+
+from __future__ import annotations
+
+import shutil
+
+import citynet
+from citynet import resources
+from citynet.persistent import content_key
+
+
+def test_store_is_built_once_and_reopened(tmp_path):
+    first = citynet.KnowledgeGraph(persistent=True, cache_dir=tmp_path)
+    built = sorted(tmp_path.iterdir())
+    second = citynet.KnowledgeGraph(persistent=True, cache_dir=tmp_path)
+    assert sorted(tmp_path.iterdir()) == built and len(built) == 1
+    assert len(first) == len(second) == len(citynet.shipped_graph())
+    assert len(citynet.query("members-of-network", second, network="ICNCM")) == 22
+
+
+def test_changed_files_get_a_new_store(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(resources.data_dir(), data)
+    files = sorted(data.glob("*.ttl"))
+    key = content_key([resources.ontology_path(), *files])
+    with (data / "topics.ttl").open("a", encoding="utf-8") as stream:
+        stream.write("\n# a comment changes the bytes, so the key\n")
+    assert content_key([resources.ontology_path(), *files]) != key
+    cache = tmp_path / "cache"
+    citynet.KnowledgeGraph(files, persistent=True, cache_dir=cache)
+    assert [p.name for p in cache.iterdir()] == [content_key([resources.ontology_path(), *files])]
+
+
+def test_an_interrupted_build_is_not_reused(tmp_path):
+    files = [resources.ontology_path(), *resources.data_files()]
+    half_built = tmp_path / content_key(files)
+    half_built.mkdir()
+    (half_built / "garbage").write_text("a crash left this")
+    graph = citynet.KnowledgeGraph(persistent=True, cache_dir=tmp_path)
+    assert len(graph) == len(citynet.shipped_graph())
+    assert not (half_built / "garbage").exists()
