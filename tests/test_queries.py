@@ -345,3 +345,9 @@ def test_dataframe_has_typed_columns():
     frame = query("members-of-network", network="ICNCM").to_dataframe()
     assert isinstance(frame, pandas.DataFrame) and len(frame) == 22
     assert frame.loc[frame.name == "Vienna", "country"].item() == "AT"
+
+
+def test_from_clause_reads_no_file_or_url():
+    """FROM names a graph of the store; nothing is fetched from disk or the network."""
+    result = sparql("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")
+    assert result.rows() == []

@@ -86,7 +86,7 @@ def run(text: str, graph: KnowledgeGraph, bindings: Mapping[str, Node], *,
             text, substitutions={pyoxigraph.Variable(k): to_oxigraph(v) for k, v in bindings.items()})
     except SyntaxError as error:
         raise QueryError(f"SPARQL syntax error: {error}") from None
-    except OSError as error:
+    except (OSError, RuntimeError, ValueError) as error:
         raise QueryError(f"query failed: {error}") from None
     return _from_oxigraph(answer)
 
