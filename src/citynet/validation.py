@@ -139,7 +139,8 @@ def _line_of_node(turtle: TurtleFile, node: Node) -> int | None:
 
 
 def _shacl_findings(results: Graph, locator: _Locator) -> Iterable[Finding]:
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # Only top-level results: those nested under sh:detail (from sh:node) repeat them.
+    for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
         value = results.value(result, SH.value)
         if focus == ONTOLOGY_IRI and value is not None:
