@@ -68,7 +68,7 @@ def test_validate_a_folder(capsys, tmp_path):
 ])
 def test_syntax_error_names_file_and_line_without_traceback(capsys, tmp_path, text, line, what):
     path = write(tmp_path, text)
-    code, out, err = run(capsys, "validate", str(path))
+    code, _, err = run(capsys, "validate", str(path))
     assert code == 2
     assert f"{path}:{line}" in err
     assert what in err and "Traceback" not in err
@@ -84,7 +84,8 @@ def test_ill_typed_literal_is_a_violation_with_its_file(capsys, tmp_path):
 
 
 def test_iri_with_a_space_is_a_violation_with_its_file(capsys, tmp_path):
-    path = write(tmp_path, VALID + '<https://w3id.org/citynet/id/city/springfield> rdfs:seeAlso <http://example.org/a b> .\n')
+    bad_link = "<https://w3id.org/citynet/id/city/springfield> rdfs:seeAlso <http://example.org/a b> .\n"
+    path = write(tmp_path, VALID + bad_link)
     code, out, _ = run(capsys, "validate", str(path))
     assert code == 1
     assert "is not a valid IRI" in out and f"{path.name}:11" in out

@@ -17,7 +17,8 @@ from citynet.errors import InputError
 TURTLE_SUFFIXES = (".ttl",)
 
 # "Parser error at line 3 between columns 11 and 30: …" / "… between line 3 column 11 and line 4 …"
-_OXIGRAPH_LOCATION = re.compile(r"at line (\d+)(?: column (\d+)| between columns (\d+))|between line (\d+) column (\d+)")
+_OXIGRAPH_LOCATION = re.compile(
+    r"at line (\d+)(?: column (\d+)| between columns (\d+))|between line (\d+) column (\d+)")
 
 
 @dataclass(frozen=True)

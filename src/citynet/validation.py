@@ -234,7 +234,8 @@ def render_json(report: ValidationReport) -> str:
         "files": [str(p) for p in report.files],
         "findings": [{
             "severity": f.severity.value, "focus_node": term(f.focus_node), "path": term(f.path),
-            "value": term(f.value), "message": f.message, "shape": term(f.shape) if isinstance(f.shape, URIRef) else None,
+            "value": term(f.value), "message": f.message,
+            "shape": term(f.shape) if isinstance(f.shape, URIRef) else None,
             "file": str(f.file) if f.file else None, "line": f.line,
         } for f in report.findings],
     }, indent=2, ensure_ascii=False)
