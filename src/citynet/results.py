@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,7 +39,8 @@ def python_value(term: Node | None) -> Any:
     if datatype in _INTEGER_TYPES:
         return int(term)
     if datatype == XSD.gYear:
-        return int(str(term)[:-6] if str(term).endswith("Z") else str(term)[:4])
+        year = re.match(r"-?\d{4,}", str(term))  # drops a time zone such as "Z" or "+02:00"
+        return int(year.group()) if year else str(term)
     if datatype == XSD.decimal:
         return Decimal(str(term))
     if datatype in (XSD.double, XSD.float):
