@@ -34,8 +34,8 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_carries_ontology_data_and_queries(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    for folder, suffix in (("ontology", ".ttl"), ("data", ".ttl"), ("queries", ".rq")):
-        shipped = {p.name for p in (REPO / folder).glob(f"*{suffix}")}
+    for folder in ("ontology", "data", "queries", "config"):
+        shipped = {p.name for p in (REPO / folder).iterdir() if p.is_file()}
         packaged = {Path(n).name for n in names if n.startswith(f"citynet/_resources/{folder}/")}
         assert shipped and shipped == packaged, folder
 

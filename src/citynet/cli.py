@@ -92,6 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
                         choices=("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "csv", "geojson"))
     export.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
 
+    catalog = command("catalog", run_catalog,
+                      "describe the dataset for open-data portals (DCAT-AP.de), VoID or schema.org",
+                      "Write the DCAT-AP.de catalog that GovData and CKAN harvest (default), the VoID description "
+                      "(--void) or a schema.org Dataset (--schema). Values come from the graph and "
+                      "config/publication.toml.")
+    catalog.add_argument("--format", choices=("turtle", "rdfxml", "jsonld"), default="turtle")
+    which = catalog.add_mutually_exclusive_group()
+    which.add_argument("--void", action="store_const", const="void", dest="what", help="the VoID description")
+    which.add_argument("--schema", action="store_const", const="schema", dest="what",
+                       help="a schema.org Dataset (JSON-LD)")
+    catalog.add_argument("-o", "--output", type=Path, help="write to this file (atomically)")
+
     ad_hoc = command("sparql", run_sparql, "run a read-only SPARQL query from a file or stdin")
     ad_hoc.add_argument("file", help="a .rq file, or - for standard input")
     ad_hoc.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table")
@@ -166,6 +178,14 @@ def run_export(args: argparse.Namespace) -> int:
     from citynet.graph import shipped_graph
 
     emit(export(shipped_graph(), args.format), args.output)
+    return EXIT_OK
+
+
+def run_catalog(args: argparse.Namespace) -> int:
+    from citynet.catalog import catalog_document
+    from citynet.graph import shipped_graph
+
+    emit(catalog_document(shipped_graph(), args.format, args.what or "dcat"), args.output)
     return EXIT_OK
 
 
