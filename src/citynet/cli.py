@@ -104,6 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a schema.org Dataset (JSON-LD)")
     catalog.add_argument("-o", "--output", type=Path, help="write to this file (atomically)")
 
+    publish = command("publish", run_publish, "write a static linked-data site",
+                      "Write a site a person can browse and a machine can read: an HTML page per network, "
+                      "place, membership, event, topic, source and ontology term, each with its Turtle and "
+                      "JSON-LD, index pages, a map, the exports and the DCAT catalog. OUTDIR is replaced in "
+                      "one step; a folder that is not a citynet site is refused.")
+    publish.add_argument("outdir", type=Path, metavar="OUTDIR")
+    publish.add_argument("--data", nargs="+", type=Path, metavar="PATH",
+                         help="Turtle files or folders to publish instead of the shipped data")
+
     ad_hoc = command("sparql", run_sparql, "run a read-only SPARQL query from a file or stdin")
     ad_hoc.add_argument("file", help="a .rq file, or - for standard input")
     ad_hoc.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table")
@@ -186,6 +195,16 @@ def run_catalog(args: argparse.Namespace) -> int:
     from citynet.graph import shipped_graph
 
     emit(catalog_document(shipped_graph(), args.format, args.what or "dcat"), args.output)
+    return EXIT_OK
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    from citynet.graph import KnowledgeGraph, shipped_graph
+    from citynet.site import publish
+
+    graph = KnowledgeGraph.from_paths(args.data) if args.data else shipped_graph()
+    result = publish(graph, args.outdir)
+    print(f"wrote {result.pages} pages ({result.files} files) to {result.outdir}")
     return EXIT_OK
 
 
