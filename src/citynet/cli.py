@@ -15,6 +15,7 @@ from pathlib import Path
 from citynet import __version__
 from citynet.errors import CitynetError
 from citynet.output import emit
+from citynet.server.options import add_arguments as add_serve_arguments
 
 EXIT_OK = 0
 EXIT_NOT_CONFORMING = 1
@@ -113,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--data", nargs="+", type=Path, metavar="PATH",
                          help="Turtle files or folders to publish instead of the shipped data")
 
+    serve = command("serve", run_serve,
+                    "serve the graph: read-only SPARQL endpoint, stored-query API, dereferenceable IRIs",
+                    "Serve the graph over HTTP: the SPARQL 1.1 protocol at /sparql, the stored queries at "
+                    "/queries (OpenAPI at /openapi.json), every IRI under /id/ with content negotiation, "
+                    "VoID at /.well-known/void, the DCAT catalog at /catalog and a query page at /query. "
+                    "Read-only, with a query timeout, a row cap and request limits.")
+    add_serve_arguments(serve)
+
     ad_hoc = command("sparql", run_sparql, "run a read-only SPARQL query from a file or stdin")
     ad_hoc.add_argument("file", help="a .rq file, or - for standard input")
     ad_hoc.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table")
@@ -206,6 +215,12 @@ def run_publish(args: argparse.Namespace) -> int:
     result = publish(graph, args.outdir)
     print(f"wrote {result.pages} pages ({result.files} files) to {result.outdir}")
     return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from citynet.server.options import run
+
+    return run(args)
 
 
 def run_sparql(args: argparse.Namespace) -> int:

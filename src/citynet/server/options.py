@@ -1,0 +1,55 @@
+"""Command-line options of the server, shared by ``citynet serve`` and
+``python -m citynet.server``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from citynet.server.settings import Settings
+
+_DEFAULTS = Settings()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=_DEFAULTS.host, help=f"address to listen on (default {_DEFAULTS.host})")
+    parser.add_argument("--port", type=int, default=_DEFAULTS.port, help=f"port (default {_DEFAULTS.port})")
+    parser.add_argument("--workers", type=int, help=f"query worker processes (default {_DEFAULTS.workers})")
+    parser.add_argument("--timeout", type=float, dest="query_timeout",
+                        help=f"seconds a query may run (default {_DEFAULTS.query_timeout:g})")
+    parser.add_argument("--max-rows", type=int, help=f"rows per answer (default {_DEFAULTS.max_rows})")
+    parser.add_argument("--max-query-length", type=int,
+                        help=f"characters per query (default {_DEFAULTS.max_query_length})")
+    parser.add_argument("--max-body-bytes", type=int,
+                        help=f"bytes per request body (default {_DEFAULTS.max_body_bytes})")
+    parser.add_argument("--slow-query-after", type=float,
+                        help="seconds after which a query counts as long-running "
+                             f"(default {_DEFAULTS.slow_query_after:g})")
+    parser.add_argument("--queue-timeout", type=float,
+                        help=f"seconds a request may wait for a free worker (default {_DEFAULTS.queue_timeout:g})")
+    parser.add_argument("--max-nesting-depth", type=int,
+                        help=f"deepest nesting of brackets in a query (default {_DEFAULTS.max_nesting_depth})")
+    parser.add_argument("--no-access-log", dest="access_log", action="store_false", default=None,
+                        help="do not log one line per request")
+    parser.add_argument("--data", type=Path, nargs="*", metavar="PATH",
+                        help="serve these Turtle files or folders (with the citynet ontology) "
+                             "instead of the shipped data")
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    return _DEFAULTS.with_changes(
+        host=args.host, port=args.port, workers=args.workers, query_timeout=args.query_timeout,
+        max_rows=args.max_rows, max_query_length=args.max_query_length, max_body_bytes=args.max_body_bytes,
+        slow_query_after=args.slow_query_after, queue_timeout=args.queue_timeout,
+        max_nesting_depth=args.max_nesting_depth, access_log=args.access_log)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until interrupted, as the options say; returns an exit code."""
+    from citynet.graph import KnowledgeGraph
+    from citynet.server.app import serve
+
+    settings = settings_from_args(args)
+    graph = KnowledgeGraph.from_paths(args.data) if args.data else None
+    serve(settings.host, settings.port, graph, settings)
+    return 0

@@ -1,0 +1,77 @@
+"""What the server holds while it runs: the graph, the worker pool, and what is
+computed once at start-up (the stored queries' forms, graph sizes, the OpenAPI document)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph
+from rdflib import Graph
+
+from citynet.exports import graph_name
+from citynet.graph import KnowledgeGraph
+from citynet.server.pool import WorkerPool
+from citynet.server.settings import Settings
+from citynet.stored_queries import QueryCatalogue, catalogue
+
+log = logging.getLogger("citynet.server")
+
+
+@dataclass
+class ServerState:
+    graph: KnowledgeGraph
+    settings: Settings
+    queries: QueryCatalogue = field(default_factory=catalogue)
+    pool: WorkerPool | None = None
+    #: Named graph IRI (one per file) -> number of triples.
+    graph_sizes: dict[str, int] = field(default_factory=dict)
+    forms: dict[str, str] = field(default_factory=dict)
+    openapi: dict[str, Any] | None = None
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def local_graphs(self) -> list[str]:
+        return [graph_name(p) for p in self.graph.files]
+
+    @property
+    def rdf(self) -> Graph:
+        return self.graph.rdflib_graph
+
+    def prepare(self) -> None:
+        """Blocking start-up work: parse each stored query once, build the name index and
+        the rdflib graph, count the triples of each file."""
+        self.forms = {q.name: q.form for q in self.queries}
+        _ = self.graph.names
+        _ = self.graph.rdflib_graph
+        counter = pyoxigraph.Store()
+        for path in self.graph.files:
+            counter.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(),
+                              to_graph=pyoxigraph.NamedNode(graph_name(path)))
+        self.graph_sizes = {
+            name: sum(1 for _ in counter.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(name)))
+            for name in self.local_graphs}
+        from citynet.server.api import openapi_document
+        from citynet.server.linked_data import _site_page
+
+        self.openapi = openapi_document(self)
+        _site_page(self, self.settings.base_iri)  # builds citynet.site's model now, if the site is there
+
+    def remember(self, key: Any, make: Any) -> Any:
+        """A small bounded cache for computed documents (``make()`` on a miss)."""
+        if key not in self.cache:
+            if len(self.cache) >= 256:
+                self.cache.pop(next(iter(self.cache)))
+            self.cache[key] = make()
+        return self.cache[key]
+
+    async def start(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, self.prepare)
+        self.pool = WorkerPool(self.graph.files, self.local_graphs, self.settings)
+        await self.pool.start()
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            await self.pool.close()

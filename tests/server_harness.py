@@ -1,0 +1,145 @@
+"""Starting and stopping a real citynet server for the server tests (and the load test):
+``python -m citynet.server`` on 127.0.0.1 and a free port, in its own process group,
+waited for until /health says its workers are up, and stopped at the end."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+STARTUP_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class RunningServer:
+    process: subprocess.Popen
+    base_url: str
+    log_path: Path
+
+    @property
+    def sparql(self) -> str:
+        return self.base_url + "/sparql"
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def client(self, **options) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, timeout=options.pop("timeout", 30), **options)
+
+    def health(self) -> dict:
+        return httpx.get(self.base_url + "/health", timeout=10).json()
+
+    def process_tree(self) -> list[int]:
+        """The server's pid and all its descendants' (the fork server and the workers)."""
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = (entry / "stat").read_text()
+                parent = int(stat.rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry.name))
+        tree, stack = [], [self.process.pid]
+        while stack:
+            pid = stack.pop()
+            tree.append(pid)
+            stack.extend(children.get(pid, []))
+        return tree
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=15)
+        # The workers and the fork server share the server's process group.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+
+
+def start_server(log_dir: Path, *options: str) -> RunningServer:
+    port = free_port()
+    log_path = log_dir / f"server-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "citynet.server", "--host", "127.0.0.1", "--port", str(port), *options],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    server = RunningServer(process, f"http://127.0.0.1:{port}", log_path)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped while starting:\n{server.log()}")
+        with contextlib.suppress(httpx.HTTPError):
+            if server.health().get("status") == "ok":
+                return server
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"the server did not start within {STARTUP_SECONDS} s:\n{server.log()}")
+
+
+@contextlib.contextmanager
+def running_server(log_dir: Path, *options: str) -> Iterator[RunningServer]:
+    server = start_server(log_dir, *options)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass
+class Listener:
+    """A TCP listener on a loopback port that records every connection made to it: the
+    tests point SERVICE, FROM and LOAD at it and check that nothing arrived."""
+
+    port: int = 0
+    received: list[bytes] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(16)
+        self._socket.settimeout(0.2)
+        self.port = self._socket.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except (TimeoutError, OSError):
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.received.append(connection.recv(4096) or b"<connected>")
+                except OSError:
+                    self.received.append(b"<connected>")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._socket.close()

@@ -1,0 +1,307 @@
+"""Security and robustness of a real server, one test per point: read-only, no outbound
+access, the query time limit (with light queries still answered), the row cap and its
+signal, the length and body caps, the nesting guard, concurrency, CSV formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import socket
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+import citynet
+from tests.server_harness import Listener, RunningServer, start_server
+
+TIMEOUT = 2.0
+MAX_ROWS = 500
+WORKERS = 3
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+LIGHT = "SELECT ?s WHERE { ?s a <https://w3id.org/citynet/def#CityNetwork> }"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> RunningServer:
+    running = start_server(tmp_path_factory.mktemp("server"), "--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS),
+                           "--workers", str(WORKERS), "--slow-query-after", "0.5", "--queue-timeout", "8")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def http(server) -> httpx.Client:
+    with server.client() as client:
+        yield client
+
+
+@pytest.fixture
+def listener():
+    listening = Listener()
+    yield listening
+    listening.close()
+
+
+def triples(http: httpx.Client) -> int:
+    answer = http.get("/sparql", params={"query": COUNT})
+    assert answer.status_code == 200
+    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
+# ---------------------------------------------------------------- read-only
+
+
+def updates(url: str) -> list[str]:
+    return [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
+        "CLEAR ALL", "DROP DEFAULT", "CREATE GRAPH <urn:g>", "ADD DEFAULT TO <urn:g>",
+        f"LOAD <{url}/data.ttl>", f"LOAD SILENT <{url}/data.ttl> INTO GRAPH <urn:g>",
+        "SELECT * WHERE { ?s ?p ?o } ; INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    ]
+
+
+def test_updates_are_refused_and_the_store_is_unchanged(http, listener):
+    before = triples(http)
+    for update in updates(listener.url):
+        as_query = http.get("/sparql", params={"query": update})
+        assert as_query.status_code == 400, update
+        as_form = http.post("/sparql", data={"query": update})
+        assert as_form.status_code == 400, update
+        assert http.post("/sparql", content=update, headers={"Content-Type": "application/sparql-query"}
+                         ).status_code == 400
+        assert http.post("/sparql", data={"update": update}).status_code == 403
+        as_update = http.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
+        assert as_update.status_code == 403 and "read-only" in as_update.text
+    assert "updates are not allowed" in http.get("/sparql", params={"query": "CLEAR ALL"}).text
+    assert triples(http) == before == len(citynet.shipped_graph())
+    time.sleep(0.3)
+    assert listener.received == []
+
+
+# ---------------------------------------------------------------- no outbound access
+
+
+def remote_queries(url: str) -> list[str]:
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}",
+        f"select * where {{ ?x ?y ?z . service <{url}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ VALUES ?endpoint {{ <{url}/sparql> }} SERVICE ?endpoint {{ ?s ?p ?o }} }}",
+        f"PREFIX ex: <{url}/> SELECT * WHERE {{ SERVICE ex:sparql {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\u0053ERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        f"ASK {{ OPTIONAL {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * FROM <{url}/g> WHERE {{ ?s ?p ?o }}",  # noqa: S608 (hostile SPARQL, on purpose)
+        f"SELECT * FROM NAMED <{url}/g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",  # noqa: S608
+        f"CONSTRUCT {{ ?s ?p ?o }} FROM <{url}/g> WHERE {{ ?s ?p ?o }}",
+        f"ASK FROM <{url}/g> {{ ?s ?p ?o }}",
+        f"DESCRIBE <{url}/thing> FROM <{url}/g>",
+    ]
+
+
+def test_no_request_ever_leaves_the_server(http, listener):
+    for query in remote_queries(listener.url):
+        answer = http.get("/sparql", params={"query": query})
+        assert answer.status_code == 400, query
+        assert "SERVICE is not allowed" in answer.text or "is not a graph of this endpoint" in answer.text, query
+        assert http.post("/sparql", data={"query": query}).status_code == 400
+    for parameter in ("default-graph-uri", "named-graph-uri"):
+        answer = http.get("/sparql", params={"query": COUNT, parameter: f"{listener.url}/g"})
+        assert answer.status_code == 400 and "is not a graph of this endpoint" in answer.text
+    time.sleep(0.5)
+    assert listener.received == [], "the server contacted the listener"
+
+
+def test_the_word_service_elsewhere_is_not_refused(http):
+    for query in ['SELECT ?service WHERE { BIND ("SERVICE <http://x/> {}" AS ?service) }',
+                  "PREFIX service: <urn:x:> SELECT * WHERE { ?s service:SERVICE ?o } # SERVICE <http://x/>",
+                  "SELECT * WHERE { ?s <urn:SERVICE> ?o }"]:
+        assert http.get("/sparql", params={"query": query}).status_code == 200, query
+
+
+# ---------------------------------------------------------------- time limit
+
+
+def _timed_get(url: str, query: str, out: list, timeout: float = 30) -> None:
+    started = time.monotonic()
+    answer = httpx.get(url, params={"query": query}, timeout=timeout)
+    out.append((answer, time.monotonic() - started))
+
+
+def test_a_heavy_query_is_stopped_while_light_ones_are_answered(server, http):
+    before = server.health()["stats"]
+    heavy: list = []
+    thread = threading.Thread(target=_timed_get, args=(server.sparql, HEAVY, heavy))
+    thread.start()
+    time.sleep(0.3)
+    light_times = []
+    while thread.is_alive() and len(light_times) < 200:
+        started = time.monotonic()
+        assert http.get("/sparql", params={"query": LIGHT}).status_code == 200
+        light_times.append(time.monotonic() - started)
+    thread.join(timeout=TIMEOUT + 10)
+    (answer, seconds), = heavy
+    assert answer.status_code == 504
+    assert f"limit of {TIMEOUT:g} s" in answer.text
+    assert TIMEOUT <= seconds < TIMEOUT + 6
+    # Meanwhile, light queries went on being answered, none waiting for the heavy one.
+    assert len(light_times) >= 5 and statistics.median(light_times) < 0.5 and max(light_times) < TIMEOUT
+    # The worker was killed and replaced; the pool is whole again.
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and len(server.health()["workers"]) < WORKERS:
+        time.sleep(0.2)
+    after = server.health()
+    assert len(after["workers"]) == WORKERS
+    assert after["stats"]["timeouts"] > before["timeouts"] and after["stats"]["replaced"] > before["replaced"]
+    assert triples(http) == len(citynet.shipped_graph())
+
+
+def test_many_heavy_queries_cannot_take_every_worker(server, http):
+    heavy: list = []
+    threads = [threading.Thread(target=_timed_get, args=(server.sparql, HEAVY, heavy)) for _ in range(WORKERS + 1)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.2)
+    light_times = []
+    while any(t.is_alive() for t in threads) and len(light_times) < 300:
+        started = time.monotonic()
+        assert http.get("/sparql", params={"query": LIGHT}).status_code == 200
+        light_times.append(time.monotonic() - started)
+    for thread in threads:
+        thread.join(timeout=30)
+    statuses = sorted(answer.status_code for answer, _ in heavy)
+    assert set(statuses) <= {503, 504} and 503 in statuses
+    busy = next(answer for answer, _ in heavy if answer.status_code == 503)
+    assert "busy" in busy.text and int(busy.headers["retry-after"]) >= 1
+    assert max(light_times) < TIMEOUT  # a light query never waits out a heavy one
+
+
+# ---------------------------------------------------------------- row cap
+
+
+def test_the_row_cap_is_applied_and_signalled(http):
+    answer = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert answer.status_code == 200
+    assert answer.headers["citynet-truncated"] == "true"
+    assert answer.headers["citynet-row-limit"] == str(MAX_ROWS)
+    document = answer.json()
+    assert len(document["results"]["bindings"]) == MAX_ROWS
+    assert document["truncated"] is True and document["rowLimit"] == MAX_ROWS and "LIMIT" in document["note"]
+    as_csv = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
+    assert len(as_csv.text.splitlines()) == MAX_ROWS + 1 and as_csv.headers["citynet-truncated"] == "true"
+    as_xml = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                      headers={"Accept": "application/sparql-results+xml"})
+    assert as_xml.text.count("<result>") == MAX_ROWS and "cut at this endpoint's limit" in as_xml.text
+    graph = http.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "text/turtle"})
+    assert graph.headers["citynet-truncated"] == "true" and graph.text.startswith("# The answer was cut")
+
+
+def test_answers_within_the_cap_are_not_marked(http):
+    for limit in (10, MAX_ROWS):
+        answer = http.get("/sparql", params={"query": f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {limit}"})
+        assert "citynet-truncated" not in answer.headers
+        assert "truncated" not in answer.json() and len(answer.json()["results"]["bindings"]) == limit
+
+
+# ---------------------------------------------------------------- size caps
+
+
+def test_long_queries_and_large_bodies_are_413(http):
+    long_query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 25_000
+    assert http.get("/sparql", params={"query": long_query}).status_code == 413
+    direct = http.post("/sparql", content=long_query, headers={"Content-Type": "application/sparql-query"})
+    assert direct.status_code == 413 and "20000" in direct.text
+    big_form = http.post("/sparql", data={"query": COUNT, "padding": "x" * 200_000})
+    assert big_form.status_code == 413 and "100000" in big_form.text
+
+    def chunks():  # no Content-Length: the cap holds while reading
+        for _ in range(50):
+            yield b"#" * 10_000
+
+    streamed = http.post("/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"})
+    assert streamed.status_code == 413
+    assert http.get("/sparql", params={"query": LIGHT}).status_code == 200
+
+
+# ---------------------------------------------------------------- nesting
+
+
+def test_deeply_nested_queries_are_400_not_a_crash(server, http):
+    crashes = server.health()["stats"]["crashes"]
+    nested = [
+        "SELECT * WHERE " + "{ " * 1000 + "?s ?p ?o " + "} " * 1000,
+        "SELECT * WHERE { ?s ?p ?o FILTER (" + "(" * 9000 + "1" + ")" * 9000 + ") }",
+        "SELECT * WHERE { ?s ?p ?o FILTER (" + "\\u0028" * 2000 + "1" + ")" * 2000 + ") }",
+        "SELECT * WHERE { ?s ?p " + "[ <urn:p> " * 500 + "1" + " ]" * 500 + " }",
+    ]
+    for query in nested:
+        answer = http.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"})
+        assert answer.status_code == 400, answer.text
+        assert "nest" in answer.text and "Recursion" not in answer.text
+    # Nesting within the limit is parsed (deeper than rdflib's parser manages by default).
+    within = "SELECT * WHERE { ?s ?p ?o FILTER (" + "(" * 35 + "true" + ")" * 35 + ") } LIMIT 1"
+    assert http.get("/sparql", params={"query": within}).status_code == 200
+    assert server.health()["stats"]["crashes"] == crashes
+
+
+# ---------------------------------------------------------------- concurrency
+
+
+def test_concurrent_queries_are_all_answered_correctly(server):
+    stored = len(citynet.query("members-of-network", network="ICNCM"))
+
+    def ask(i: int) -> tuple[int, int, int]:
+        with httpx.Client(base_url=server.base_url, timeout=30) as client:
+            if i % 3 == 0:
+                answer = client.get("/queries/members-of-network", params={"network": "ICNCM"})
+                return answer.status_code, len(answer.json()["results"]["bindings"]), stored
+            limit = 1 + i % 40
+            answer = client.post("/sparql", data={"query": f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {limit}"})
+            return answer.status_code, len(answer.json()["results"]["bindings"]), limit
+
+    with ThreadPoolExecutor(16) as pool:
+        outcomes = list(pool.map(ask, range(96)))
+    assert all(status == 200 for status, _, _ in outcomes)
+    assert all(got == expected for _, got, expected in outcomes)
+
+
+# ---------------------------------------------------------------- CSV formulas
+
+
+def test_csv_neutralises_formulas_but_not_numbers(http):
+    query = r"""PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+      SELECT ?text ?number WHERE { VALUES (?text ?number) {
+        ("=HYPERLINK(\"http://example.org\",\"click\")" "-0.5805"^^xsd:decimal)
+        ("+SUM(A1:A9)" 1) ("@cmd" 2) ("-2+3" "-7"^^xsd:integer) ("\tcell" 3.5e-2) ("-0.5805" "+4"^^xsd:integer)
+        ("plain" "-") } }"""
+    answer = http.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    assert answer.status_code == 200
+    rows = list(csv.reader(io.StringIO(answer.text)))
+    assert rows[0] == ["text", "number"]
+    assert [r[0] for r in rows[1:]] == ["'=HYPERLINK(\"http://example.org\",\"click\")", "'+SUM(A1:A9)", "'@cmd",
+                                        "'-2+3", "'\tcell", "-0.5805", "plain"]
+    numbers = [r[1] for r in rows[1:]]
+    assert numbers[:4] == ["-0.5805", "1", "2", "-7"] and numbers[-1] == "'-"
+    assert not any(n.startswith("'") for n in numbers[:-1])
+    # Coordinates stay numbers in the stored queries' CSV too.
+    members = http.get("/queries/members-of-network", params={"network": "UBC", "format": "csv"})
+    longitudes = [row["long"] for row in csv.DictReader(io.StringIO(members.text)) if row["long"]]
+    assert longitudes and all(not value.startswith("'") for value in longitudes)
+
+
+def test_hostile_headers_do_not_break_the_server(server, http):
+    huge_accept = ", ".join(f"application/x-{i};q=0.{i % 10}" for i in range(500))
+    assert http.get("/sparql", params={"query": LIGHT}, headers={"Accept": huge_accept}).status_code == 406
+    host, port = server.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        raw.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                    b"Content-Length: abc\r\n\r\n" + LIGHT.encode())
+        status_line = raw.recv(200).split(b"\r\n")[0]
+    assert status_line.startswith(b"HTTP/1.1 4"), status_line
+    assert http.get("/sparql", params={"query": LIGHT}, headers={"Accept": ";;;,,,/"}).status_code == 200
