@@ -1,7 +1,7 @@
 """The citynet command line: thin wrappers over the Python API.
 
 Exit codes: 0 success (the data conforms), 1 the data does not conform,
-2 bad input (a file, a query or a parameter), 130 interrupted.
+2 bad input (a file, a query or a parameter), 70 internal error (a bug), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from citynet.server.options import add_arguments as add_serve_arguments
 EXIT_OK = 0
 EXIT_NOT_CONFORMING = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in citynet, not in the input
 EXIT_INTERRUPTED = 130
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
 EPILOG = """exit codes: 0 success (data conforms), 1 data does not conform,
-2 bad input (file, query or parameter), 130 interrupted"""
+2 bad input (file, query or parameter), 70 internal error, 130 interrupted"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,6 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (e.g. `| head`): not an error of ours.
         sys.stderr.close()
         return EXIT_OK
+    except Exception as error:  # never a traceback for the user; the message says what broke
+        print(f"citynet: internal error: {type(error).__name__}: {error}\n"
+              "  hint: this is a bug in citynet; please report it with the command you ran",
+              file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def build_parser() -> argparse.ArgumentParser:
