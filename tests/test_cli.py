@@ -214,3 +214,15 @@ def test_console_script_runs_and_documents_exit_codes():
     bad = subprocess.run([sys.executable, "-m", "citynet", "validate", "/nonexistent.ttl"],
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "no such file" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_an_unexpected_error_is_one_line_and_exit_70(capsys, monkeypatch):
+    import citynet.stats
+
+    def broken(graph=None):
+        raise RuntimeError("store went away")
+
+    monkeypatch.setattr(citynet.stats, "render_stats", broken)
+    code, _, err = run(capsys, "stats")
+    assert code == 70
+    assert "internal error: RuntimeError: store went away" in err and "Traceback" not in err
