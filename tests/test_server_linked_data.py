@@ -3,7 +3,6 @@ with Vary and Link headers, the ontology at /def (hash IRIs), the DCAT catalog a
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import httpx
@@ -17,7 +16,6 @@ ROSTOCK = URIRef("https://w3id.org/citynet/id/city/rostock")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
-HAS_CATALOG = importlib.util.find_spec("citynet.catalog") is not None
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +143,6 @@ def test_ontology_terms_are_hash_iris_served_by_def(http):
     assert http.get("/def/NoSuchTerm").status_code == 404
 
 
-@pytest.mark.skipif(not HAS_CATALOG, reason="citynet.catalog (the DCAT/VoID module) is not installed")
 @pytest.mark.parametrize(("path", "kind"), [("/catalog", DCAT.Catalog), ("/.well-known/void", VOID.Dataset)])
 def test_catalog_and_void_by_content_negotiation(http, path, kind):
     for accept, parser in (("text/turtle", "turtle"), ("application/rdf+xml", "xml"),
@@ -155,9 +152,3 @@ def test_catalog_and_void_by_content_negotiation(http, path, kind):
         assert answer.headers["content-type"].split(";")[0] == accept
         assert (None, RDF.type, kind) in Graph().parse(data=answer.text, format=parser)
     assert http.get(path, headers={"Accept": "text/csv"}).status_code == 406
-
-
-@pytest.mark.skipif(HAS_CATALOG, reason="citynet.catalog is installed: the 503 fallback does not apply")
-def test_catalog_without_the_module_is_503(http):
-    answer = http.get("/catalog")
-    assert answer.status_code == 503 and "citynet.catalog" in answer.text

@@ -24,13 +24,12 @@ too, and ``/def/{Term}`` is the term's own page (HTML), or a redirect to ``/def#
 lead to (:func:`citynet.exports.describe`), the statements that point to it, and the
 labels of the things on either side.
 
-**HTML** comes from :func:`citynet.site.render_page` when that module is installed,
-else from a small built-in page (the label and a table of statements).
+**HTML** comes from :func:`citynet.site.render_page`; an IRI the site has no page for
+(a logo, a schedule) gets a small built-in page (the label and a table of statements).
 """
 
 from __future__ import annotations
 
-import inspect
 import re
 import threading
 from collections.abc import Callable
@@ -42,12 +41,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from citynet import resources
+from citynet.catalog import catalog_document
 from citynet.exports import describe, to_jsonld
 from citynet.prefixes import PREFIXES
 from citynet.server import html, negotiation
 from citynet.server.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from citynet.server.responses import error
 from citynet.server.state import ServerState
+from citynet.site import CSS, render_page
 
 _SEGMENT = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9._~-]{1,200}$")
 _TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,200}$")
@@ -117,7 +118,7 @@ def _links(path: str, current: Format | None) -> str:
 
 
 def render_html(state: ServerState, iri: str, rdf: Graph | None = None) -> str:
-    """The HTML page for ``iri``: citynet.site's when available, else the built-in one."""
+    """The HTML page for ``iri``: citynet.site's where it has one, else the built-in one."""
     page = _site_page(state, iri)
     if page is not None:
         return page
@@ -126,40 +127,18 @@ def render_html(state: ServerState, iri: str, rdf: Graph | None = None) -> str:
 
 
 def _site_page(state: ServerState, iri: str) -> str | None:
-    try:
-        from citynet.site import render_page  # written alongside; optional
-    except ImportError:
-        return None
-    try:
-        accepted = inspect.signature(render_page).parameters
-    except (TypeError, ValueError):
-        accepted = {}
     # Links under "/": pages as /id/city/rostock (negotiated here), data as /id/city/rostock.ttl.
-    options: dict[str, Any] = {"base": "/"} if "base" in accepted else {}
     with _lock:  # rdflib graphs and the site's caches are not promised to be thread-safe
-        page = render_page(state.graph, iri, **options)
-    return str(page) if page is not None else None
-
-
-def site_stylesheet() -> str | None:
-    try:
-        from citynet.site import CSS
-    except ImportError:
-        return None
-    return str(CSS)
+        return render_page(state.graph, iri, base="/")
 
 
 async def stylesheet(request: Request) -> Response:
     """``/style.css``: the stylesheet of citynet.site's pages."""
-    css = site_stylesheet()
-    if css is None:
-        return error(request, 404, "no stylesheet", log_note="not-found")
-    return Response(css, media_type="text/css; charset=utf-8", headers={"Cache-Control": "public, max-age=3600"})
+    return Response(CSS, media_type="text/css; charset=utf-8", headers={"Cache-Control": "public, max-age=3600"})
 
 
 async def home(request: Request) -> Response:
-    """``/``: the site's home page (the base IRI, dereferenced) when citynet.site is there,
-    else the query page."""
+    """``/``: the site's home page (the base IRI, dereferenced) for browsers, else the query page."""
     state = _state(request)
     if negotiation.choose(request.headers.get("accept"), (HTML, TURTLE)) is HTML:
         page = await run_in_threadpool(_site_page, state, state.settings.base_iri)
@@ -304,11 +283,6 @@ CATALOG_FORMATS = (TURTLE, RDFXML, JSONLD)
 
 def catalog_handler(what: str) -> Callable[[Request], Any]:
     async def handler(request: Request) -> Response:
-        try:
-            from citynet.catalog import catalog_document
-        except ImportError:
-            return error(request, 503, f"the {what.upper()} description is not available: this installation of "
-                                       "citynet has no catalog module (citynet.catalog)", log_note="no-catalog")
         fmt = negotiation.choose(request.headers.get("accept"), CATALOG_FORMATS)
         if fmt is None:
             return error(request, 406, "the description comes as " + negotiation.accepted_list(CATALOG_FORMATS),
