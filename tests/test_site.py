@@ -7,11 +7,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import subprocess
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from functools import partial
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -25,12 +23,13 @@ import citynet
 from citynet.errors import InputError
 from citynet.site import MARKER, page_path, publish, render_data, render_map, render_page
 
+from .browser import assert_offline, chromium, needs_chromium
+
 # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
 BASE = "https://w3id.org/citynet/"
 ID = BASE + "id/"
-CHROMIUM = Path("/usr/bin/chromium")
 PREFIXES = """
 PREFIX cn: <https://w3id.org/citynet/def#>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -435,11 +434,6 @@ def test_a_failed_build_leaves_the_old_site(graph, tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- in a real browser
 
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=f"{CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium)")
-
-
 class QuietHandler(SimpleHTTPRequestHandler):
     requests: list[tuple[str, int]]
 
@@ -470,61 +464,6 @@ def serving(folder: Path) -> Iterator[tuple[str, list[tuple[str, int]]]]:
 def served(site) -> Iterator[tuple[str, list[tuple[str, int]]]]:
     with serving(site) as server:
         yield server
-
-
-def chromium(tmp_path: Path, url: str, *args: str, timeout: float = 60) -> tuple[str, list[dict]]:
-    """Run headless chromium on ``url`` offline; its standard output and its network log's requests."""
-    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    profile.mkdir()
-    netlog = profile.with_suffix(".netlog.json")
-    command = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        f"--user-data-dir={profile}", "--no-first-run", "--disable-extensions", "--disable-sync",
-        "--disable-component-update", "--disable-default-apps", "--hide-scrollbars",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", f"--log-net-log={netlog}",
-        "--timeout=20000", *args, url]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
-    try:
-        out, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"chromium took longer than {timeout} s on {url}")
-    finally:
-        with suppress(ProcessLookupError):  # the browser's helper processes too: in the session it leads
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    return out, netlog_requests(netlog)
-
-
-def netlog_requests(netlog: Path) -> list[dict]:
-    """Every URL request in a chromium network log: url, initiator and network isolation key."""
-    text = netlog.read_text(encoding="utf-8")
-    try:
-        log = json.loads(text)
-    except json.JSONDecodeError:  # a log cut short when the browser stopped
-        log = json.loads(text.rstrip().rstrip(",") + "]}")
-    start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
-    return [event["params"] for event in log["events"]
-            if event["type"] == start_job and "url" in event.get("params", {})]
-
-
-def from_the_page(request: dict) -> bool:
-    """Whether the page asked for it, rather than the browser for its own updates and accounts
-    (those have no initiator, "not an origin", and no network isolation key of the page)."""
-    top_frame = request.get("network_isolation_key", "").split(" ")[0]
-    return (request.get("initiator", "not an origin") != "not an origin" or request.get("request_type") == "main frame"
-            or top_frame in ("http://127.0.0.1", "file://"))
-
-
-def assert_offline(requests: list[dict], served: bool = True) -> None:
-    """No request the page made went to a host other than 127.0.0.1 (and with the resolver
-    rules no other host could be reached at all)."""
-    page_requests = [r for r in requests if from_the_page(r)]
-    if served:
-        assert page_requests, "the network log shows no request for the page"
-    elsewhere = [r["url"] for r in page_requests
-                 if urlsplit(r["url"]).hostname != "127.0.0.1" and urlsplit(r["url"]).scheme not in ("file", "data")]
-    assert not elsewhere, f"the page asked another host for: {elsewhere}"
 
 
 def dom(tmp_path: Path, url: str) -> tuple[Page, str, list[dict]]:
