@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from citynet import __version__
 from citynet.errors import CitynetError
@@ -90,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table",
                      help="table, csv, tsv or json (SPARQL results); CONSTRUCT queries: turtle or json (JSON-LD)")
     run.add_argument("-o", "--output", type=Path, help="write the result to this file")
+    run.add_argument("--endpoint", metavar="URL",
+                     help="run it at this remote SPARQL endpoint instead (parameters bound by a VALUES block)")
+    run.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query (FROM)")
+    add_credentials(run)
 
     export = command("export", run_export, "write the whole graph in an RDF format, or a table or map view",
                      "Write the graph as Turtle, N-Triples, N-Quads or TriG (one named graph per source file), "
@@ -128,11 +134,37 @@ def build_parser() -> argparse.ArgumentParser:
                     "Read-only, with a query timeout, a row cap and request limits.")
     add_serve_arguments(serve)
 
+    generate = command("generate", run_generate, "write a generated graph for benchmarks and tests",
+                       "Write a deterministic, realistic graph in citynet's ontology that conforms to the "
+                       "shapes, optionally with a known number of defects of each kind.")
+    generate.add_argument("out", type=Path, metavar="OUT.ttl")
+    generate.add_argument("--triples", type=int, required=True, help="how many data triples")
+    generate.add_argument("--seed", type=int, default=1, help="the same seed gives the same file (default 1)")
+    generate.add_argument("--defects", metavar="KIND=N,…", help="inject defects, e.g. host-not-member=2")
+
+    push = command("push", run_push, "load the graph into a triplestore (SPARQL Graph Store Protocol)",
+                   "Replace a named graph at a SPARQL 1.1 Graph Store endpoint with the graph (HTTP PUT).")
+    push.add_argument("--endpoint", required=True, metavar="URL", help="the Graph Store endpoint")
+    push.add_argument("--graph", required=True, metavar="IRI", help="the named graph to replace")
+    push.add_argument("--data", nargs="+", type=Path, metavar="PATH", help="push these Turtle files instead")
+    add_credentials(push)
+
     ad_hoc = command("sparql", run_sparql, "run a read-only SPARQL query from a file or stdin")
     ad_hoc.add_argument("file", help="a .rq file, or - for standard input")
     ad_hoc.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table")
     ad_hoc.add_argument("-o", "--output", type=Path, help="write the result to this file")
     return parser
+
+
+def add_credentials(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", help="user name for the endpoint")
+    parser.add_argument("--password", help="password (or set CITYNET_PASSWORD)")
+    parser.add_argument("--digest", action="store_true", help="HTTP Digest instead of Basic authentication")
+
+
+def _credentials(args: argparse.Namespace) -> dict[str, Any]:
+    password = args.password if args.password is not None else os.environ.get("CITYNET_PASSWORD")
+    return {"user": args.user, "password": password, "auth": "digest" if args.digest else "basic"}
 
 
 def _query_list() -> str:
@@ -192,7 +224,13 @@ def run_queries(args: argparse.Namespace) -> int:
 def run_query(args: argparse.Namespace) -> int:
     from citynet.querying import query
 
-    result = query(args.name, **parse_params(args.param))
+    if args.endpoint:
+        from citynet.remote import remote_query
+
+        result = remote_query(args.name, args.endpoint, args.graph, **_credentials(args),
+                              **parse_params(args.param))
+    else:
+        result = query(args.name, **parse_params(args.param))
     emit(format_result(result, args.format), args.output)
     return EXIT_OK
 
@@ -227,6 +265,26 @@ def run_serve(args: argparse.Namespace) -> int:
     from citynet.server.options import run
 
     return run(args)
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    from citynet.generate import generate, parse_defects
+
+    report = generate(args.triples, args.seed, args.out, parse_defects(args.defects))
+    defects = ", ".join(f"{kind}={len(iris)}" for kind, iris in report.defects.items()) or "none"
+    print(f"wrote {report.triples} triples to {report.path} (seed {report.seed}; defects: {defects})")
+    return EXIT_OK
+
+
+def run_push(args: argparse.Namespace) -> int:
+    from citynet.graph import KnowledgeGraph, shipped_graph
+    from citynet.remote import push
+
+    graph = KnowledgeGraph.from_paths(args.data) if args.data else shipped_graph()
+    report = push(graph, args.endpoint, args.graph, **_credentials(args))
+    print(f"replaced <{report.graph_iri}> at {report.endpoint}: {report.triples} triples "
+          f"in {report.seconds:.1f} s (HTTP {report.status})")
+    return EXIT_OK
 
 
 def run_sparql(args: argparse.Namespace) -> int:

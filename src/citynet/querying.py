@@ -3,7 +3,7 @@ as typed RDF terms by the engine (never pasted into the query text)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from typing import Literal as Choice
 
@@ -30,7 +30,8 @@ def query(name: str, graph: KnowledgeGraph | None = None, *, engine: Engine = "o
           **params: Any) -> QueryResult:
     """Run the stored query ``name`` with typed parameters."""
     stored = catalogue().get(name)
-    graph = graph or shipped_graph()
+    # Not `graph or …`: that would call len(), which counts every triple of the store.
+    graph = graph if graph is not None else shipped_graph()
     bindings = bind_parameters(stored, params, graph)
     return run(stored.text, graph, bindings, engine=engine, prepared=stored)
 
@@ -38,7 +39,7 @@ def query(name: str, graph: KnowledgeGraph | None = None, *, engine: Engine = "o
 def sparql(text: str, graph: KnowledgeGraph | None = None) -> QueryResult:
     """Run an ad-hoc read-only query (no updates, no SERVICE)."""
     parse_read_only_query(text)
-    return run(text, graph or shipped_graph(), {})
+    return run(text, graph if graph is not None else shipped_graph(), {})
 
 
 def bind_parameters(stored: StoredQuery, params: Mapping[str, Any],
@@ -71,8 +72,27 @@ def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph) -> Node:
         if not isinstance(value, str) or not value.strip():
             raise QueryError(f"parameter {parameter.name!r} expects the name or IRI of a "
                              f"{parameter.type}, got {value!r}")
-        return URIRef(graph.names.resolve(value.strip(), parameter.type, ENTITY_TYPES[parameter.type]))
+        value = value.strip()
+        if _is_entity_of(graph, value, ENTITY_TYPES[parameter.type]):
+            return URIRef(value)  # an IRI of the graph: no need to build the name index
+        return URIRef(graph.names.resolve(value, parameter.type, ENTITY_TYPES[parameter.type]))
     return parameter.to_literal_term(value)
+
+
+_RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _is_entity_of(graph: KnowledgeGraph, value: str, allowed_classes: tuple[str, ...]) -> bool:
+    """Whether ``value`` is the IRI of a typed entity of one of ``allowed_classes`` (any class
+    if none): looked up directly, where the name index would read every label of the graph."""
+    if not value.startswith(("http://", "https://", "urn:")) or any(c in value for c in ' <>"{}|\\^`'):
+        return False
+    try:
+        types = graph.store.quads_for_pattern(pyoxigraph.NamedNode(value), _RDF_TYPE, None)
+        classes = {quad.object.value for quad in types}
+    except ValueError:
+        return False
+    return bool(classes) and (not allowed_classes or bool(classes & set(allowed_classes)))
 
 
 def run(text: str, graph: KnowledgeGraph, bindings: Mapping[str, Node], *,
@@ -129,13 +149,67 @@ def _from_oxigraph(answer: Any) -> QueryResult:
     if isinstance(answer, pyoxigraph.QueryBoolean):
         return QueryResult(form="ASK", boolean=bool(answer))
     if isinstance(answer, pyoxigraph.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in answer]
-        return QueryResult(form="SELECT", variables=variables, terms=rows)
+        variables = answer.variables
+        rows = [tuple(solution[v] for v in variables) for solution in answer]
+        return QueryResult(form="SELECT", variables=[v.value for v in variables], terms=_ConvertedRows(rows))
     graph = Graph()
+    converted_terms: dict[Any, Node | None] = {}
+    add = graph.add
     for triple in answer:
-        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        terms = []
+        for term in (triple.subject, triple.predicate, triple.object):
+            node = converted_terms.get(term)
+            if node is None:
+                node = converted_terms[term] = to_rdflib(term)
+            terms.append(node)
+        add(tuple(terms))
     return QueryResult(form="CONSTRUCT", graph=graph)
+
+
+class _ConvertedRows(Sequence[tuple[Node | None, ...]]):
+    """Solutions as rows of rdflib terms, converted from Oxigraph's terms when first read.
+
+    Building an rdflib Literal costs microseconds (it parses the lexical form), more than
+    Oxigraph takes to find it: a caller that only counts rows, or reads a few, does not pay
+    for all of them. Each distinct term is converted once."""
+
+    __slots__ = ("_converted", "_raw")
+
+    def __init__(self, raw: list[tuple[Any, ...]]) -> None:
+        self._raw: list[tuple[Any, ...]] | None = raw
+        self._converted: list[tuple[Node | None, ...]] = []
+
+    def _rows(self) -> list[tuple[Node | None, ...]]:
+        if self._raw is not None:
+            cache: dict[Any, Node | None] = {None: None}
+
+            def convert(term: Any) -> Node | None:
+                try:
+                    return cache[term]
+                except KeyError:
+                    node = cache[term] = to_rdflib(term)
+                    return node
+
+            self._converted = [tuple(map(convert, row)) for row in self._raw]
+            self._raw = None
+        return self._converted
+
+    def __len__(self) -> int:
+        return len(self._raw) if self._raw is not None else len(self._converted)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._rows()[index]
+
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        return iter(self._rows())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._rows())
 
 
 def _from_rdflib(answer: Any) -> QueryResult:

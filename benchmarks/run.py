@@ -1,0 +1,452 @@
+"""citynet at scale: load, query, validate and export generated graphs, beside raw
+pyoxigraph and rdflib, in one run.
+
+    .venv/bin/python benchmarks/run.py --sizes 10000,100000,1000000
+
+Each size gets a generated graph (citynet.generate, seed 1, cached in benchmarks/.data/).
+The measurements run in separate worker processes so that each one's peak memory is its
+own: citynet (persistent build, reopen, raw pyoxigraph bulk load, every stored query on
+citynet and on raw pyoxigraph with the same text and substitutions, exports beside
+pyoxigraph's serializers), JSON-LD export, rdflib (parse and every stored query, with a
+time budget per query on large graphs), and validation (with a time budget). The results
+go to benchmarks/results.csv and benchmarks/RESULTS.md; ratios are between numbers
+measured in the same run. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / ".data"
+SEED = 1
+FORMATS = ("turtle", "ntriples", "nquads", "trig", "rdfxml", "csv", "geojson")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = function()
+    return (time.perf_counter() - started) * 1000, value
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return p50, p95
+
+
+def repeat(function: Callable[[], Any], runs: int, budget_ms: float) -> tuple[list[float], Any]:
+    """Run once to warm up, then up to ``runs`` times within ``budget_ms``."""
+    warm, value = timed(function)
+    samples: list[float] = []
+    spent = 0.0
+    while len(samples) < runs and (spent < budget_ms or len(samples) < 3):
+        elapsed, value = timed(function)
+        samples.append(elapsed)
+        spent += elapsed
+    return samples or [warm], value
+
+
+def runs_for(size: int) -> int:
+    return 30 if size <= 100_000 else 11
+
+
+def graph_file(size: int) -> Path:
+    return DATA / f"generated-{size}-seed{SEED}.ttl"
+
+
+def examples_file(size: int) -> Path:
+    return DATA / f"generated-{size}-seed{SEED}.examples.json"
+
+
+def query_params(name: str, examples: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    from citynet.stored_queries import catalogue
+
+    stored = catalogue().get(name)
+    given = examples.get(name, {})
+    return {p.name: given[p.name] for p in stored.parameters if p.name in given}
+
+
+# ---------------------------------------------------------------- workers
+
+def worker_citynet(size: int, scratch: Path) -> dict[str, Any]:
+    import pyoxigraph
+
+    import citynet
+    from citynet import exports, resources
+    from citynet.querying import bind_parameters, to_oxigraph
+    from citynet.stored_queries import catalogue
+
+    path = graph_file(size)
+    examples = json.loads(examples_file(size).read_text())
+    out: dict[str, Any] = {"queries": {}, "exports": {}}
+    cache = scratch / "cache"
+    out["build_ms"], graph = timed(lambda: citynet.KnowledgeGraph([path], persistent=True, cache_dir=cache))
+    triples = len(graph)
+    del graph
+    reopen = [timed(lambda: citynet.KnowledgeGraph([path], persistent=True, cache_dir=cache))[0] for _ in range(3)]
+    out["reopen_ms"] = statistics.median(reopen)
+
+    def raw_bulk_load() -> None:
+        folder = scratch / f"raw-{time.monotonic_ns()}"
+        store = pyoxigraph.Store(str(folder))
+        for file in (resources.ontology_path(), path):
+            store.bulk_load(path=str(file), format=pyoxigraph.RdfFormat.TURTLE, base_iri=file.resolve().as_uri())
+        store.flush()
+        del store
+        shutil.rmtree(folder, ignore_errors=True)
+
+    out["raw_bulk_load_ms"] = timed(raw_bulk_load)[0]
+    out["triples"] = triples
+    graph = citynet.KnowledgeGraph([path], persistent=True, cache_dir=cache)
+    store = graph.store
+    runs = runs_for(size)
+    for stored in catalogue():
+        params = query_params(stored.name, examples)
+        bindings = bind_parameters(stored, params, graph)
+        substitutions = {pyoxigraph.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
+
+        def raw(text: str = stored.text, substitutions: dict = substitutions) -> int:
+            answer = store.query(text, substitutions=substitutions)
+            if isinstance(answer, pyoxigraph.QuerySolutions):
+                variables = answer.variables
+                return len([tuple(s[v] for v in variables) for s in answer])
+            return len(list(answer))
+
+        def ours(name: str = stored.name, params: dict = params) -> int:
+            return len(citynet.query(name, graph, **params))
+
+        def ours_read(name: str = stored.name, params: dict = params) -> int:
+            result = citynet.query(name, graph, **params)
+            return len(result.rows()) if result.graph is None else len(result.graph)
+
+        entry: dict[str, Any] = {"params": params}
+        # Interleave the engines, so that both see the same machine state.
+        raw_samples, ours_samples, read_samples = [], [], []
+        raw()
+        ours()
+        rows = 0
+        deadline = time.monotonic() + (20 if size <= 100_000 else 60)
+        for _ in range(runs):
+            elapsed, rows = timed(raw)
+            raw_samples.append(elapsed)
+            ours_samples.append(timed(ours)[0])
+            read_samples.append(timed(ours_read)[0])
+            if time.monotonic() > deadline and len(raw_samples) >= 3:
+                break
+        entry["rows"] = rows
+        entry["runs"] = len(raw_samples)
+        entry["raw"] = percentiles(raw_samples)
+        entry["citynet"] = percentiles(ours_samples)
+        entry["citynet_read"] = percentiles(read_samples)
+        out["queries"][stored.name] = entry
+        log(f"  {size:>9,} {stored.name:24} citynet {entry['citynet'][0]:9.1f} ms  raw {entry['raw'][0]:9.1f} ms")
+    quads = lambda: store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())  # noqa: E731
+    raw_formats = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
+                   "nquads": pyoxigraph.RdfFormat.N_QUADS, "trig": pyoxigraph.RdfFormat.TRIG,
+                   "rdfxml": pyoxigraph.RdfFormat.RDF_XML}
+    export_runs = 5 if size <= 100_000 else 3
+    for fmt in FORMATS:
+        if fmt in raw_formats:
+            def theirs(fmt: str = fmt) -> int:
+                prefixes = exports.PREFIXES if fmt in ("turtle", "trig", "rdfxml") else None
+                return len(pyoxigraph.serialize(quads(), format=raw_formats[fmt], prefixes=prefixes).decode("utf-8"))
+            baseline = "pyoxigraph.serialize"
+        else:
+            def theirs(fmt: str = fmt) -> int:
+                name = "memberships" if fmt == "csv" else "member-locations"
+                answer = store.query(catalogue().get(name).text)
+                formats = pyoxigraph.QueryResultsFormat
+                return len(answer.serialize(format=formats.CSV if fmt == "csv" else formats.JSON))
+            baseline = "pyoxigraph query + results serializer"
+        ours_samples = repeat(lambda fmt=fmt: len(exports.export(graph, fmt)), export_runs, 60_000)[0]
+        raw_samples = repeat(theirs, export_runs, 60_000)[0]
+        out["exports"][fmt] = {"citynet": percentiles(ours_samples), "raw": percentiles(raw_samples),
+                               "baseline": baseline}
+        log(f"  {size:>9,} export {fmt:9} citynet {statistics.median(ours_samples):9.1f} ms  "
+            f"raw {statistics.median(raw_samples):9.1f} ms")
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def worker_jsonld(size: int, scratch: Path) -> dict[str, Any]:
+    import pyoxigraph
+
+    import citynet
+    from citynet import exports
+
+    graph = citynet.KnowledgeGraph([graph_file(size)], persistent=True, cache_dir=scratch / "cache")
+    quads = lambda: graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())  # noqa: E731
+    raw = timed(lambda: len(pyoxigraph.serialize(quads(), format=pyoxigraph.RdfFormat.JSON_LD)))[0]
+    parse, _ = timed(lambda: graph.rdflib_graph)
+    ours = timed(lambda: len(exports.export(graph, "jsonld")))[0]
+    return {"raw": raw, "citynet": ours + parse, "citynet_parse": parse, "peak_rss_mb": peak_rss_mb()}
+
+
+class Budget(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise Budget
+
+
+def worker_rdflib(size: int, scratch: Path, budget_s: float) -> dict[str, Any]:
+    from rdflib import Graph, Variable
+
+    import citynet
+    from citynet import resources
+    from citynet.querying import bind_parameters
+    from citynet.stored_queries import catalogue
+
+    examples = json.loads(examples_file(size).read_text())
+    out: dict[str, Any] = {"queries": {}}
+
+    def parse() -> Graph:
+        rdf = Graph()
+        for file in (resources.ontology_path(), graph_file(size)):
+            rdf.parse(file, format="turtle")
+        return rdf
+
+    out["parse_ms"], rdf = timed(parse)
+    graph = citynet.KnowledgeGraph([graph_file(size)], persistent=True, cache_dir=scratch / "cache")
+    signal.signal(signal.SIGALRM, _alarm)
+    runs = 5 if size <= 10_000 else (3 if size <= 100_000 else 1)
+    for stored in catalogue():
+        params = query_params(stored.name, examples)
+        bindings = {Variable(k): v for k, v in bind_parameters(stored, params, graph).items()}
+        samples = []
+        over = False
+        for _ in range(runs):
+            signal.setitimer(signal.ITIMER_REAL, budget_s)
+            try:
+                elapsed, _ = timed(lambda s=stored, b=bindings: len(list(rdf.query(s.prepared, initBindings=b))))
+                samples.append(elapsed)
+            except Budget:
+                over = True
+                break
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            if sum(samples) > budget_s * 1000:
+                break
+        entry = {"runs": len(samples), "over_budget": over, "budget_ms": budget_s * 1000}
+        if samples:
+            entry["p50"], entry["p95"] = percentiles(samples)
+        out["queries"][stored.name] = entry
+        shown = f"{entry['p50']:9.1f} ms" if samples else f"> {budget_s:.0f} s (budget)"
+        log(f"  {size:>9,} rdflib {stored.name:24} {shown}")
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def worker_validate(size: int, scratch: Path) -> dict[str, Any]:
+    import citynet
+
+    elapsed, report = timed(lambda: citynet.validate([graph_file(size)]))
+    return {"ms": elapsed, "violations": len(report.violations), "warnings": len(report.warnings),
+            "notes": len(report.infos), "peak_rss_mb": peak_rss_mb()}
+
+
+WORKERS = {"citynet": worker_citynet, "jsonld": worker_jsonld, "rdflib": worker_rdflib, "validate": worker_validate}
+
+
+def run_worker(kind: str, size: int, scratch: Path, timeout: float, *extra: str) -> dict[str, Any]:
+    result_file = scratch / f"{kind}.json"
+    command = [sys.executable, __file__, "--worker", kind, "--size", str(size), "--scratch", str(scratch),
+               "--result", str(result_file), *extra]
+    started = time.monotonic()
+    try:
+        subprocess.run(command, check=True, timeout=timeout)  # noqa: S603 - our own script
+    except subprocess.TimeoutExpired:
+        return {"timeout_s": timeout}
+    except subprocess.CalledProcessError as error:
+        return {"error": f"exit code {error.returncode}"}
+    result = json.loads(result_file.read_text())
+    result["wall_s"] = time.monotonic() - started
+    return result
+
+
+# ---------------------------------------------------------------- reporting
+
+def fmt_ms(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value >= 10_000:
+        return f"{value / 1000:,.1f} s"
+    return f"{value:,.1f} ms" if value < 100 else f"{value:,.0f} ms"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return "–" if not a or not b else f"{a / b:.2f}×"
+
+
+def write_outputs(all_results: dict[int, dict[str, Any]], args: argparse.Namespace) -> None:
+    rows: list[list[Any]] = []
+    md: list[str] = ["# citynet benchmark results", "",
+                     f"Generated by `python benchmarks/run.py --sizes {args.sizes}` on "
+                     f"{datetime.date.today().isoformat()}: {platform.python_implementation()} "
+                     f"{platform.python_version()}, {os.cpu_count()} cores, pyoxigraph {_version('pyoxigraph')}, "
+                     f"rdflib {_version('rdflib')}. Graphs from `citynet.generate` (seed {SEED}). "
+                     "Times are medians (p50) and 95th percentiles of repeated runs in one process; "
+                     "every ratio compares numbers measured in the same run.", ""]
+    for size, result in sorted(all_results.items()):
+        c = result.get("citynet", {})
+        r = result.get("rdflib", {})
+        j = result.get("jsonld", {})
+        v = result.get("validate", {})
+        md += [f"## {size:,} triples (+ ontology: {c.get('triples', '?'):,} in the store)", ""]
+        md += ["| load | time | vs |", "|---|---:|---|"]
+        load = [("generate (citynet.generate)", result.get("generate_ms"), ""),
+                ("citynet persistent build (bulk load + optimize)", c.get("build_ms"),
+                 f"{ratio(c.get('build_ms'), c.get('raw_bulk_load_ms'))} raw bulk load"),
+                ("citynet reopen (content hash + open)", c.get("reopen_ms"), ""),
+                ("raw pyoxigraph bulk_load to disk", c.get("raw_bulk_load_ms"), ""),
+                ("rdflib parse (default store)", r.get("parse_ms"),
+                 f"{ratio(r.get('parse_ms'), c.get('build_ms'))} citynet build")]
+        for name, value, versus in load:
+            md.append(f"| {name} | {fmt_ms(value)} | {versus} |")
+            rows.append([size, "load", name, "", value, "", "", versus])
+        md += ["", "| stored query | rows | citynet p50 | p95 | raw pyoxigraph p50 | p95 | citynet / raw | "
+               "citynet + read all p50 | rdflib p50 | rdflib / citynet |",
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for name, q in c.get("queries", {}).items():
+            rq = r.get("queries", {}).get(name, {})
+            if rq.get("over_budget") and not rq.get("p50"):
+                rd, speed = f"> {fmt_ms(rq['budget_ms'])}", f"> {rq['budget_ms'] / q['citynet'][0]:,.0f}×"
+            elif rq.get("p50"):
+                rd, speed = fmt_ms(rq["p50"]), f"{rq['p50'] / q['citynet'][0]:,.0f}×"
+            else:
+                rd, speed = "–", "–"
+            md.append(f"| {name} | {q['rows']:,} | {fmt_ms(q['citynet'][0])} | {fmt_ms(q['citynet'][1])} | "
+                      f"{fmt_ms(q['raw'][0])} | {fmt_ms(q['raw'][1])} | {ratio(q['citynet'][0], q['raw'][0])} | "
+                      f"{fmt_ms(q['citynet_read'][0])} | {rd} | {speed} |")
+            rows.append([size, "query", name, "citynet", q["citynet"][0], q["citynet"][1], q["runs"], q["rows"]])
+            rows.append([size, "query", name, "citynet+read", q["citynet_read"][0], q["citynet_read"][1],
+                         q["runs"], q["rows"]])
+            rows.append([size, "query", name, "pyoxigraph", q["raw"][0], q["raw"][1], q["runs"], q["rows"]])
+            rows.append([size, "query", name, "rdflib", rq.get("p50"), rq.get("p95"), rq.get("runs"),
+                         "over budget" if rq.get("over_budget") else ""])
+        md += ["", "| export | citynet p50 | baseline p50 | citynet / baseline | baseline |",
+               "|---|---:|---:|---:|---|"]
+        for fmt, e in c.get("exports", {}).items():
+            md.append(f"| {fmt} | {fmt_ms(e['citynet'][0])} | {fmt_ms(e['raw'][0])} | "
+                      f"{ratio(e['citynet'][0], e['raw'][0])} | {e['baseline']} |")
+            rows.append([size, "export", fmt, "citynet", e["citynet"][0], e["citynet"][1], "", ""])
+            rows.append([size, "export", fmt, "pyoxigraph", e["raw"][0], e["raw"][1], "", e["baseline"]])
+        if "citynet" in j:
+            md.append(f"| jsonld (rdflib, incl. parsing the files: {fmt_ms(j['citynet_parse'])}) | "
+                      f"{fmt_ms(j['citynet'])} | {fmt_ms(j['raw'])} | {ratio(j['citynet'], j['raw'])} | "
+                      "pyoxigraph.serialize JSON-LD |")
+            rows.append([size, "export", "jsonld", "citynet", j["citynet"], "", 1, ""])
+            rows.append([size, "export", "jsonld", "pyoxigraph", j["raw"], "", 1, ""])
+        elif j:
+            md.append(f"| jsonld | not measured: {_why(j)} | | | |")
+        md += ["", "| other | value |", "|---|---:|"]
+        if "ms" in v:
+            md.append(f"| validation (citynet.validate: pySHACL) | {fmt_ms(v['ms'])}, {v['violations']} violations |")
+            rows.append([size, "validate", "citynet.validate", "", v["ms"], "", 1, v["violations"]])
+        else:
+            md.append(f"| validation | not measured: {_why(v)} |")
+        md.append(f"| peak RSS, citynet worker (build, reopen, queries, exports) | {c.get('peak_rss_mb', 0):,.0f} MB |")
+        md.append(f"| peak RSS, rdflib worker | {r.get('peak_rss_mb', 0):,.0f} MB |")
+        if j.get("peak_rss_mb"):
+            md.append(f"| peak RSS, JSON-LD worker (rdflib graph) | {j['peak_rss_mb']:,.0f} MB |")
+        rows.append([size, "memory", "peak RSS citynet worker (MB)", "citynet", c.get("peak_rss_mb"), "", "", ""])
+        rows.append([size, "memory", "peak RSS rdflib worker (MB)", "rdflib", r.get("peak_rss_mb"), "", "", ""])
+        md.append("")
+    (HERE / "RESULTS.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    with (HERE / "results.csv").open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["triples", "category", "item", "system", "p50_ms", "p95_ms", "runs", "rows_or_note"])
+        for row in rows:
+            writer.writerow([f"{x:.3f}" if isinstance(x, float) else ("" if x is None else x) for x in row])
+
+
+def _why(result: dict[str, Any]) -> str:
+    if "timeout_s" in result:
+        return f"over the {result['timeout_s']:.0f} s budget"
+    if "skipped" in result:
+        return result["skipped"]
+    return result.get("error", "failed")
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
+
+
+# ---------------------------------------------------------------- main
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="triples per graph, comma-separated")
+    parser.add_argument("--rdflib-budget", type=float, default=None,
+                        help="seconds per query on rdflib (default 60, 20 from 1M triples)")
+    parser.add_argument("--validate-budget", type=float, default=300, help="seconds for validation per size")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--budget", type=float, default=60, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        extra = (args.budget,) if args.worker == "rdflib" else ()
+        result = WORKERS[args.worker](args.size, args.scratch, *extra)
+        args.result.write_text(json.dumps(result))
+        return
+
+    from citynet.generate import generate
+
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    DATA.mkdir(exist_ok=True)
+    all_results: dict[int, dict[str, Any]] = {}
+    started = time.monotonic()
+    for size in sizes:
+        log(f"== {size:,} triples")
+        result: dict[str, Any] = {}
+        path = graph_file(size)
+        elapsed, report = timed(lambda size=size, path=path: generate(size, SEED, path))
+        result["generate_ms"] = elapsed
+        examples_file(size).write_text(json.dumps(report.examples, indent=1))
+        with tempfile.TemporaryDirectory(prefix=f"citynet-bench-{size}-") as folder:
+            scratch = Path(folder)
+            result["citynet"] = run_worker("citynet", size, scratch, 1800)
+            result["jsonld"] = run_worker("jsonld", size, scratch, 600 if size <= 100_000 else 300)
+            budget = args.rdflib_budget or (60 if size < 1_000_000 else 20)
+            result["rdflib"] = run_worker("rdflib", size, scratch, 3600, "--budget", str(budget))
+            result["validate"] = run_worker("validate", size, scratch, args.validate_budget)
+        all_results[size] = result
+        write_outputs(all_results, args)
+    log(f"done in {time.monotonic() - started:,.0f} s: {HERE / 'RESULTS.md'}, {HERE / 'results.csv'}")
+    print((HERE / "RESULTS.md").read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()
