@@ -36,26 +36,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from citynet.errors import InputError
+from citynet.prefixes import PREFIXES
 from citynet.progress import Progress
 
 ID = "https://w3id.org/citynet/id/"
 
-PREFIXES = {
-    "cn": "https://w3id.org/citynet/def#",
-    "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "gn": "http://www.geonames.org/ontology#",
-    "org": "http://www.w3.org/ns/org#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "time": "http://www.w3.org/2006/time#",
-    "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    **{kind: f"{ID}{kind}/" for kind in ("body", "city", "claim", "event", "membership", "network",
-                                          "part", "region", "role", "source", "statement", "topic")},
-}
 
 FIRST_YEAR, LAST_YEAR = 1950, 2025
 
