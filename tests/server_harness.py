@@ -143,3 +143,22 @@ class Listener:
         self._stop.set()
         self._thread.join(timeout=5)
         self._socket.close()
+
+
+def server_fixtures(*options: str):
+    """Module-scoped pytest fixtures ``server`` (a running server started with ``options``)
+    and ``http`` (a client for it): ``server, http = server_fixtures("--timeout", "2")``."""
+    import pytest  # here, so that the load test can use this module without pytest
+
+    @pytest.fixture(scope="module")
+    def server(tmp_path_factory) -> Iterator[RunningServer]:
+        running = start_server(tmp_path_factory.mktemp("server"), *options)
+        yield running
+        running.stop()
+
+    @pytest.fixture(scope="module")
+    def http(server: RunningServer) -> Iterator[httpx.Client]:
+        with server.client() as client:
+            yield client
+
+    return server, http

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.server_harness import RunningServer, start_server
+from tests.server_harness import server_fixtures
 
 from .browser import assert_offline, chromium, needs_chromium
 
@@ -19,13 +19,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?name WHERE { ?n a cn:CityNetwork ; rdfs:label ?name . FILTER (LANG(?name) = "en") } ORDER BY ?name"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> RunningServer:
-    running = start_server(tmp_path_factory.mktemp("server"))
-    yield running
-    running.stop()
-
-
+server = server_fixtures()[0]
 def rendered(tmp_path, url: str) -> str:
     """The DOM after the page's scripts ran (virtual time lets the fetches finish)."""
     out, requests = chromium(tmp_path, url, "--dump-dom", "--virtual-time-budget=15000")

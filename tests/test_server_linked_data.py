@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 import citynet
-from tests.server_harness import RunningServer, start_server
+from tests.server_harness import server_fixtures
 
 ROSTOCK = URIRef("https://w3id.org/citynet/id/city/rostock")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -18,17 +17,7 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> RunningServer:
-    running = start_server(tmp_path_factory.mktemp("server"))
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def http(server) -> httpx.Client:
-    with server.client() as client:
-        yield client
+server, http = server_fixtures()
 
 
 def test_a_data_iri_is_a_303_to_its_description(http):

@@ -11,7 +11,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-import httpx
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -19,7 +18,7 @@ from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 import citynet
-from tests.server_harness import RunningServer, start_server
+from tests.server_harness import server_fixtures
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 CN = "https://w3id.org/citynet/def#"
@@ -32,17 +31,7 @@ CONSTRUCT = f"CONSTRUCT {{ ?n ?p ?o }} WHERE {{ ?n a <{CN}CityNetwork> ; ?p ?o }
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> RunningServer:
-    running = start_server(tmp_path_factory.mktemp("server"))
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def http(server) -> httpx.Client:
-    with server.client() as client:
-        yield client
+server, http = server_fixtures()
 
 
 def network_names() -> list[str]:

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 import citynet
-from tests.server_harness import Listener, RunningServer, start_server
+from tests.server_harness import Listener, server_fixtures
 
 TIMEOUT = 2.0
 MAX_ROWS = 500
@@ -26,18 +26,8 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 LIGHT = "SELECT ?s WHERE { ?s a <https://w3id.org/citynet/def#CityNetwork> }"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> RunningServer:
-    running = start_server(tmp_path_factory.mktemp("server"), "--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS),
-                           "--workers", str(WORKERS), "--slow-query-after", "0.5", "--queue-timeout", "8")
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def http(server) -> httpx.Client:
-    with server.client() as client:
-        yield client
+server, http = server_fixtures("--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--workers", str(WORKERS),
+                               "--slow-query-after", "0.5", "--queue-timeout", "8")
 
 
 @pytest.fixture
