@@ -19,9 +19,11 @@ The pipe protocol: the parent sends a job dict, the worker answers with a reply 
 from __future__ import annotations
 
 import ctypes
+import itertools
 import os
 import sys
 import time
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -160,22 +162,16 @@ def _serialize(answer: Any, fmt: str, limit: int) -> tuple[bytes, bool, int]:
         return serializers.ask(bool(answer), fmt), False, 1
     if isinstance(answer, pyoxigraph.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = []
-        truncated = False
-        for solution in answer:
-            if len(rows) == limit:
-                truncated = True
-                break
-            rows.append(tuple(solution))
+        rows, truncated = _take((tuple(solution) for solution in answer), limit)
         return serializers.SELECT_WRITERS[fmt](variables, rows, truncated, limit), truncated, len(rows)
-    triples = []
-    truncated = False
-    for triple in answer:
-        if len(triples) == limit:
-            truncated = True
-            break
-        triples.append(triple)
+    triples, truncated = _take(answer, limit)
     return serializers.graph(triples, fmt, truncated, limit), truncated, len(triples)
+
+
+def _take(items: Iterable[Any], limit: int) -> tuple[list[Any], bool]:
+    """At most ``limit`` items, and whether there were more (reads one past the limit, no further)."""
+    taken = list(itertools.islice(items, limit + 1))
+    return taken[:limit], len(taken) > limit
 
 
 def main(connection: Any, files: list[str], graph_names: list[str], memory_mb: int) -> None:
