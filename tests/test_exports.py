@@ -11,7 +11,8 @@ from rdflib import Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
 import citynet
-from citynet.exports import GRAPH_BASE, RDF_FORMATS, export, jsonld_context
+from citynet.exports import GRAPH_BASE, RDF_FORMATS, export
+from citynet.jsonld import jsonld_context
 
 READ_AS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "rdfxml": "xml",
            "jsonld": "json-ld"}
@@ -39,11 +40,51 @@ def test_rdf_export_round_trips(graph, fmt):
     assert same_graph(back, graph.rdflib_graph)
 
 
-def test_jsonld_uses_short_keys_from_the_published_context(graph):
+@pytest.mark.parametrize("persistent", [False, True], ids=["in-memory", "on-disk"])
+def test_jsonld_uses_short_keys_from_the_published_context(persistent, tmp_path):
+    graph = citynet.KnowledgeGraph(persistent=persistent, cache_dir=tmp_path)
     document = json.loads(export(graph, "jsonld"))
     assert document["@context"] == jsonld_context()["@context"]
+    ids = [node["id"] for node in document["@graph"]]
+    assert len(ids) == len(set(ids))  # one node object per subject
     rostock = next(n for n in document["@graph"] if n["id"] == "https://w3id.org/citynet/id/city/rostock")
-    assert rostock["label"]["en"] == "Rostock" and rostock["country"] == "DE"
+    assert rostock["label"] == {"de": "Rostock", "en": "Rostock"} and rostock["country"] == "DE"
+    assert rostock["lat"] == "54.0887" and rostock["type"] == "cn:City"
+
+
+def read_jsonld(text: str, reader: str) -> Graph:
+    if reader == "rdflib":
+        return Graph().parse(data=text, format="json-ld")
+    # PyLD implements the JSON-LD 1.1 algorithms on its own: it shares no code with rdflib.
+    from pyld import jsonld
+
+    return Graph().parse(data=jsonld.to_rdf(json.loads(text), {"format": "application/n-quads"}), format="nquads")
+
+
+@pytest.mark.parametrize("reader", ["rdflib", "pyld"])
+def test_jsonld_reads_back_in_independent_processors(graph, reader):
+    assert same_graph(read_jsonld(export(graph, "jsonld"), reader), graph.rdflib_graph)
+
+
+@pytest.mark.parametrize("reader", ["rdflib", "pyld"])
+def test_jsonld_keeps_values_the_context_would_otherwise_retype(tmp_path, reader):
+    # Each object below would change meaning under a coercing term (source is @id-typed,
+    # lat is xsd:decimal, label a language map, country plain): they must keep their own.
+    # PyLD 2 reformats a string @value typed xsd:double as if it were a JSON number (and
+    # fails); JSON-LD 1.1 does that only for numbers, so PyLD reads an xsd:float here.
+    double = "xsd:float" if reader == "pyld" else "xsd:double"
+    data = tmp_path / "odd.ttl"
+    data.write_text(f"""
+        @prefix dct: <http://purl.org/dc/terms/> . @prefix wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix gn: <http://www.geonames.org/ontology#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://example.org/x> dct:source "a text, not an IRI", <https://example.org/s> ;
+            wgs:lat "54.1"^^{double}, "54.1"^^xsd:decimal ; rdfs:label "no language", "en"@en ;
+            gn:countryCode "DE"@de, <https://example.org/de> ; <https://example.org/p> _:b .
+        _:b rdfs:label "blank"@en .
+    """, encoding="utf-8")
+    graph = citynet.KnowledgeGraph([data])
+    assert same_graph(read_jsonld(export(graph, "jsonld"), reader), graph.rdflib_graph)
 
 
 def test_csv_has_a_row_per_membership(graph):
@@ -69,3 +110,24 @@ def test_export_cli_writes_atomically(tmp_path, capsys):
     assert main(["export", "--format", "nquads", "-o", str(target)]) == 0
     assert [p.name for p in tmp_path.iterdir()] == ["graph.nq"]
     assert target.read_text(encoding="utf-8").count("\n") == len(citynet.shipped_graph())
+
+
+def test_quad_exports_keep_the_blank_nodes_of_two_files_apart(tmp_path):
+    # Both files say `_:b`; in one graph they would be one node, across two files they are two.
+    for stem in ("first", "second"):
+        (tmp_path / f"{stem}.ttl").write_text(
+            f'_:b <http://example.org/p> "{stem}" .\n', encoding="utf-8")
+    graph = citynet.KnowledgeGraph(sorted(tmp_path.glob("*.ttl")))
+    dataset = Dataset()
+    dataset.parse(data=export(graph, "nquads"), format="nquads")
+    subjects = {s for s, p, o, g in dataset.quads() if str(p) == "http://example.org/p"}
+    assert len(subjects) == 2
+
+
+def test_csv_export_defuses_formulas_but_not_numbers():
+    result = citynet.sparql('SELECT ?cell WHERE { VALUES ?cell { "=HYPERLINK(\\"x\\")" "@SUM(A1)" '
+                            '"+1 call me" "-0.5805" "-12" "Rostock" } }')
+    plain = [row[0] for row in csv.reader(io.StringIO(result.to_csv()))][1:]
+    safe = [row[0] for row in csv.reader(io.StringIO(result.to_csv(spreadsheet_safe=True)))][1:]
+    assert plain == ['=HYPERLINK("x")', "@SUM(A1)", "+1 call me", "-0.5805", "-12", "Rostock"]
+    assert safe == ['\'=HYPERLINK("x")', "'@SUM(A1)", "'+1 call me", "-0.5805", "-12", "Rostock"]

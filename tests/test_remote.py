@@ -120,14 +120,17 @@ def test_values_block_with_other_parameters(name, params):
     _values_equal_substitution(citynet.shipped_graph(), name, params)
 
 
-def test_with_values_places_from_and_values_in_the_outer_group():
+def test_with_values_places_from_and_values_in_the_outer_group_and_subselects():
     text = """#+ summary: where { is this? "}" # not here
 PREFIX ex: <http://example.org/where#>
-CONSTRUCT { ?s ex:p "where {" } WHERE { ?s ex:q ?x . { SELECT ?s WHERE { ?s ex:r ?y } } }"""
+CONSTRUCT { ?s ex:p "where {" } WHERE { ?s ex:q ?x . { SELECT ?s WHERE { ?s ex:r ?y } }
+  { SELECT ?z { ?z ex:t "select ?x" } } }"""
     out = with_values(text, {"x": Literal(2, datatype=XSD.integer), "s": URIRef("http://e/s")},
                       from_graph="http://example.org/g")
+    # The first sub-SELECT projects ?s, so it gets a block of its own; the second projects neither.
     assert out.endswith("""CONSTRUCT { ?s ex:p "where {" } FROM <http://example.org/g>
-WHERE { ?s ex:q ?x . { SELECT ?s WHERE { ?s ex:r ?y } } """
+WHERE { ?s ex:q ?x . { SELECT ?s WHERE { ?s ex:r ?y   VALUES (?s) { (<http://e/s>) }\n} }
+  { SELECT ?z { ?z ex:t "select ?x" } } """
                         """  VALUES (?x ?s) { ("2"^^<http://www.w3.org/2001/XMLSchema#integer> <http://e/s>) }\n}""")
     assert with_values("SELECT * { ?s ?p ?o } LIMIT 1", {}, from_graph="http://g/") == \
         "SELECT * FROM <http://g/>\n{ ?s ?p ?o } LIMIT 1"

@@ -8,8 +8,7 @@ ontology from the data and one domain from another; their union is the graph.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from functools import cache
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,13 @@ import pyoxigraph
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-from citynet import resources
 from citynet.errors import InputError
 from citynet.graph import KnowledgeGraph
+from citynet.jsonld import by_subject, write_jsonld
 from citynet.prefixes import PREFIXES
 from citynet.querying import query
+from citynet.rdf_files import describe_oxigraph_error
+from citynet.terms import to_oxigraph
 
 GRAPH_BASE = "https://w3id.org/citynet/graph/"
 
@@ -47,18 +48,12 @@ def graph_name(path: Path) -> str:
     return f"{GRAPH_BASE}{path.stem}"
 
 
-@cache
-def jsonld_context() -> dict[str, Any]:
-    """citynet's published JSON-LD @context (ontology/context.jsonld): short, readable keys."""
-    return json.loads((resources.resource_root() / "ontology" / "context.jsonld").read_text(encoding="utf-8"))
-
-
 def export(graph: KnowledgeGraph, fmt: str) -> str:
     """The whole graph (or a view of it) in ``fmt``."""
     if fmt in RDF_FORMATS:
         return export_rdf(graph, fmt)
     if fmt == "csv":
-        return query("memberships", graph).to_csv()
+        return query("memberships", graph).to_csv(spreadsheet_safe=True)
     if fmt == "geojson":
         return json.dumps(member_locations_geojson(graph), ensure_ascii=False, indent=1)
     raise InputError(f"unknown export format {fmt!r}",
@@ -67,23 +62,35 @@ def export(graph: KnowledgeGraph, fmt: str) -> str:
 
 def export_rdf(graph: KnowledgeGraph, fmt: str) -> str:
     if fmt == "jsonld":
-        return to_jsonld(graph.rdflib_graph)
+        return write_jsonld(graph.triples_by_subject())
     rdf_format = RDF_FORMATS[fmt]
     if rdf_format.supports_datasets:
-        dataset = pyoxigraph.Store()
-        for path in graph.files:
-            dataset.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE,
-                              base_iri=path.resolve().as_uri(), to_graph=pyoxigraph.NamedNode(graph_name(path)))
-        quads: Iterable[pyoxigraph.Quad] = dataset
+        quads: Iterable[pyoxigraph.Quad] = file_quads(graph.files)
     else:
         quads = graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
     prefixes = PREFIXES if fmt in ("turtle", "trig", "rdfxml") else None
     return pyoxigraph.serialize(quads, format=rdf_format, prefixes=prefixes).decode("utf-8")
 
 
+def file_quads(files: Iterable[Path]) -> Iterator[pyoxigraph.Quad]:
+    """Each file's triples in its own named graph, streamed from the parser: no second
+    store holds them. Blank nodes are renamed apart, so that ``_:b`` in two files stays two
+    nodes. A statement written twice in one file comes out twice (the same dataset)."""
+    for path in files:
+        name = pyoxigraph.NamedNode(graph_name(path))
+        try:
+            for triple in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE,
+                                           base_iri=path.resolve().as_uri(), rename_blank_nodes=True):
+                yield pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, name)
+        except SyntaxError as error:  # the file changed since the graph was loaded
+            message, line, column = describe_oxigraph_error(str(error))
+            raise InputError(f"Turtle syntax error: {message}", path=path, line=line, column=column) from None
+
+
 def to_jsonld(rdf: Graph) -> str:
-    """JSON-LD compacted with citynet's @context, embedded so that no reader needs the network."""
-    return rdf.serialize(format="json-ld", context=jsonld_context()["@context"], auto_compact=True)
+    """JSON-LD compacted with citynet's @context, embedded so that no reader needs the network.
+    Subjects and statements in a stable order, so that the same graph gives the same text."""
+    return write_jsonld(by_subject(pyoxigraph.Triple(*map(to_oxigraph, triple)) for triple in rdf))
 
 
 def describe(rdf: Graph, entity: URIRef) -> Graph:
@@ -105,15 +112,19 @@ def describe(rdf: Graph, entity: URIRef) -> Graph:
 
 def member_locations_geojson(graph: KnowledgeGraph) -> dict[str, Any]:
     """A GeoJSON FeatureCollection: one point per member with coordinates, and its networks."""
-    features = []
-    for row in query("member-locations", graph):
-        features.append({
+    result = query("member-locations", graph)
+    column = {name: i for i, name in enumerate(result.variables)}
+    member, lat, long, name, kind, country, networks = (
+        column[c] for c in ("member", "lat", "long", "name", "kind", "country", "networks"))
+    return {"type": "FeatureCollection", "features": [
+        {
             "type": "Feature",
-            "id": str(row.member),
-            "geometry": {"type": "Point", "coordinates": [float(row.long), float(row.lat)]},
+            "id": row[member],
+            "geometry": {"type": "Point", "coordinates": [float(row[long]), float(row[lat])]},
             "properties": {
-                "name": row.name, "kind": row.kind, "country": row.country,
-                "networks": sorted(row.networks.split("; ")) if row.networks else [],
+                "name": row[name], "kind": row[kind], "country": row[country],
+                "networks": sorted(row[networks].split("; ")) if row[networks] else [],
             },
-        })
-    return {"type": "FeatureCollection", "features": features}
+        }
+        for row in result.lexical_rows()
+    ]}

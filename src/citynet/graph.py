@@ -6,7 +6,7 @@ term and graph API and feeds pySHACL, and is built only when asked for.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ class KnowledgeGraph:
         """
         self.ontology_file = resources.ontology_path()
         self.data_files = list(data_files) if data_files is not None else resources.data_files()
+        self.persistent = persistent
         if persistent:
             self.store = open_store(self.files, cache_dir)
         else:
@@ -52,6 +53,19 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         return len(self.store)
+
+    def triples_by_subject(self) -> Iterator[pyoxigraph.Quad]:
+        """Every triple of the graph, those of each subject together (as JSON-LD's node
+        objects want them)."""
+        quads = self.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+        if self.persistent:
+            # The on-disk store reads its subject-first index in order. Were that to change,
+            # a subject would get two node objects: more text, the same graph.
+            yield from quads
+            return
+        # The in-memory store iterates in no such order: look each subject up.
+        for subject in dict.fromkeys(quad.subject for quad in quads):
+            yield from self.store.quads_for_pattern(subject, None, None, pyoxigraph.DefaultGraph())
 
     @cached_property
     def names(self) -> NameIndex:

@@ -8,15 +8,17 @@ from typing import Any
 from typing import Literal as Choice
 
 import pyoxigraph
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.term import Node
 
+from citynet.constructed import ConstructedGraph
 from citynet.errors import QueryError
 from citynet.graph import KnowledgeGraph, shipped_graph
 from citynet.parameters import ENTITY_TYPES, Parameter
-from citynet.results import QueryResult
+from citynet.results import QueryResult, lexical_rows
 from citynet.sparql_safety import parse_read_only_query
 from citynet.stored_queries import StoredQuery, catalogue
+from citynet.terms import XSD_STRING, to_oxigraph, to_rdflib
 
 Engine = Choice["oxigraph", "rdflib"]
 
@@ -111,59 +113,14 @@ def run(text: str, graph: KnowledgeGraph, bindings: Mapping[str, Node], *,
     return _from_oxigraph(answer)
 
 
-# ---------------------------------------------------------------- term conversion
-
-def to_oxigraph(term: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
-    if isinstance(term, URIRef):
-        return pyoxigraph.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return pyoxigraph.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return pyoxigraph.Literal(str(term), language=term.language)
-        if term.datatype:
-            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
-        return pyoxigraph.Literal(str(term))
-    raise TypeError(f"cannot bind {term!r}")
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def to_rdflib(term: Any) -> Node | None:
-    if term is None:
-        return None
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
-    raise TypeError(f"unsupported term {term!r}")
-
-
 def _from_oxigraph(answer: Any) -> QueryResult:
     if isinstance(answer, pyoxigraph.QueryBoolean):
         return QueryResult(form="ASK", boolean=bool(answer))
     if isinstance(answer, pyoxigraph.QuerySolutions):
         variables = answer.variables
-        rows = [tuple(solution[v] for v in variables) for solution in answer]
+        rows = [tuple(solution) for solution in answer]  # in the order of `variables`
         return QueryResult(form="SELECT", variables=[v.value for v in variables], terms=_ConvertedRows(rows))
-    graph = Graph()
-    converted_terms: dict[Any, Node | None] = {}
-    add = graph.add
-    for triple in answer:
-        terms = []
-        for term in (triple.subject, triple.predicate, triple.object):
-            node = converted_terms.get(term)
-            if node is None:
-                node = converted_terms[term] = to_rdflib(term)
-            terms.append(node)
-        add(tuple(terms))
-    return QueryResult(form="CONSTRUCT", graph=graph)
+    return QueryResult(form="CONSTRUCT", constructed=ConstructedGraph(answer))
 
 
 class _ConvertedRows(Sequence[tuple[Node | None, ...]]):
@@ -197,6 +154,15 @@ class _ConvertedRows(Sequence[tuple[Node | None, ...]]):
     def __len__(self) -> int:
         return len(self._raw) if self._raw is not None else len(self._converted)
 
+    def lexical(self) -> Iterator[tuple[str | None, ...]]:
+        """Each row as the text of its terms, read from Oxigraph's terms if not yet converted."""
+        if self._raw is None:
+            yield from lexical_rows(self._converted)
+            return
+        for row in self._raw:
+            yield tuple(None if t is None else ("_:" + t.value if isinstance(t, pyoxigraph.BlankNode) else t.value)
+                        for t in row)
+
     def __getitem__(self, index):  # type: ignore[override]
         return self._rows()[index]
 
@@ -222,11 +188,11 @@ def _from_rdflib(answer: Any) -> QueryResult:
     graph = Graph()
     for triple in answer.graph:
         graph.add(tuple(_plain(t) for t in triple))
-    return QueryResult(form="CONSTRUCT", graph=graph)
+    return QueryResult(form="CONSTRUCT", constructed=ConstructedGraph(graph=graph))
 
 
 def _plain(term: Node | None) -> Node | None:
     """rdflib keeps xsd:string explicit where Oxigraph drops it: make them alike."""
-    if isinstance(term, Literal) and term.datatype == URIRef(_XSD_STRING):
+    if isinstance(term, Literal) and term.datatype == URIRef(XSD_STRING):
         return Literal(str(term))
     return term

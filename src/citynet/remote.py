@@ -44,6 +44,7 @@ import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from citynet.constructed import ConstructedGraph
 from citynet.errors import CitynetError, QueryError
 from citynet.graph import KnowledgeGraph, shipped_graph
 from citynet.querying import bind_parameters, to_rdflib
@@ -166,26 +167,40 @@ def remote_query(name: str, endpoint: str, graph_iri: str | None = None, *, grap
     _raise_for_status(response, endpoint, "SPARQL endpoint")
     if form in ("SELECT", "ASK"):
         return parse_json_results(response.content)
-    return QueryResult(form=form, graph=_parse_graph(response))
+    return QueryResult(form=form, constructed=ConstructedGraph(graph=_parse_graph(response)))
 
 
 def with_values(text: str, bindings: Mapping[str, Node], *, from_graph: str | None = None) -> str:
     """``text`` with a VALUES block for ``bindings`` closing its WHERE group, and a
-    ``FROM <from_graph>`` before it. Terms are written with ``n3()``, which escapes them."""
-    where, _, close = _where_clause(text)
-    block = ""
+    ``FROM <from_graph>`` before it. Terms are written with ``n3()``, which escapes them.
+
+    A sub-SELECT is evaluated before the group around it and does not see its VALUES: one
+    that projects a bound variable gets a block of its own, so that its filters see the value
+    (as with Oxigraph's substitution)."""
+    where, opening, close = _where_clause(text)
+    insertions: list[tuple[int, str]] = []
     if bindings:
-        names = " ".join(f"?{name}" for name in bindings)
-        values = " ".join(_n3(term) for term in bindings.values())
-        block = f"  VALUES ({names}) {{ ({values}) }}\n"
-    dataset = ""
+        insertions.append((close, _values_block(bindings)))
+        for projection, sub_close in _subselects(text, opening, close):
+            inner = {name: term for name, term in bindings.items()
+                     if re.search(rf"[?$]{re.escape(name)}\b", _strip_comments(projection))}
+            if inner:
+                insertions.append((sub_close, _values_block(inner)))
     if from_graph is not None:
         _check_iri(from_graph, "graph IRI")
-        dataset = f"FROM {URIRef(from_graph).n3()}\n"
+        insertions.append((where, f"FROM {URIRef(from_graph).n3()}\n"))
     # At the end of the group: Virtuoso 7 loses the bindings of OPTIONALs that read a
     # variable bound by a VALUES block before them. Where in the group it stands changes
     # nothing else: the block joins with the whole group, and its filters see it.
-    return text[:where] + dataset + text[where:close] + block + text[close:]
+    for offset, addition in sorted(insertions, key=lambda insertion: insertion[0], reverse=True):
+        text = text[:offset] + addition + text[offset:]
+    return text
+
+
+def _values_block(bindings: Mapping[str, Node]) -> str:
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(_n3(term) for term in bindings.values())
+    return f"  VALUES ({names}) {{ ({values}) }}\n"
 
 
 def parse_json_results(payload: bytes | str) -> QueryResult:
@@ -239,21 +254,18 @@ def _parse_graph(response: httpx.Response) -> Graph:
 
 _IRI_REF = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _WHERE = re.compile(r"WHERE\b", re.IGNORECASE)
+_SELECT = re.compile(r"SELECT\b", re.IGNORECASE)
 
 
-def _where_clause(text: str) -> tuple[int, int, int]:
-    """Offsets of the outermost WHERE keyword (or of the group, where WHERE is left out),
-    of the brace that opens its group and of the brace that closes it; comments, strings
-    and IRIs are skipped."""
-    depth = 0
-    where: int | None = None
-    opening: int | None = None
-    i, n = 0, len(text)
+def _code(text: str, start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Offsets of the characters of ``text[start:end]`` that are query syntax: comments,
+    strings and IRIs are skipped."""
+    i, n = start, len(text) if end is None else end
     while i < n:
         c = text[i]
         if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
+            newline = text.find("\n", i)
+            i = n if newline < 0 else newline
             continue
         if c in "\"'":
             quote = c * 3 if text.startswith(c * 3, i) else c
@@ -267,12 +279,25 @@ def _where_clause(text: str) -> tuple[int, int, int]:
             if match:
                 i = match.end()
                 continue
-        if (opening is None and depth == 0 and c in "wW" and _WHERE.match(text, i)
-                and (i == 0 or not text[i - 1].isalnum())):
+        yield i
+        i += 1
+
+
+def _is_keyword(text: str, i: int, keyword: re.Pattern[str]) -> bool:
+    return keyword.match(text, i) is not None and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "?$_"))
+
+
+def _where_clause(text: str, start: int = 0) -> tuple[int, int, int]:
+    """Offsets of the first WHERE keyword from ``start`` (or of the group, where WHERE is
+    left out), of the brace that opens its group and of the brace that closes it."""
+    depth = 0
+    where: int | None = None
+    opening: int | None = None
+    for i in _code(text, start):
+        c = text[i]
+        if opening is None and depth == 0 and c in "wW" and _is_keyword(text, i, _WHERE):
             where = i
-            i += 5
-            continue
-        if c == "{":
+        elif c == "{":
             if opening is None and depth == 0 and (where is not None or not _is_template(text, i)):
                 opening = i
             depth += 1
@@ -280,8 +305,15 @@ def _where_clause(text: str) -> tuple[int, int, int]:
             depth -= 1
             if depth == 0 and opening is not None:
                 return (opening if where is None else where), opening, i
-        i += 1
     raise QueryError("the query has no WHERE clause to bind parameters in")
+
+
+def _subselects(text: str, opening: int, close: int) -> Iterator[tuple[str, int]]:
+    """The projection text and the closing brace of each sub-SELECT inside a group."""
+    for i in _code(text, opening, close):
+        if text[i] in "sS" and _is_keyword(text, i, _SELECT):
+            where, _, sub_close = _where_clause(text, i)
+            yield text[i + 6:where], sub_close
 
 
 def _is_template(text: str, brace: int) -> bool:

@@ -7,7 +7,7 @@ import datetime
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from citynet.constructed import ConstructedGraph
 from citynet.prefixes import compact
 
 if TYPE_CHECKING:
@@ -66,23 +67,28 @@ class Row(dict):
 @dataclass
 class QueryResult:
     """The answer to a query. SELECT: ``variables`` and ``terms`` (rdflib terms per
-    row); ASK: ``boolean``; CONSTRUCT and DESCRIBE: ``graph``."""
+    row); ASK: ``boolean``; CONSTRUCT and DESCRIBE: ``constructed``, read as ``graph``."""
 
     form: str
     variables: Sequence[str] = ()
     terms: Sequence[tuple[Node | None, ...]] = ()
     boolean: bool | None = None
-    graph: Graph | None = None
+    constructed: ConstructedGraph | None = None
+
+    @property
+    def graph(self) -> Graph | None:
+        """The rdflib Graph of a CONSTRUCT or DESCRIBE answer, else None."""
+        return None if self.constructed is None else self.constructed.graph
 
     def __iter__(self) -> Iterator[Row]:
-        if self.graph is not None:
+        if self.constructed is not None:
             raise TypeError("a CONSTRUCT result is a graph: use .graph or .to_rdf()")
         for row in self.terms:
             yield Row((v, python_value(t)) for v, t in zip(self.variables, row, strict=False))
 
     def __len__(self) -> int:
-        if self.graph is not None:
-            return len(self.graph)
+        if self.constructed is not None:
+            return len(self.constructed)
         return len(self.terms)
 
     def __bool__(self) -> bool:
@@ -91,12 +97,19 @@ class QueryResult:
     def rows(self) -> list[Row]:
         return list(self)
 
+    def lexical_rows(self) -> Iterator[tuple[str | None, ...]]:
+        """Each row as the text of its terms (an IRI, a literal's lexical form, ``_:id``
+        for a blank node, None where unbound): no typed values built, for fast tables."""
+        self._require_table()
+        lexical = getattr(self.terms, "lexical", None)
+        return lexical() if lexical is not None else lexical_rows(self.terms)
+
     # ------------------------------------------------------------ formats
 
     def to_json(self) -> str:
         """SPARQL 1.1 Query Results JSON (SELECT, ASK) or JSON-LD (graphs)."""
-        if self.graph is not None:
-            return self.graph.serialize(format="json-ld")
+        if self.constructed is not None:
+            return self.constructed.serialize("json-ld")
         if self.form == "ASK":
             return json.dumps({"head": {}, "boolean": bool(self.boolean)})
         bindings = [{v: _json_term(t) for v, t in zip(self.variables, row, strict=False) if t is not None}
@@ -104,32 +117,29 @@ class QueryResult:
         return json.dumps({"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}},
                           ensure_ascii=False, indent=1)
 
-    def to_csv(self) -> str:
-        """SPARQL 1.1 Query Results CSV: plain values, IRIs as text."""
-        return self._delimited(",", lambda t: "" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)))
+    def to_csv(self, *, spreadsheet_safe: bool = False) -> str:
+        """SPARQL 1.1 Query Results CSV: plain values, IRIs as text. ``spreadsheet_safe``
+        puts ``'`` before a cell a spreadsheet would run as a formula (numbers excepted)."""
+        self._require_table()
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(self.variables)
+        cell = neutralise_csv_cell if spreadsheet_safe else str
+        writer.writerows(["" if value is None else cell(value) for value in row] for row in self.lexical_rows())
+        return out.getvalue()
 
     def to_tsv(self) -> str:
         """SPARQL 1.1 Query Results TSV: terms in Turtle/N-Triples syntax."""
-        return self._delimited("\t", lambda t: "" if t is None else t.n3(), header_prefix="?")
-
-    def _delimited(self, delimiter: str, render, header_prefix: str = "") -> str:
         self._require_table()
-        out = io.StringIO()
-        if delimiter == "\t":
-            lines = ["\t".join(header_prefix + v for v in self.variables)]
-            lines += ["\t".join(render(t) for t in row) for row in self.terms]
-            return "\n".join(lines) + "\n"
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-        writer.writerow(self.variables)
-        for row in self.terms:
-            writer.writerow([render(t) for t in row])
-        return out.getvalue()
+        lines = ["\t".join("?" + v for v in self.variables)]
+        lines += ["\t".join("" if t is None else t.n3() for t in row) for row in self.terms]
+        return "\n".join(lines) + "\n"
 
     def to_table(self, max_width: int = 60) -> str:
         """A plain-text table for people."""
         if self.form == "ASK":
             return "yes" if self.boolean else "no"
-        if self.graph is not None:
+        if self.constructed is not None:
             return self.to_rdf("turtle")
         headers = list(self.variables)
         cells = [[_cell(python_value(t), max_width) for t in row] for row in self.terms]
@@ -150,13 +160,30 @@ class QueryResult:
         return pandas.DataFrame([list(r.values()) for r in self], columns=list(self.variables))
 
     def to_rdf(self, format: str = "turtle") -> str:
-        if self.graph is None:
+        if self.constructed is None:
             raise TypeError(f"a {self.form} result has no graph; to_rdf() is for CONSTRUCT and DESCRIBE")
-        return self.graph.serialize(format=format)
+        return self.constructed.serialize(format)
 
     def _require_table(self) -> None:
         if self.form != "SELECT":
             raise TypeError(f"a {self.form} result is not a table")
+
+
+def lexical_rows(rows: Iterable[Sequence[Node | None]]) -> Iterator[tuple[str | None, ...]]:
+    for row in rows:
+        yield tuple(None if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise_csv_cell(value: str) -> str:
+    """Prefix ``'`` to a cell a spreadsheet would run as a formula (OWASP's advice for
+    CSV injection); numbers such as ``-0.5805`` stay as they are."""
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def _json_term(term: Node) -> dict[str, str]:

@@ -16,23 +16,16 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
 
+from citynet.jsonld import by_subject, write_jsonld
 from citynet.prefixes import PREFIXES
+from citynet.results import neutralise_csv_cell
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 Term = Any  # pyoxigraph.NamedNode | BlankNode | Literal | Triple
-
-
-def neutralise_csv_cell(value: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would read as a formula; leave numbers alone."""
-    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
 
 
 def truncation_note(limit: int, what: str = "rows") -> str:
@@ -160,15 +153,7 @@ _OXIGRAPH_FORMATS = {
 
 def graph(triples: Sequence[pyoxigraph.Triple], fmt: str, truncated: bool, limit: int) -> bytes:
     if fmt == "jsonld":
-        from rdflib import Graph
-
-        from citynet.exports import to_jsonld
-        from citynet.querying import to_rdflib
-
-        rdf = Graph()
-        for t in triples:
-            rdf.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return to_jsonld(rdf).encode("utf-8")
+        return write_jsonld(by_subject(triples)).encode("utf-8")
     prefixes = PREFIXES if fmt in ("turtle", "rdfxml") else None
     body = pyoxigraph.serialize(triples, format=_OXIGRAPH_FORMATS[fmt], prefixes=prefixes)
     if truncated and fmt in ("turtle", "ntriples"):
