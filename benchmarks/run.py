@@ -36,7 +36,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 DATA = HERE / ".data"
 SEED = 1
-FORMATS = ("turtle", "ntriples", "nquads", "trig", "rdfxml", "csv", "geojson")
+FORMATS = ("turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld", "csv", "geojson")
 
 
 def log(message: str) -> None:
@@ -168,7 +168,7 @@ def worker_citynet(size: int, scratch: Path) -> dict[str, Any]:
     quads = lambda: store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())  # noqa: E731
     raw_formats = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
                    "nquads": pyoxigraph.RdfFormat.N_QUADS, "trig": pyoxigraph.RdfFormat.TRIG,
-                   "rdfxml": pyoxigraph.RdfFormat.RDF_XML}
+                   "rdfxml": pyoxigraph.RdfFormat.RDF_XML, "jsonld": pyoxigraph.RdfFormat.JSON_LD}
     export_runs = 5 if size <= 100_000 else 3
     for fmt in FORMATS:
         if fmt in raw_formats:
@@ -191,20 +191,6 @@ def worker_citynet(size: int, scratch: Path) -> dict[str, Any]:
             f"raw {statistics.median(raw_samples):9.1f} ms")
     out["peak_rss_mb"] = peak_rss_mb()
     return out
-
-
-def worker_jsonld(size: int, scratch: Path) -> dict[str, Any]:
-    import pyoxigraph
-
-    import citynet
-    from citynet import exports
-
-    graph = citynet.KnowledgeGraph([graph_file(size)], persistent=True, cache_dir=scratch / "cache")
-    quads = lambda: graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())  # noqa: E731
-    raw = timed(lambda: len(pyoxigraph.serialize(quads(), format=pyoxigraph.RdfFormat.JSON_LD)))[0]
-    parse, _ = timed(lambda: graph.rdflib_graph)
-    ours = timed(lambda: len(exports.export(graph, "jsonld")))[0]
-    return {"raw": raw, "citynet": ours + parse, "citynet_parse": parse, "peak_rss_mb": peak_rss_mb()}
 
 
 class Budget(Exception):
@@ -271,7 +257,7 @@ def worker_validate(size: int, scratch: Path) -> dict[str, Any]:
             "notes": len(report.infos), "peak_rss_mb": peak_rss_mb()}
 
 
-WORKERS = {"citynet": worker_citynet, "jsonld": worker_jsonld, "rdflib": worker_rdflib, "validate": worker_validate}
+WORKERS = {"citynet": worker_citynet, "rdflib": worker_rdflib, "validate": worker_validate}
 
 
 def run_worker(kind: str, size: int, scratch: Path, timeout: float, *extra: str) -> dict[str, Any]:
@@ -316,7 +302,6 @@ def write_outputs(all_results: dict[int, dict[str, Any]], args: argparse.Namespa
     for size, result in sorted(all_results.items()):
         c = result.get("citynet", {})
         r = result.get("rdflib", {})
-        j = result.get("jsonld", {})
         v = result.get("validate", {})
         md += [f"## {size:,} triples (+ ontology: {c.get('triples', '?'):,} in the store)", ""]
         md += ["| load | time | vs |", "|---|---:|---|"]
@@ -357,14 +342,6 @@ def write_outputs(all_results: dict[int, dict[str, Any]], args: argparse.Namespa
                       f"{ratio(e['citynet'][0], e['raw'][0])} | {e['baseline']} |")
             rows.append([size, "export", fmt, "citynet", e["citynet"][0], e["citynet"][1], "", ""])
             rows.append([size, "export", fmt, "pyoxigraph", e["raw"][0], e["raw"][1], "", e["baseline"]])
-        if "citynet" in j:
-            md.append(f"| jsonld (rdflib, incl. parsing the files: {fmt_ms(j['citynet_parse'])}) | "
-                      f"{fmt_ms(j['citynet'])} | {fmt_ms(j['raw'])} | {ratio(j['citynet'], j['raw'])} | "
-                      "pyoxigraph.serialize JSON-LD |")
-            rows.append([size, "export", "jsonld", "citynet", j["citynet"], "", 1, ""])
-            rows.append([size, "export", "jsonld", "pyoxigraph", j["raw"], "", 1, ""])
-        elif j:
-            md.append(f"| jsonld | not measured: {_why(j)} | | | |")
         md += ["", "| other | value |", "|---|---:|"]
         if "ms" in v:
             md.append(f"| validation (citynet.validate: pySHACL) | {fmt_ms(v['ms'])}, {v['violations']} violations |")
@@ -373,8 +350,6 @@ def write_outputs(all_results: dict[int, dict[str, Any]], args: argparse.Namespa
             md.append(f"| validation | not measured: {_why(v)} |")
         md.append(f"| peak RSS, citynet worker (build, reopen, queries, exports) | {c.get('peak_rss_mb', 0):,.0f} MB |")
         md.append(f"| peak RSS, rdflib worker | {r.get('peak_rss_mb', 0):,.0f} MB |")
-        if j.get("peak_rss_mb"):
-            md.append(f"| peak RSS, JSON-LD worker (rdflib graph) | {j['peak_rss_mb']:,.0f} MB |")
         rows.append([size, "memory", "peak RSS citynet worker (MB)", "citynet", c.get("peak_rss_mb"), "", "", ""])
         rows.append([size, "memory", "peak RSS rdflib worker (MB)", "rdflib", r.get("peak_rss_mb"), "", "", ""])
         md.append("")
@@ -437,7 +412,6 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix=f"citynet-bench-{size}-") as folder:
             scratch = Path(folder)
             result["citynet"] = run_worker("citynet", size, scratch, 1800)
-            result["jsonld"] = run_worker("jsonld", size, scratch, 600 if size <= 100_000 else 300)
             budget = args.rdflib_budget or (60 if size < 1_000_000 else 20)
             result["rdflib"] = run_worker("rdflib", size, scratch, 3600, "--budget", str(budget))
             result["validate"] = run_worker("validate", size, scratch, args.validate_budget)

@@ -131,3 +131,12 @@ def test_csv_export_defuses_formulas_but_not_numbers():
     safe = [row[0] for row in csv.reader(io.StringIO(result.to_csv(spreadsheet_safe=True)))][1:]
     assert plain == ['=HYPERLINK("x")', "@SUM(A1)", "+1 call me", "-0.5805", "-12", "Rostock"]
     assert safe == ['\'=HYPERLINK("x")', "'@SUM(A1)", "'+1 call me", "-0.5805", "-12", "Rostock"]
+
+
+def test_jsonld_refuses_an_iri_a_reader_would_take_for_a_compact_iri(tmp_path):
+    # <cn:x> is an absolute IRI with the scheme "cn"; in JSON-LD with citynet's context
+    # "cn:x" would be read as https://w3id.org/citynet/def#x: refuse rather than change it.
+    data = tmp_path / "odd.ttl"
+    data.write_text("<cn:x> <https://example.org/p> <https://example.org/o> .\n", encoding="utf-8")
+    with pytest.raises(citynet.CitynetError, match="cannot be written in JSON-LD"):
+        export(citynet.KnowledgeGraph([data]), "jsonld")

@@ -351,3 +351,11 @@ def test_from_clause_reads_no_file_or_url():
     """FROM names a graph of the store; nothing is fetched from disk or the network."""
     result = sparql("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")
     assert result.rows() == []
+
+
+def test_a_construct_answer_is_counted_and_written_without_building_an_rdflib_graph():
+    result = citynet.query("network-subgraph", network="UBC")
+    count = len(result)
+    text = result.to_rdf("turtle")
+    assert "graph" not in vars(result.constructed)  # the rdflib Graph is not built yet
+    assert len(Graph().parse(data=text, format="turtle")) == count == len(result.graph)

@@ -55,7 +55,8 @@ def export(graph: KnowledgeGraph, fmt: str) -> str:
     if fmt == "csv":
         return query("memberships", graph).to_csv(spreadsheet_safe=True)
     if fmt == "geojson":
-        return json.dumps(member_locations_geojson(graph), ensure_ascii=False, indent=1)
+        # No indent: json.dumps then uses its C encoder, several times faster on large maps.
+        return json.dumps(member_locations_geojson(graph), ensure_ascii=False)
     raise InputError(f"unknown export format {fmt!r}",
                      hint=f"formats: {', '.join([*RDF_FORMATS, *TABLE_FORMATS])}")
 

@@ -44,6 +44,9 @@ class CompactionRules:
 
     @classmethod
     def from_context(cls, context: dict[str, Any]) -> CompactionRules:
+        if "@language" in context:
+            # A default language would turn every bare string into a language-tagged one.
+            raise ValueError("a context with a default @language is not supported")
         definitions = {k: v for k, v in context.items() if not k.startswith("@")}
         keywords = {v: k for k, v in definitions.items() if isinstance(v, str) and v.startswith("@")}
         prefix_names = {k: v for k, v in definitions.items()
@@ -109,8 +112,9 @@ def write_jsonld(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad], context
     context = context if context is not None else jsonld_context()["@context"]
     rules = CompactionRules.from_context(context)
     head = json.dumps({"@context": context}, ensure_ascii=False, indent=1)[:-2]
-    nodes = (json.dumps(node, ensure_ascii=False) for node in _node_objects(triples, rules))
-    return head + ',\n "@graph": [\n' + ",\n".join(nodes) + "\n ]\n}\n"
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    nodes = ",\n".join(map(encode, _node_objects(triples, rules)))
+    return head + ',\n "@graph": [\n' + nodes + "\n ]\n}\n"
 
 
 def by_subject(triples: Iterable[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
@@ -118,34 +122,50 @@ def by_subject(triples: Iterable[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
     return sorted(triples, key=lambda triple: (str(triple.subject), str(triple.predicate), str(triple.object)))
 
 
+# How a value is written under its key.
+_AS_CLASS, _IN_LANGUAGE_MAP, _AS_BARE_REFERENCE, _AS_BARE_STRING, _AS_VALUE_OBJECT = range(5)
+
+
 def _node_objects(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad],
                   rules: CompactionRules) -> Iterator[dict[str, Any]]:
-    node: dict[str, Any] | None = None
+    node: dict[str, Any] = {}
     subject = None
-    keys: dict[tuple[str, str], str] = {}  # (property, kind) -> key, worked out once
+    plans: dict[tuple[str, str], tuple[str, int]] = {}  # (property, kind) -> key and how, worked out once
     for triple in triples:
         if triple.subject != subject:
-            if node is not None:
+            if node:
                 yield node
             subject = triple.subject
             node = {rules.id_key: _reference(subject, rules)}
-        assert node is not None
-        predicate, value = triple.predicate.value, triple.object
+        value = triple.object
         kind = _kind(value)
-        key = keys.get((predicate, kind))
-        if key is None:
-            key = keys[predicate, kind] = _key(predicate, kind, rules)
-        if key == rules.type_key:
+        plan = plans.get((predicate := triple.predicate.value, kind))
+        if plan is None:
+            plan = plans[predicate, kind] = _plan(predicate, kind, rules)
+        key, how = plan
+        if how == _AS_BARE_STRING:
+            _append(node, key, value.value)
+        elif how == _AS_BARE_REFERENCE:
+            _append(node, key, _reference(value, rules))
+        elif how == _IN_LANGUAGE_MAP:
+            _append(node.setdefault(key, {}), value.language, value.value)
+        elif how == _AS_CLASS:
             _append(node, key, _class(value, rules))
-        elif kind == _LANGUAGE and key in rules.reserved:
-            language_map = node.setdefault(key, {})
-            _append(language_map, value.language, value.value)
-        elif key in rules.reserved:  # a coerced term: the bare string
-            _append(node, key, _reference(value, rules) if kind == _ID else value.value)
         else:
             _append(node, key, _value_object(value, kind, rules))
-    if node is not None:
+    if node:
         yield node
+
+
+def _plan(predicate: str, kind: str, rules: CompactionRules) -> tuple[str, int]:
+    if predicate == RDF_TYPE and kind == _ID:
+        return rules.type_key, _AS_CLASS
+    term = rules.terms.get((predicate, kind))
+    if term is None:
+        return rules.compact_iri(predicate), _AS_VALUE_OBJECT
+    if kind == _LANGUAGE:
+        return term, _IN_LANGUAGE_MAP
+    return term, _AS_BARE_REFERENCE if kind == _ID else _AS_BARE_STRING
 
 
 def _kind(term: Any) -> str:
@@ -157,12 +177,6 @@ def _kind(term: Any) -> str:
     if isinstance(term, (pyoxigraph.NamedNode, pyoxigraph.BlankNode)):
         return _ID
     raise InputError(f"JSON-LD 1.1 cannot hold the RDF-star term {term}")
-
-
-def _key(predicate: str, kind: str, rules: CompactionRules) -> str:
-    if predicate == RDF_TYPE and kind == _ID:
-        return rules.type_key
-    return rules.terms.get((predicate, kind)) or rules.compact_iri(predicate)
 
 
 def _reference(term: Any, rules: CompactionRules) -> str:

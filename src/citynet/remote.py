@@ -348,7 +348,7 @@ def _client(user: str | None, password: str | None, auth: Auth, timeout: float) 
         raise CitynetError(f"unknown authentication {auth!r}", hint="use basic or digest")
     credentials: httpx.Auth | None = None
     if user is not None:
-        secret = password if password is not None else os.environ.get("CITYNET_REMOTE_PASSWORD", "")
+        secret = password if password is not None else os.environ.get("CITYNET_PASSWORD", "")
         credentials = httpx.DigestAuth(user, secret) if auth == "digest" else httpx.BasicAuth(user, secret)
     return httpx.Client(auth=credentials, timeout=httpx.Timeout(timeout, connect=10.0), trust_env=False)
 
