@@ -49,6 +49,7 @@ from citynet.errors import CitynetError, QueryError
 from citynet.graph import KnowledgeGraph, shipped_graph
 from citynet.querying import bind_parameters, to_rdflib
 from citynet.results import QueryResult
+from citynet.sparql_lexer import lexemes
 from citynet.stored_queries import catalogue
 
 Auth = Choice["basic", "digest"]
@@ -252,39 +253,6 @@ def _parse_graph(response: httpx.Response) -> Graph:
 
 # ---------------------------------------------------------------- the WHERE clause
 
-_IRI_REF = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_WHERE = re.compile(r"WHERE\b", re.IGNORECASE)
-_SELECT = re.compile(r"SELECT\b", re.IGNORECASE)
-
-
-def _code(text: str, start: int = 0, end: int | None = None) -> Iterator[int]:
-    """Offsets of the characters of ``text[start:end]`` that are query syntax: comments,
-    strings and IRIs are skipped."""
-    i, n = start, len(text) if end is None else end
-    while i < n:
-        c = text[i]
-        if c == "#":
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline
-            continue
-        if c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            i += len(quote)
-            while i < n and not text.startswith(quote, i):
-                i += 2 if text[i] == "\\" else 1
-            i += len(quote)
-            continue
-        if c == "<":
-            match = _IRI_REF.match(text, i)
-            if match:
-                i = match.end()
-                continue
-        yield i
-        i += 1
-
-
-def _is_keyword(text: str, i: int, keyword: re.Pattern[str]) -> bool:
-    return keyword.match(text, i) is not None and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "?$_"))
 
 
 def _where_clause(text: str, start: int = 0) -> tuple[int, int, int]:
@@ -293,15 +261,14 @@ def _where_clause(text: str, start: int = 0) -> tuple[int, int, int]:
     depth = 0
     where: int | None = None
     opening: int | None = None
-    for i in _code(text, start):
-        c = text[i]
-        if opening is None and depth == 0 and c in "wW" and _is_keyword(text, i, _WHERE):
+    for i, lexeme in lexemes(text, start):
+        if opening is None and depth == 0 and lexeme.upper() == "WHERE":
             where = i
-        elif c == "{":
+        elif lexeme == "{":
             if opening is None and depth == 0 and (where is not None or not _is_template(text, i)):
                 opening = i
             depth += 1
-        elif c == "}":
+        elif lexeme == "}":
             depth -= 1
             if depth == 0 and opening is not None:
                 return (opening if where is None else where), opening, i
@@ -310,10 +277,10 @@ def _where_clause(text: str, start: int = 0) -> tuple[int, int, int]:
 
 def _subselects(text: str, opening: int, close: int) -> Iterator[tuple[str, int]]:
     """The projection text and the closing brace of each sub-SELECT inside a group."""
-    for i in _code(text, opening, close):
-        if text[i] in "sS" and _is_keyword(text, i, _SELECT):
+    for i, lexeme in lexemes(text, opening, close):
+        if lexeme.upper() == "SELECT":
             where, _, sub_close = _where_clause(text, i)
-            yield text[i + 6:where], sub_close
+            yield text[i + len(lexeme):where], sub_close
 
 
 def _is_template(text: str, brace: int) -> bool:

@@ -14,11 +14,8 @@ import re
 from collections.abc import Iterable
 
 from citynet.server.settings import Settings
+from citynet.sparql_lexer import lexemes
 
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-.:]*")
-_VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]*")
-_LANG = re.compile(r"@[A-Za-z][A-Za-z0-9\-]*")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OPENERS = "{(["
 _CLOSERS = "})]"
@@ -71,65 +68,18 @@ def scan(text: str, limit: int) -> tuple[int, str | None]:
     refused keyword found, if any."""
     depth = deepest = 0
     keyword: str | None = None
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-            continue
-        if c in "\"'":
-            i = _skip_string(text, i)
-            continue
-        if c == "<":
-            match = _IRIREF.match(text, i)
-            i = match.end() if match else i + 1
-            continue
-        if c in "?$":
-            i = _VARIABLE.match(text, i).end()  # type: ignore[union-attr]
-            continue
-        if c == "@":
-            match = _LANG.match(text, i)
-            i = match.end() if match else i + 1
-            continue
-        if c in _OPENERS:
+    for _, lexeme in lexemes(text):
+        if lexeme in _OPENERS:
             depth += 1
             if depth > deepest:
                 deepest = depth
                 if deepest > limit:
                     return deepest, keyword
-        elif c in _CLOSERS:
+        elif lexeme in _CLOSERS:
             depth = max(0, depth - 1)
-        elif c.isalpha() or c == "_":
-            match = _WORD.match(text, i)
-            if match:
-                word = match.group()
-                if keyword is None and ":" not in word and word.upper() in REFUSED_KEYWORDS \
-                        and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in ":_")):
-                    keyword = word.upper()
-                i = match.end()
-                continue
-        i += 1
+        elif keyword is None and lexeme.upper() in REFUSED_KEYWORDS:
+            keyword = lexeme.upper()
     return deepest, keyword
-
-
-def _skip_string(text: str, start: int) -> int:
-    quote = text[start]
-    long = text.startswith(quote * 3, start)
-    delimiter = quote * 3 if long else quote
-    i = start + len(delimiter)
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if text.startswith(delimiter, i):
-            return i + len(delimiter)
-        if not long and c in "\r\n":
-            return i  # an unterminated short string: the parser will say so
-        i += 1
-    return n
 
 
 def check_graph_iris(default: Iterable[str], named: Iterable[str], local: Iterable[str]) -> None:
