@@ -35,6 +35,7 @@ class KnowledgeGraph:
         self.ontology_file = resources.ontology_path()
         self.data_files = list(data_files) if data_files is not None else resources.data_files()
         self.persistent = persistent
+        self._classes: dict[str, frozenset[str]] = {}
         if persistent:
             self.store = open_store(self.files, cache_dir)
         else:
@@ -53,6 +54,17 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         return len(self.store)
+
+    def classes_of(self, iri: str) -> frozenset[str]:
+        """The classes ``iri`` is typed with, remembered: like the name index, this assumes
+        the graph does not change once loaded. Raises ValueError for a malformed IRI."""
+        classes = self._classes.get(iri)
+        if classes is None:
+            if len(self._classes) >= _CLASS_CACHE_SIZE:
+                self._classes.clear()  # bounded: a server hears any IRIs its clients make up
+            types = self.store.quads_for_pattern(pyoxigraph.NamedNode(iri), _RDF_TYPE, None)
+            classes = self._classes[iri] = frozenset(quad.object.value for quad in types)
+        return classes
 
     def triples_by_subject(self) -> Iterator[pyoxigraph.Quad]:
         """Every triple of the graph, those of each subject together (as JSON-LD's node
@@ -79,6 +91,10 @@ class KnowledgeGraph:
         for turtle in load_turtle_files(self.files):
             graph += turtle.graph
         return graph
+
+
+_RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_CLASS_CACHE_SIZE = 10_000
 
 
 def _load_into(store: pyoxigraph.Store, path: Path) -> None:

@@ -81,20 +81,16 @@ def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph) -> Node:
     return parameter.to_literal_term(value)
 
 
-_RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-
-
 def _is_entity_of(graph: KnowledgeGraph, value: str, allowed_classes: tuple[str, ...]) -> bool:
     """Whether ``value`` is the IRI of a typed entity of one of ``allowed_classes`` (any class
     if none): looked up directly, where the name index would read every label of the graph."""
     if not value.startswith(("http://", "https://", "urn:")) or any(c in value for c in ' <>"{}|\\^`'):
         return False
     try:
-        types = graph.store.quads_for_pattern(pyoxigraph.NamedNode(value), _RDF_TYPE, None)
-        classes = {quad.object.value for quad in types}
+        classes = graph.classes_of(value)
     except ValueError:
         return False
-    return bool(classes) and (not allowed_classes or bool(classes & set(allowed_classes)))
+    return bool(classes) and (not allowed_classes or not classes.isdisjoint(allowed_classes))
 
 
 def run(text: str, graph: KnowledgeGraph, bindings: Mapping[str, Node], *,
