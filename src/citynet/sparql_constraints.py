@@ -1,0 +1,458 @@
+"""SHACL-SPARQL constraints (``sh:sparql``) evaluated with Oxigraph instead of pySHACL.
+
+pySHACL runs each SPARQL constraint once per focus node, parsing the query anew each
+time with rdflib's pure-Python engine: most of the validation time on large graphs.
+Here each constraint runs once over the whole graph, in Oxigraph:
+
+* a query whose ``$this`` is used only where a pattern binds it is run with ``$this``
+  unbound; each row names its focus node, and rows for nodes that are not focus nodes
+  of the shape are dropped. This equals pre-binding ``$this`` (SHACL 1.0, 5.3.1);
+  ``_mode`` checks the query's algebra and refuses every other form;
+* a query that does not use ``$this`` below SELECT (a whole-graph rule) runs once, and
+  its rows count for every focus node, as with pre-binding.
+
+A query with a FILTER (NOT) EXISTS inside another or inside an OPTIONAL runs once in
+rdflib instead: Oxigraph evaluates those in quadratic time (see ``_nested_exists``).
+
+Everything else follows pySHACL 0.40 (sparql_based_constraints.py), so that reports do
+not change: ``$PATH`` substitution, ``sh:prefixes`` (plus rdf, rdfs, owl), ``sh:message``
+templates with ``{?var}`` / ``{$var}``, the shape's ``sh:severity`` and ``sh:message``,
+``sh:deactivated``, ``?failure``, ``?path`` and ``?value``, and duplicate rows dropped.
+Constraints this module cannot take over exactly stay in the shapes graph for pySHACL:
+shapes nested in other shapes, SPARQL-based targets, and queries that need pre-binding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef, Variable
+from rdflib.collection import Collection
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node
+
+from citynet.oxigraph_copy import OxigraphCopy
+
+THIS = Variable("this")
+_TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
+# pySHACL's patterns for $this and $PATH in query text (helper/sparql_query_helper.py).
+_THIS_IN_TEXT = re.compile(r"([\s{}()])[\$\?]this", flags=re.M)
+_PATH_IN_TEXT = re.compile(r"([\s{}()])[\$\?]PATH", flags=re.M)
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    """One ``sh:sparql`` constraint of one shape, ready to run."""
+
+    shape: Node
+    constraint: Node
+    query: str  # prefixes declared, $PATH replaced
+    global_rule: bool  # True: $this is not used below SELECT
+    in_rdflib: bool  # True: run by rdflib (see _nested_exists), else by Oxigraph
+    severity: Node
+    messages: tuple[Literal, ...]  # the constraint's and the shape's sh:message
+    path: Node | None  # sh:path of a property shape
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where a shape's focus nodes come from: its own targets, or a node shape
+    that holds it through sh:property."""
+
+    shape: Node
+    parent: Node | None = None
+
+
+def take_sparql_constraints(shapes: Graph) -> list[tuple[SparqlConstraint, list[_Context]]]:
+    """The SPARQL constraints this module can evaluate, each with the contexts pySHACL
+    would evaluate it in; their ``sh:sparql`` triples are removed from ``shapes``, so
+    that pySHACL, given ``shapes`` afterwards, checks the rest."""
+    taken: list[tuple[SparqlConstraint, list[_Context]]] = []
+    for shape, constraint in sorted(set(shapes.subject_objects(SH.sparql))):
+        contexts = _contexts(shapes, shape)
+        prepared = None if contexts is None else _prepare(shapes, shape, constraint)
+        if prepared is None:
+            continue  # pySHACL keeps it
+        shapes.remove((shape, SH.sparql, constraint))
+        if not _is_true(shapes.value(constraint, SH.deactivated)):
+            taken.append((prepared, contexts))
+    return taken
+
+
+def _is_true(node: Node | None) -> bool:
+    return isinstance(node, Literal) and bool(node.value)
+
+
+def _is_top_level(shapes: Graph, shape: Node) -> bool:
+    """A node shape that nothing refers to, with only the four standard kinds of target."""
+    return (
+        (shape, SH.path, None) not in shapes
+        and (None, None, shape) not in shapes
+        and (shape, SH.target, None) not in shapes
+        and ((shape, RDF.type, SH.NodeShape) in shapes
+             or any((shape, target, None) in shapes for target in _TARGETS))
+    )
+
+
+def _contexts(shapes: Graph, shape: Node) -> list[_Context] | None:
+    """The contexts ``shape`` is validated in, or None where this module cannot follow."""
+    if _is_true(shapes.value(shape, SH.deactivated)):
+        return []
+    if _is_top_level(shapes, shape):
+        return [_Context(shape)]
+    if (shape, SH.path, None) not in shapes or (shape, SH.target, None) in shapes:
+        return None
+    contexts = []
+    if any((shape, target, None) in shapes for target in _TARGETS):
+        contexts.append(_Context(shape))
+    for parent, link in shapes.subject_predicates(shape):
+        if link != SH.property or not _is_top_level(shapes, parent):
+            return None
+        if not _is_true(shapes.value(parent, SH.deactivated)):
+            contexts.append(_Context(shape, parent))
+    return contexts
+
+
+def _prepare(shapes: Graph, shape: Node, constraint: Node) -> SparqlConstraint | None:
+    selects = list(shapes.objects(constraint, SH.select))
+    if len(selects) != 1 or not isinstance(selects[0], Literal):
+        return None  # pySHACL reports the malformed constraint
+    text = str(selects[0])
+    path = shapes.value(shape, SH.path)
+    if path is not None:
+        written = sparql_path(shapes, path)
+        if written is None:
+            return None
+        text = _PATH_IN_TEXT.sub(lambda m: m.group(1) + written, text)
+    elif _PATH_IN_TEXT.search(text):
+        return None
+    query = _prefix_declarations(shapes, constraint) + "\n" + text
+    mode = _mode(query, _THIS_IN_TEXT.search(text) is not None)
+    if mode is None:
+        return None
+    messages = [*shapes.objects(constraint, SH.message), *shapes.objects(shape, SH.message)]
+    return SparqlConstraint(
+        shape=shape, constraint=constraint, query=query, global_rule=mode == "global",
+        in_rdflib=_nested_exists(query),
+        severity=shapes.value(shape, SH.severity) or SH.Violation,
+        messages=tuple(m for m in messages if isinstance(m, Literal)), path=path)
+
+
+def _prefix_declarations(shapes: Graph, constraint: Node) -> str:
+    """PREFIX lines as pySHACL writes them: rdf, rdfs, owl, then the sh:declare
+    values of the constraint's sh:prefixes (of every ontology when that has none)."""
+    prefixes = {"rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL)}
+    ontologies = set(shapes.subjects(RDF.type, OWL.Ontology))
+    for holder in shapes.objects(constraint, SH.prefixes):
+        own = set(shapes.objects(holder, SH.declare))
+        declares = own if own and holder in ontologies else own.union(
+            *(shapes.objects(o, SH.declare) for o in ontologies))
+        for declare in declares:
+            prefixes[str(shapes.value(declare, SH.prefix))] = str(shapes.value(declare, SH.namespace))
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
+
+
+def sparql_path(shapes: Graph, path: Node) -> str | None:
+    """A SHACL property path as a SPARQL property path."""
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    if (path, RDF.first, None) in shapes:
+        parts = [sparql_path(shapes, p) for p in Collection(shapes, path)]
+        return None if None in parts else "(" + "/".join(parts) + ")"  # type: ignore[arg-type]
+    unary = {SH.inversePath: "^{}", SH.zeroOrMorePath: "{}*", SH.oneOrMorePath: "{}+",
+             SH.zeroOrOnePath: "{}?"}
+    for predicate, template in unary.items():
+        inner = shapes.value(path, predicate)
+        if inner is not None:
+            text = sparql_path(shapes, inner)
+            return None if text is None else "(" + template.format(text) + ")"
+    options = shapes.value(path, SH.alternativePath)
+    if options is not None:
+        parts = [sparql_path(shapes, p) for p in Collection(shapes, options)]
+        return None if None in parts else "(" + "|".join(parts) + ")"  # type: ignore[arg-type]
+    return None
+
+
+# ---------------------------------------------------------------- is pre-binding needed?
+
+# Graph patterns inside FILTER (NOT) EXISTS that rdflib keeps in syntax form; these
+# could see $this unbound where pre-binding would give it a value.
+_UNSAFE_IN_EXISTS = {"OptionalGraphPattern", "MinusGraphPattern", "GraphGraphPattern",
+                     "ServiceGraphPattern", "InlineData", "Bind", "SubSelect"}
+
+
+# MINUS, VALUES and SERVICE (forbidden in SHACL, reported by pySHACL) and subqueries.
+_FORBIDDEN = ("Minus", "MinusGraphPattern", "values", "InlineData", "ToMultiSet", "SubSelect",
+              "ServiceGraphPattern")
+
+
+class _NeedsPrebinding(Exception):
+    pass
+
+
+@lru_cache(maxsize=256)
+def _algebra(query: str) -> CompValue | None:
+    try:
+        return translateQuery(parseQuery(query)).algebra
+    except Exception:  # a query rdflib cannot read stays with pySHACL
+        return None
+
+
+def _nested_exists(query: str) -> bool:
+    """Is a FILTER (NOT) EXISTS inside another one, or inside an OPTIONAL? Oxigraph 0.5
+    evaluates such a pattern in full for each row of the enclosing one (quadratic:
+    minutes for a million triples); rdflib evaluates it with the row's values bound."""
+    exists = ("Builtin_EXISTS", "Builtin_NOTEXISTS")
+    for node in _walk(_algebra(query)):
+        if isinstance(node, CompValue) and node.name in exists:
+            inner = node.graph
+        elif isinstance(node, CompValue) and node.name == "LeftJoin":
+            inner = [node.p2, node.expr]
+        else:
+            continue
+        if any(_contains_name(inner, name) for name in exists):
+            return True
+    return False
+
+
+def _mode(query: str, binds_this: bool) -> str | None:
+    """"global" if $this is not used below SELECT, "once" if running the query once
+    with $this unbound gives the rows pre-binding gives, None otherwise (and for the
+    forms SHACL forbids, which pySHACL reports)."""
+    algebra = _algebra(query)
+    if algebra is None or algebra.name != "SelectQuery" or any(_contains_name(algebra, name) for name in _FORBIDDEN):
+        return None
+    node = algebra.p
+    limited = False
+    while node.name in ("Slice", "Distinct", "Reduced"):
+        limited, node = limited or node.name == "Slice", node.p
+    if node.name != "Project":
+        return None
+    if not binds_this or THIS not in _variables(node.p):
+        return "global"
+    if THIS not in node.PV or limited:
+        return None
+    try:
+        _check_top(node.p)
+    except _NeedsPrebinding:
+        return None
+    return "once"
+
+
+def _check_top(node: CompValue) -> None:
+    """Solution modifiers and grouping above the WHERE pattern."""
+    while node.name in ("Distinct", "Reduced", "OrderBy"):
+        node = node.p
+    # Above a GROUP BY $this, filters (HAVING) and extends act within one focus node.
+    above = node
+    while above.name in ("Filter", "Extend"):
+        if above.name == "Extend" and above.var == THIS and not str(above.expr).startswith("__agg_"):
+            raise _NeedsPrebinding
+        above = above.p
+    if above.name == "AggregateJoin":
+        group = above.p
+        if group.name != "Group" or not group.expr or THIS not in group.expr:
+            raise _NeedsPrebinding
+        node = group.p
+    if THIS not in _bound(node, frozenset()):
+        raise _NeedsPrebinding
+
+
+def _bound(node: CompValue, outside: frozenset) -> set:
+    """The variables every solution of ``node`` binds; raises _NeedsPrebinding where
+    $this is used in a place its value would not come from a pattern."""
+    name = node.name
+    if name == "BGP":
+        return {t for triple in node.triples for t in triple if isinstance(t, Variable)}
+    if name == "Join":
+        return _bound(node.p1, outside) | _bound(node.p2, outside)
+    if name == "Union":
+        return _bound(node.p1, outside) & _bound(node.p2, outside)
+    if name == "LeftJoin":
+        left = _bound(node.p1, outside)
+        _bound(node.p2, outside)
+        if (THIS in _variables(node.p2) or THIS in _variables(node.expr)) and THIS not in left | outside:
+            raise _NeedsPrebinding
+        return left
+    if name == "Filter":
+        inner = _bound(node.p, outside)
+        _check_expression(node.expr, inner | outside)
+        return inner
+    if name == "Extend":
+        inner = _bound(node.p, outside)
+        if node.var == THIS:
+            raise _NeedsPrebinding
+        _check_expression(node.expr, inner | outside)
+        return inner
+    raise _NeedsPrebinding  # subqueries, VALUES, MINUS, GRAPH, SERVICE, grouping
+
+
+def _check_expression(expression: object, bound: set) -> None:
+    if THIS in _variables(expression) and THIS not in bound:
+        raise _NeedsPrebinding
+    if any(_contains_name(expression, name) for name in _UNSAFE_IN_EXISTS):
+        raise _NeedsPrebinding
+
+
+def _walk(node: object) -> Iterator[object]:
+    yield node
+    if isinstance(node, CompValue):
+        for key, value in node.items():
+            if not key.startswith("_"):
+                yield from _walk(value)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _walk(item)
+
+
+def _variables(node: object) -> set:
+    return {n for n in _walk(node) if isinstance(n, Variable)}
+
+
+def _contains_name(node: object, name: str) -> bool:
+    return any(isinstance(n, CompValue) and n.name == name for n in _walk(node))
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def evaluate(constraints: list[tuple[SparqlConstraint, list[_Context]]], shapes: Graph,
+             graph: Graph, data: OxigraphCopy) -> Graph:
+    """Run the constraints over ``graph`` (``data`` is its Oxigraph copy); the results
+    as sh:ValidationResult nodes, with the same terms pySHACL would report."""
+    results = Graph()
+    focus_cache: dict[Node, list[Node]] = {}
+
+    def focus_nodes(context: _Context) -> list[Node]:
+        shape = context.parent or context.shape
+        if shape not in focus_cache:
+            focus_cache[shape] = _focus_nodes(shapes, shape, data)
+        return focus_cache[shape]
+
+    report = BNode()
+    for constraint, contexts in constraints:
+        rows, projects_this = _rows(constraint, graph, data)
+        for context in contexts:
+            for focus in focus_nodes(context):
+                found = rows.get(None if constraint.global_rule else focus, [])
+                if constraint.global_rule and projects_this:
+                    found = [{**row, "this": focus} for row in found]  # as if pre-bound
+                for result in _results(constraint, focus, found):
+                    _add_result(results, report, constraint, shapes, *result)
+    return results
+
+
+_INSTANCES = f"SELECT DISTINCT ?f ?c WHERE {{ ?f a/<{RDFS.subClassOf}>* ?c }}"
+
+
+def _focus_nodes(shapes: Graph, shape: Node, data: OxigraphCopy) -> list[Node]:
+    """The focus nodes of a shape's targets, as pySHACL's Shape.focus_nodes finds them."""
+    found: dict[Node, None] = dict.fromkeys(shapes.objects(shape, SH.targetNode))
+    classes = set(shapes.objects(shape, SH.targetClass))
+    class_types = {RDFS.Class, *shapes.subjects(RDFS.subClassOf, RDFS.Class)}
+    if any(t in class_types for t in shapes.objects(shape, RDF.type)):
+        classes.add(shape)  # an implicit class target
+    for cls in classes:
+        found.update(dict.fromkeys(_select(data, _INSTANCES, c=cls)))
+    for predicate in shapes.objects(shape, SH.targetSubjectsOf):
+        found.update(dict.fromkeys(_select(data, "SELECT DISTINCT ?f ?p WHERE { ?f ?p ?o }", p=predicate)))
+    for predicate in shapes.objects(shape, SH.targetObjectsOf):
+        found.update(dict.fromkeys(_select(data, "SELECT DISTINCT ?f ?p WHERE { ?s ?p ?f }", p=predicate)))
+    return list(found)
+
+
+def _select(data: OxigraphCopy, query: str, **bound: Node) -> Iterable[Node]:
+    substitutions = {ox.Variable(k): data.to_oxigraph(v) for k, v in bound.items()}
+    for solution in data.store.query(query, substitutions=substitutions):
+        yield data.to_rdflib(solution["f"])
+
+
+_Row = dict[str, Node]
+
+
+def _rows(constraint: SparqlConstraint, graph: Graph,
+          data: OxigraphCopy) -> tuple[dict[Node | None, list[_Row]], bool]:
+    """The query's rows, by the focus node they are about (None for a whole-graph rule),
+    and whether it selects $this."""
+    if constraint.in_rdflib:
+        result = graph.query(constraint.query)
+        names = [str(v) for v in result.vars or []]
+        found: Iterable[_Row] = ({str(k): v for k, v in row.asdict().items()} for row in result)
+    else:
+        solutions = data.store.query(constraint.query)
+        names = [v.value for v in solutions.variables]
+        found = ({name: data.to_rdflib(solution[name]) for name in names if solution[name] is not None}
+                 for solution in solutions)
+    rows: dict[Node | None, list[_Row]] = {}
+    for row in found:
+        key = None if constraint.global_rule else row.get("this")
+        rows.setdefault(key, []).append(row)
+    return rows, "this" in names
+
+
+def _results(constraint: SparqlConstraint, focus: Node, rows: list[_Row]) -> Iterator[tuple]:
+    """(focus, value, path, message variables) per result, as pySHACL's
+    SPARQLBasedConstraint builds them from the rows for one focus node."""
+    default_value = None if constraint.path is not None else focus
+    seen: list[tuple] = []
+    failed = False
+    for row in rows:
+        variables = dict(row)
+        if variables.pop("failure", None) is not None:
+            if not failed:
+                failed = True
+                yield focus, default_value, None, variables
+            continue
+        path, value, this = (variables.pop(k, None) for k in ("path", "value", "this"))
+        if path is None and value is None and this is None:
+            continue
+        key = (this, path, value, variables)
+        if key in seen:
+            continue
+        seen.append(key)
+        value = default_value if value is None else value
+        named = {**variables, **{k: v for k, v in (("this", this), ("path", path), ("value", value))
+                                 if v is not None}}
+        yield this or focus, value, path, named
+
+
+def _add_result(results: Graph, report: Node, constraint: SparqlConstraint, shapes: Graph,
+                focus: Node, value: Node | None, path: Node | None, variables: _Row) -> None:
+    node = BNode()
+    results.add((report, SH.result, node))
+    results.add((node, RDF.type, SH.ValidationResult))
+    results.add((node, SH.focusNode, focus))
+    results.add((node, SH.resultSeverity, constraint.severity))
+    results.add((node, SH.sourceShape, constraint.shape))
+    results.add((node, SH.sourceConstraint, constraint.constraint))
+    results.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+    if value is not None:
+        results.add((node, SH.value, value))
+    path = path if path is not None else constraint.path
+    if path is not None:
+        results.add((node, SH.resultPath, path))
+        _copy_blank_nodes(shapes, path, results)
+    for message in constraint.messages:
+        results.add((node, SH.resultMessage, Literal(_fill_in(str(message), variables))))
+
+
+def _fill_in(message: str, variables: _Row) -> str:
+    """{?var} and {$var} replaced by the values the row binds; others left as they are."""
+    for name, value in variables.items():
+        text = str(value)
+        message = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _, text=text: text, message)
+    return message
+
+
+def _copy_blank_nodes(source: Graph, node: Node, target: Graph) -> None:
+    """A path given by blank nodes goes into the report with its structure."""
+    if isinstance(node, BNode):
+        for s, p, o in source.triples((node, None, None)):
+            target.add((s, p, o))
+            _copy_blank_nodes(source, o, target)
