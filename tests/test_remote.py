@@ -380,3 +380,32 @@ def test_push_counts_what_it_sends(oxigraph_server):
         httpx.get(oxigraph_server.store, params={"graph": GRAPH}, headers={"Accept": "application/n-triples"},
                   trust_env=False).content, format=pyoxigraph.RdfFormat.N_TRIPLES)
     assert len(list(served)) == report.triples == len(citynet.shipped_graph())
+
+
+@pytest.mark.parametrize("text", [
+    # The sub-SELECT only counts ?city: its own ?city must stay free.
+    "SELECT ?city ?network ?n WHERE { { SELECT ?network (COUNT(?city) AS ?n) WHERE { ?city ex:memberOf ?network }"
+    " GROUP BY ?network } ?city ex:memberOf ?network . }",
+    # The middle sub-SELECT does not project ?city, so the inner one is not the outer ?city.
+    "SELECT ?city ?n WHERE { ?city ex:p ?y . { SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?city WHERE"
+    " { ?city ex:memberOf ?c } } } } }",
+    # Braces in the projection are not the WHERE group.
+    "SELECT ?city ?e WHERE { { SELECT ?city (EXISTS { ?city ex:p ?y } AS ?e) WHERE { ?city ?q ?o } } }",
+    # SELECT * projects ?city: the LIMIT must pick the bound one.
+    "SELECT ?city WHERE { { SELECT * WHERE { ?city ex:memberOf ?o } LIMIT 1 } }",
+])
+def test_values_blocks_in_subselects_mean_what_substitution_means(text):
+    store = pyoxigraph.Store()
+    ex = "http://example.org/"
+    for city in "cab":
+        store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(ex + city), pyoxigraph.NamedNode(ex + "memberOf"),
+                                  pyoxigraph.NamedNode(ex + "net")))
+        store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(ex + city), pyoxigraph.NamedNode(ex + "p"),
+                                  pyoxigraph.NamedNode(ex + "y")))
+    query = f"PREFIX ex: <{ex}>\n{text}"
+
+    def rows(answer) -> list[tuple[str, ...]]:
+        return sorted(tuple(str(term) for term in solution) for solution in answer)
+
+    substituted = rows(store.query(query, substitutions={pyoxigraph.Variable("city"): pyoxigraph.NamedNode(ex + "a")}))
+    assert rows(store.query(with_values(query, {"city": URIRef(ex + "a")}))) == substituted

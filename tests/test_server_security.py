@@ -85,6 +85,7 @@ def remote_queries(url: str) -> list[str]:
         f"select * where {{ ?x ?y ?z . service <{url}/sparql> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ VALUES ?endpoint {{ <{url}/sparql> }} SERVICE ?endpoint {{ ?s ?p ?o }} }}",
         f"PREFIX ex: <{url}/> SELECT * WHERE {{ SERVICE ex:sparql {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?s ?p 1.SERVICE <{url}/sparql> {{ ?a ?b ?c }} }}",  # a number, then the keyword
         f"SELECT * WHERE {{ \\u0053ERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
         f"ASK {{ OPTIONAL {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }} }}",
         f"SELECT * FROM <{url}/g> WHERE {{ ?s ?p ?o }}",  # noqa: S608 (hostile SPARQL, on purpose)
@@ -295,3 +296,12 @@ def test_hostile_headers_do_not_break_the_server(server, http):
         status_line = raw.recv(200).split(b"\r\n")[0]
     assert status_line.startswith(b"HTTP/1.1 4"), status_line
     assert http.get("/sparql", params={"query": LIGHT}, headers={"Accept": ";;;,,,/"}).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["SELECT * WHERE { ?s ?p 1.SERVICE <http://x/> { ?a ?b ?c } }",
+                                   "SELECT * WHERE { ?s a.SERVICE <http://x/> { ?a ?b ?c } }"])
+def test_the_first_check_finds_service_after_a_number_or_a_dot(query):
+    # The workers' parser refuses these too: this is the check before any parser runs.
+    from citynet.server.guard import scan
+
+    assert scan(query, 64)[1] == "SERVICE"

@@ -329,5 +329,6 @@ def format_result(result, fmt: str) -> str:
         raise QueryError(f"a {result.form} result is not a graph: use --format table, csv, tsv or json")
     if result.form == "ASK" and fmt in ("csv", "tsv"):
         raise QueryError("an ASK result is a yes or no: use --format table or json")
-    return {"table": result.to_table, "csv": result.to_csv, "tsv": result.to_tsv,
-            "json": result.to_json}[fmt]()
+    if fmt == "csv":
+        return result.to_csv(spreadsheet_safe=True)  # a CSV file is opened in spreadsheets
+    return {"table": result.to_table, "tsv": result.to_tsv, "json": result.to_json}[fmt]()

@@ -15,7 +15,7 @@ from rdflib import Graph
 
 from citynet.jsonld import by_subject, write_jsonld
 from citynet.prefixes import PREFIXES
-from citynet.terms import XSD_STRING, to_rdflib
+from citynet.terms import XSD_STRING, to_oxigraph, to_rdflib
 
 # rdflib's format names for what Oxigraph writes itself.
 _OXIGRAPH_FORMATS = {
@@ -57,8 +57,10 @@ class ConstructedGraph:
 
     def serialize(self, format: str = "turtle") -> str:
         """The triples in ``format`` (an rdflib format name)."""
-        if self._triples is not None and format in ("json-ld", "jsonld"):
-            return write_jsonld(by_subject(self._triples))
+        if format in ("json-ld", "jsonld"):  # compacted with citynet's context, from any source
+            triples = self._triples if self._triples is not None else (
+                pyoxigraph.Triple(*map(to_oxigraph, triple)) for triple in self.graph)
+            return write_jsonld(by_subject(triples))
         oxigraph_format = _OXIGRAPH_FORMATS.get(format)
         if self._triples is None or oxigraph_format is None:
             return self.graph.serialize(format=format)

@@ -25,16 +25,15 @@ from itertools import combinations, count
 
 import pyoxigraph as ox
 import pyshacl
-from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from citynet.oxigraph_copy import ILL_TYPED, OxigraphCopy
-from citynet.sparql_constraints import sparql_path
+from citynet.shacl_graph import TARGETS, is_true, sparql_path
 
-_TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
 # Parameters that constrain nothing on their own.
-_NOT_CONSTRAINTS = {RDF.type, SH.path, *_TARGETS, SH.message, SH.severity, SH.name, SH.description,
+_NOT_CONSTRAINTS = {RDF.type, SH.path, *TARGETS, SH.message, SH.severity, SH.name, SH.description,
                     SH.deactivated, SH.order, SH.group, SH.defaultValue, SH.flags,
                     RDFS.label, RDFS.comment}
 _COUNTING = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape, SH.qualifiedMinCount,
@@ -62,7 +61,7 @@ def validate_core(data: Graph, shapes: Graph, copy: OxigraphCopy) -> Graph:
     for shape, query in plan.items():
         if query is None:
             continue  # all its focus nodes
-        removed += [(shape, t, o) for t in _TARGETS for o in shapes.objects(shape, t)]
+        removed += [(shape, t, o) for t in TARGETS for o in shapes.objects(shape, t)]
         added += [(shape, SH.targetNode, copy.to_rdflib(row["this"])) for row in copy.store.query(query)]
     try:
         for triple in removed:
@@ -103,7 +102,7 @@ class _Selection:
         return plan
 
     def _targeted_shapes(self) -> list[Node]:
-        shapes = {s for target in _TARGETS for s in self.shapes.subjects(target, None)}
+        shapes = {s for target in TARGETS for s in self.shapes.subjects(target, None)}
         shapes |= {s for kind in (SH.NodeShape, SH.PropertyShape)
                    for s in self.shapes.subjects(RDF.type, kind) if self._implicit_class(s)}
         return sorted(shapes, key=str)
@@ -116,7 +115,7 @@ class _Selection:
         """A graph pattern binding ?this to the focus nodes, as pySHACL's Shape.focus_nodes
         (None for an implicit class target, which cannot be replaced by sh:targetNode)."""
         if self._implicit_class(shape) or any(
-                isinstance(o, BNode) for t in _TARGETS for o in self.shapes.objects(shape, t)):
+                isinstance(o, BNode) for t in TARGETS for o in self.shapes.objects(shape, t)):
             return None
         patterns = []
         nodes = [n.n3() for n in self.shapes.objects(shape, SH.targetNode)]
@@ -136,7 +135,7 @@ class _Selection:
     def _shape_fails(self, shape: Node, node: str, depth: int) -> Condition:
         if depth > _MAX_DEPTH:
             return None
-        if _is_true(self.shapes.value(shape, SH.deactivated)):
+        if is_true(self.shapes.value(shape, SH.deactivated)):
             return "false"
         if (shape, SH.path, None) in self.shapes:
             return self._property_fails(shape, node, depth)
@@ -160,7 +159,7 @@ class _Selection:
                 parts.append(f"EXISTS {{ {node} {path} {value} . {node} {path} {other} . "
                              f"FILTER (!sameTerm({value}, {other})) }}")
             elif parameter == SH.uniqueLang and isinstance(argument, Literal):
-                if _is_true(argument):  # pySHACL skips sh:uniqueLang false
+                if is_true(argument):  # pySHACL skips sh:uniqueLang false
                     same_language = _safe(f'!sameTerm({value}, {other}) && LANG({value}) != "" && '
                                           f'LCASE(LANG({value})) = LCASE(LANG({other}))')
                     parts.append(f"EXISTS {{ {node} {path} {value} . {node} {path} {other} . "
@@ -195,8 +194,12 @@ class _Selection:
             elif parameter == SH["in"] and _all_iris(self._list(argument)):
                 members = " || ".join(f"sameTerm({node}, {m.n3()})" for m in self._list(argument))
                 parts.append(f"!({members or 'false'})")
-            elif parameter in _RANGES and _number(argument):
-                parts.append(_safe(f"!isNumeric({node}) || !({node} {_RANGES[parameter]} {argument.n3()})"))
+            elif parameter in _RANGES and _exact_number(argument):
+                # pySHACL compares Python values exactly (a float with a Decimal); SPARQL
+                # promotes to double: a float or double value is left to pySHACL.
+                inexact = f"DATATYPE({node}) IN (<{XSD.float}>, <{XSD.double}>)"
+                within = f"{node} {_RANGES[parameter]} {argument.n3()}"
+                parts.append(_safe(f"!isNumeric({node}) || {inexact} || !({within})"))
                 parts.append(f"EXISTS {{ GRAPH {ILL_TYPED} {{ {ILL_TYPED} {ILL_TYPED} {node} }} }}")
             elif parameter == SH.node:
                 parts.append(None if (argument, SH.path, None) in self.shapes
@@ -222,7 +225,7 @@ class _Selection:
 
     def _shape_conforms(self, shape: Node, node: str, depth: int) -> Condition:
         # With allow_warnings, pySHACL counts a shape of severity Warning or Info as conforming.
-        if depth > _MAX_DEPTH or _is_true(self.shapes.value(shape, SH.deactivated)) or any(
+        if depth > _MAX_DEPTH or is_true(self.shapes.value(shape, SH.deactivated)) or any(
                 s in (SH.Warning, SH.Info) for s in self.shapes.objects(shape, SH.severity)):
             return None
         parts: list[Condition] = []
@@ -313,16 +316,13 @@ def _all(parts: Iterable[Condition]) -> Condition:
     return " && ".join(f"({p})" for p in kept) if kept else None
 
 
-def _is_true(node: Node | None) -> bool:
-    return isinstance(node, Literal) and node.value is True
-
-
 def _integer(node: Node) -> int | None:
     return node.value if isinstance(node, Literal) and isinstance(node.value, int) else None
 
 
-def _number(node: Node) -> bool:
-    return isinstance(node, Literal) and isinstance(node.value, (int, float, Decimal)) and not isinstance(
+def _exact_number(node: Node) -> bool:
+    """An integer or decimal literal (not a float or double, not a boolean)."""
+    return isinstance(node, Literal) and isinstance(node.value, (int, Decimal)) and not isinstance(
         node.value, bool)
 
 

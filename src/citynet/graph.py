@@ -19,6 +19,7 @@ from citynet.errors import InputError
 from citynet.names import NameIndex
 from citynet.persistent import open_store
 from citynet.rdf_files import collect_turtle_files, describe_oxigraph_error, load_turtle_files
+from citynet.terms import RDF_TYPE
 
 
 class KnowledgeGraph:
@@ -93,7 +94,7 @@ class KnowledgeGraph:
         return graph
 
 
-_RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDF_TYPE = pyoxigraph.NamedNode(RDF_TYPE)
 _CLASS_CACHE_SIZE = 10_000
 
 

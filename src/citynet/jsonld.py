@@ -26,9 +26,8 @@ import pyoxigraph
 
 from citynet import resources
 from citynet.errors import InputError
-from citynet.terms import XSD_STRING
+from citynet.terms import RDF_TYPE, XSD_STRING
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _ID, _LANGUAGE, _PLAIN = "@id", "@language", "plain"
 
 

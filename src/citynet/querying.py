@@ -18,7 +18,7 @@ from citynet.parameters import ENTITY_TYPES, Parameter
 from citynet.results import QueryResult, lexical_rows
 from citynet.sparql_safety import parse_read_only_query
 from citynet.stored_queries import StoredQuery, catalogue
-from citynet.terms import XSD_STRING, to_oxigraph, to_rdflib
+from citynet.terms import XSD_STRING, lexical, to_oxigraph, to_rdflib
 
 Engine = Choice["oxigraph", "rdflib"]
 
@@ -156,8 +156,7 @@ class _ConvertedRows(Sequence[tuple[Node | None, ...]]):
             yield from lexical_rows(self._converted)
             return
         for row in self._raw:
-            yield tuple(None if t is None else ("_:" + t.value if isinstance(t, pyoxigraph.BlankNode) else t.value)
-                        for t in row)
+            yield tuple(map(lexical, row))
 
     def __getitem__(self, index):  # type: ignore[override]
         return self._rows()[index]

@@ -47,10 +47,11 @@ from rdflib.term import Node
 from citynet.constructed import ConstructedGraph
 from citynet.errors import CitynetError, QueryError
 from citynet.graph import KnowledgeGraph, shipped_graph
-from citynet.querying import bind_parameters, to_rdflib
+from citynet.querying import bind_parameters
 from citynet.results import QueryResult
 from citynet.sparql_lexer import lexemes
 from citynet.stored_queries import catalogue
+from citynet.terms import to_rdflib
 
 Auth = Choice["basic", "digest"]
 
@@ -176,17 +177,14 @@ def with_values(text: str, bindings: Mapping[str, Node], *, from_graph: str | No
     ``FROM <from_graph>`` before it. Terms are written with ``n3()``, which escapes them.
 
     A sub-SELECT is evaluated before the group around it and does not see its VALUES: one
-    that projects a bound variable gets a block of its own, so that its filters see the value
-    (as with Oxigraph's substitution)."""
+    that projects a bound variable (by name or by ``*``) gets a block of its own, so that its
+    filters see the value as with Oxigraph's substitution; and so on down, through sub-SELECTs
+    that project it. One that does not project it keeps its own variable of that name."""
     where, opening, close = _where_clause(text)
     insertions: list[tuple[int, str]] = []
     if bindings:
         insertions.append((close, _values_block(bindings)))
-        for projection, sub_close in _subselects(text, opening, close):
-            inner = {name: term for name, term in bindings.items()
-                     if re.search(rf"[?$]{re.escape(name)}\b", _strip_comments(projection))}
-            if inner:
-                insertions.append((sub_close, _values_block(inner)))
+        insertions += _subselect_blocks(text, opening, close, bindings)
     if from_graph is not None:
         _check_iri(from_graph, "graph IRI")
         insertions.append((where, f"FROM {URIRef(from_graph).n3()}\n"))
@@ -196,6 +194,39 @@ def with_values(text: str, bindings: Mapping[str, Node], *, from_graph: str | No
     for offset, addition in sorted(insertions, key=lambda insertion: insertion[0], reverse=True):
         text = text[:offset] + addition + text[offset:]
     return text
+
+
+def _subselect_blocks(text: str, opening: int, close: int,
+                      bindings: Mapping[str, Node]) -> list[tuple[int, str]]:
+    blocks: list[tuple[int, str]] = []
+    for projection, sub_opening, sub_close in _child_subselects(text, opening, close):
+        projected = {name: term for name, term in bindings.items()
+                     if _projects(projection, text[sub_opening:sub_close], name)}
+        if projected:
+            blocks.append((sub_close, _values_block(projected)))
+            blocks += _subselect_blocks(text, sub_opening, sub_close, projected)
+    return blocks
+
+
+def _projects(projection: str, body: str, name: str) -> bool:
+    """Whether a SELECT clause projects ``?name``: as a variable of its own (not one read by
+    an expression in parentheses), or by ``*`` when its WHERE group mentions it."""
+    depth, top_level = 0, []
+    start = 0
+    for i, lexeme in lexemes(projection):
+        if lexeme == "(":
+            if depth == 0:
+                top_level.append(projection[start:i])
+            depth += 1
+        elif lexeme == ")":
+            depth -= 1
+            if depth == 0:
+                start = i + 1
+    if depth == 0:
+        top_level.append(projection[start:])
+    clause = _strip_comments(" ".join(top_level))
+    variable = re.compile(rf"[?$]{re.escape(name)}(?![\w\u00b7\u00c0-\uffff])")
+    return bool(variable.search(clause)) or ("*" in clause and bool(variable.search(body)))
 
 
 def _values_block(bindings: Mapping[str, Node]) -> str:
@@ -257,12 +288,17 @@ def _parse_graph(response: httpx.Response) -> Graph:
 
 def _where_clause(text: str, start: int = 0) -> tuple[int, int, int]:
     """Offsets of the first WHERE keyword from ``start`` (or of the group, where WHERE is
-    left out), of the brace that opens its group and of the brace that closes it."""
-    depth = 0
+    left out), of the brace that opens its group and of the brace that closes it. Braces
+    in parentheses before the group (``(EXISTS { … } AS ?e)``) are not the group."""
+    depth = parentheses = 0
     where: int | None = None
     opening: int | None = None
     for i, lexeme in lexemes(text, start):
-        if opening is None and depth == 0 and lexeme.upper() == "WHERE":
+        if opening is None and lexeme in "()":
+            parentheses += 1 if lexeme == "(" else -1
+        elif opening is None and parentheses:
+            continue
+        elif opening is None and depth == 0 and lexeme.upper() == "WHERE":
             where = i
         elif lexeme == "{":
             if opening is None and depth == 0 and (where is not None or not _is_template(text, i)):
@@ -275,12 +311,19 @@ def _where_clause(text: str, start: int = 0) -> tuple[int, int, int]:
     raise QueryError("the query has no WHERE clause to bind parameters in")
 
 
-def _subselects(text: str, opening: int, close: int) -> Iterator[tuple[str, int]]:
-    """The projection text and the closing brace of each sub-SELECT inside a group."""
-    for i, lexeme in lexemes(text, opening, close):
-        if lexeme.upper() == "SELECT":
-            where, _, sub_close = _where_clause(text, i)
-            yield text[i + len(lexeme):where], sub_close
+def _child_subselects(text: str, opening: int, close: int) -> Iterator[tuple[str, int, int]]:
+    """The projection text and the group braces of each sub-SELECT inside the group from
+    ``opening`` to ``close``, but not of those nested in them."""
+    position = opening + 1
+    while True:
+        found = next(((i, lexeme) for i, lexeme in lexemes(text, position, close) if lexeme.upper() == "SELECT"),
+                     None)
+        if found is None:
+            return
+        i, keyword = found
+        where, sub_opening, sub_close = _where_clause(text, i)
+        yield text[i + len(keyword):where], sub_opening, sub_close
+        position = sub_close + 1
 
 
 def _is_template(text: str, brace: int) -> bool:
@@ -315,7 +358,9 @@ def _client(user: str | None, password: str | None, auth: Auth, timeout: float) 
         raise CitynetError(f"unknown authentication {auth!r}", hint="use basic or digest")
     credentials: httpx.Auth | None = None
     if user is not None:
-        secret = password if password is not None else os.environ.get("CITYNET_PASSWORD", "")
+        # CITYNET_REMOTE_PASSWORD: the name this API read before it shared the CLI's.
+        secret = password if password is not None else (
+            os.environ.get("CITYNET_PASSWORD") or os.environ.get("CITYNET_REMOTE_PASSWORD", ""))
         credentials = httpx.DigestAuth(user, secret) if auth == "digest" else httpx.BasicAuth(user, secret)
     return httpx.Client(auth=credentials, timeout=httpx.Timeout(timeout, connect=10.0), trust_env=False)
 

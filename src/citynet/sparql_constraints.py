@@ -30,20 +30,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef, Variable
-from rdflib.collection import Collection
+from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from citynet.oxigraph_copy import OxigraphCopy
+from citynet.shacl_graph import TARGETS, is_true, sparql_path
 
 THIS = Variable("this")
-_TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
 # pySHACL's patterns for $this and $PATH in query text (helper/sparql_query_helper.py).
 _THIS_IN_TEXT = re.compile(r"([\s{}()])[\$\?]this", flags=re.M)
 _PATH_IN_TEXT = re.compile(r"([\s{}()])[\$\?]PATH", flags=re.M)
+_PRE_BOUND_IN_TEXT = re.compile(r"[\$\?](?:currentShape|shapesGraph)\b")
 
 
 @dataclass(frozen=True)
@@ -80,13 +80,9 @@ def take_sparql_constraints(shapes: Graph) -> list[tuple[SparqlConstraint, list[
         if prepared is None:
             continue  # pySHACL keeps it
         shapes.remove((shape, SH.sparql, constraint))
-        if not _is_true(shapes.value(constraint, SH.deactivated)):
+        if not is_true(shapes.value(constraint, SH.deactivated)):
             taken.append((prepared, contexts))
     return taken
-
-
-def _is_true(node: Node | None) -> bool:
-    return isinstance(node, Literal) and bool(node.value)
 
 
 def _is_top_level(shapes: Graph, shape: Node) -> bool:
@@ -96,25 +92,25 @@ def _is_top_level(shapes: Graph, shape: Node) -> bool:
         and (None, None, shape) not in shapes
         and (shape, SH.target, None) not in shapes
         and ((shape, RDF.type, SH.NodeShape) in shapes
-             or any((shape, target, None) in shapes for target in _TARGETS))
+             or any((shape, target, None) in shapes for target in TARGETS))
     )
 
 
 def _contexts(shapes: Graph, shape: Node) -> list[_Context] | None:
     """The contexts ``shape`` is validated in, or None where this module cannot follow."""
-    if _is_true(shapes.value(shape, SH.deactivated)):
+    if is_true(shapes.value(shape, SH.deactivated)):
         return []
     if _is_top_level(shapes, shape):
         return [_Context(shape)]
     if (shape, SH.path, None) not in shapes or (shape, SH.target, None) in shapes:
         return None
     contexts = []
-    if any((shape, target, None) in shapes for target in _TARGETS):
+    if any((shape, target, None) in shapes for target in TARGETS):
         contexts.append(_Context(shape))
     for parent, link in shapes.subject_predicates(shape):
         if link != SH.property or not _is_top_level(shapes, parent):
             return None
-        if not _is_true(shapes.value(parent, SH.deactivated)):
+        if not is_true(shapes.value(parent, SH.deactivated)):
             contexts.append(_Context(shape, parent))
     return contexts
 
@@ -124,6 +120,8 @@ def _prepare(shapes: Graph, shape: Node, constraint: Node) -> SparqlConstraint |
     if len(selects) != 1 or not isinstance(selects[0], Literal):
         return None  # pySHACL reports the malformed constraint
     text = str(selects[0])
+    if _PRE_BOUND_IN_TEXT.search(text):
+        return None  # pySHACL pre-binds $currentShape (and refuses $shapesGraph)
     path = shapes.value(shape, SH.path)
     if path is not None:
         written = sparql_path(shapes, path)
@@ -156,27 +154,6 @@ def _prefix_declarations(shapes: Graph, constraint: Node) -> str:
         for declare in declares:
             prefixes[str(shapes.value(declare, SH.prefix))] = str(shapes.value(declare, SH.namespace))
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
-
-
-def sparql_path(shapes: Graph, path: Node) -> str | None:
-    """A SHACL property path as a SPARQL property path."""
-    if isinstance(path, URIRef):
-        return f"<{path}>"
-    if (path, RDF.first, None) in shapes:
-        parts = [sparql_path(shapes, p) for p in Collection(shapes, path)]
-        return None if None in parts else "(" + "/".join(parts) + ")"  # type: ignore[arg-type]
-    unary = {SH.inversePath: "^{}", SH.zeroOrMorePath: "{}*", SH.oneOrMorePath: "{}+",
-             SH.zeroOrOnePath: "{}?"}
-    for predicate, template in unary.items():
-        inner = shapes.value(path, predicate)
-        if inner is not None:
-            text = sparql_path(shapes, inner)
-            return None if text is None else "(" + template.format(text) + ")"
-    options = shapes.value(path, SH.alternativePath)
-    if options is not None:
-        parts = [sparql_path(shapes, p) for p in Collection(shapes, options)]
-        return None if None in parts else "(" + "|".join(parts) + ")"  # type: ignore[arg-type]
-    return None
 
 
 # ---------------------------------------------------------------- is pre-binding needed?
@@ -380,7 +357,9 @@ def _rows(constraint: SparqlConstraint, graph: Graph,
           data: OxigraphCopy) -> tuple[dict[Node | None, list[_Row]], bool]:
     """The query's rows, by the focus node they are about (None for a whole-graph rule),
     and whether it selects $this."""
-    if constraint.in_rdflib:
+    # A copy that merged literals rdflib keeps apart ("1.5" and "1.50") would count values
+    # differently: the query then runs on rdflib's graph.
+    if constraint.in_rdflib or not data.exact:
         result = graph.query(constraint.query)
         names = [str(v) for v in result.vars or []]
         found: Iterable[_Row] = ({str(k): v for k, v in row.asdict().items()} for row in result)

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 BRACKETS = "{}()[]"
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-# Keywords, prefixed names and numbers: a word ends where none of these characters follows.
-_WORD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-.:]*")
+# A keyword, or a prefixed name: only after its colon may a word run on across dots, so
+# that "1.SERVICE" and "a.SERVICE" still show the keyword.
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.:]*)?")
 _VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]*")
 _LANG = re.compile(r"@[A-Za-z][A-Za-z0-9\-]*")
 
@@ -40,7 +41,7 @@ def lexemes(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple
         elif c in BRACKETS:
             yield i, c
             i += 1
-        elif c.isalnum() or c == "_":
+        elif c.isalpha() or c == "_":
             match = _WORD.match(text, i)
             if match is None:  # a letter outside ASCII: not SPARQL syntax
                 i += 1

@@ -8,6 +8,8 @@ import pyoxigraph
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from citynet.errors import QueryError
+
 
 def to_oxigraph(term: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
     if isinstance(term, URIRef):
@@ -24,6 +26,7 @@ def to_oxigraph(term: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyo
 
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def to_rdflib(term: Any) -> Node | None:
@@ -38,4 +41,18 @@ def to_rdflib(term: Any) -> Node | None:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
         return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+    if isinstance(term, pyoxigraph.Triple):
+        raise QueryError("the answer holds an RDF 1.2 triple term, which rdflib cannot represent",
+                         hint="read it with to_csv() or lexical_rows(), or query for its parts")
     raise TypeError(f"unsupported term {term!r}")
+
+
+def lexical(term: Any) -> str | None:
+    """The text of a pyoxigraph term as SPARQL's CSV results write it."""
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, pyoxigraph.Triple):
+        return f"<< {term} >>"
+    return term.value

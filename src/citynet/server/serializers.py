@@ -19,8 +19,8 @@ import pyoxigraph
 from citynet.jsonld import by_subject, write_jsonld
 from citynet.prefixes import PREFIXES
 from citynet.results import neutralise_csv_cell
+from citynet.terms import XSD_STRING
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
