@@ -41,7 +41,9 @@ FORMATS = ("turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld", "csv", "g
 
 
 def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    """A progress line on a terminal (or with --verbose, which the workers inherit); quiet when piped."""
+    if sys.stderr.isatty() or os.environ.get("CITYNET_BENCHMARK_VERBOSE") == "1":
+        print(message, file=sys.stderr, flush=True)
 
 
 def peak_rss_mb() -> float:
@@ -433,6 +435,7 @@ def main() -> None:
     parser.add_argument("--rdflib-budget", type=float, default=None,
                         help="seconds per query on rdflib (default 60, 150 from 1M triples)")
     parser.add_argument("--validate-budget", type=float, default=300, help="seconds for validation per size")
+    parser.add_argument("--verbose", action="store_true", help="progress lines even when stderr is not a terminal")
     parser.add_argument("--baselines-up-to", type=int, default=LARGE,
                         help="run rdflib and validation only up to this many triples (default 1,000,000)")
     parser.add_argument("--name", default="RESULTS",
@@ -443,6 +446,8 @@ def main() -> None:
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--budget", type=float, default=60, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.verbose:
+        os.environ["CITYNET_BENCHMARK_VERBOSE"] = "1"
     if args.worker:
         extra = (args.budget,) if args.worker == "rdflib" else ()
         result = WORKERS[args.worker](args.size, args.scratch, *extra)
