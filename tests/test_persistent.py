@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import sys
 
 import citynet
 from citynet import resources
@@ -39,3 +41,27 @@ def test_an_interrupted_build_is_not_reused(tmp_path):
     graph = citynet.KnowledgeGraph(persistent=True, cache_dir=tmp_path)
     assert len(graph) == len(citynet.shipped_graph())
     assert not (half_built / "garbage").exists()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_building_the_store_shows_progress_on_a_terminal_only(tmp_path, monkeypatch, capsys):
+    citynet.KnowledgeGraph(persistent=True, cache_dir=tmp_path / "piped")
+    assert capsys.readouterr().err == ""
+    screen = _Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    graph = citynet.KnowledgeGraph(persistent=True, cache_dir=tmp_path / "terminal")
+    assert "building the store" in screen.getvalue() and "100.0%" in screen.getvalue()
+    assert len(graph) == len(citynet.KnowledgeGraph())  # read through the counting reader, whole
+
+
+def test_push_shows_progress_on_a_terminal_only(monkeypatch):
+    from citynet.remote import _FileBody
+
+    monkeypatch.setattr(sys, "stderr", _Terminal())
+    body = _FileBody(resources.ontology_path(), chunk=4096)
+    assert b"".join(body) == resources.ontology_path().read_bytes()
+    assert "sending" in sys.stderr.getvalue() and "100.0%" in sys.stderr.getvalue()

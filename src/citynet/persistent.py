@@ -15,10 +15,12 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph
 
 from citynet.errors import InputError
+from citynet.progress import Progress
 from citynet.rdf_files import describe_oxigraph_error
 
 _CHUNK = 1 << 20
@@ -52,17 +54,40 @@ def open_store(files: Sequence[Path], cache_dir: Path | None = None) -> pyoxigra
     return pyoxigraph.Store.read_only(str(target))
 
 
+def _bulk_load(store: pyoxigraph.Store, path: Path, bar: Progress) -> None:
+    options = {"format": pyoxigraph.RdfFormat.TURTLE, "base_iri": path.resolve().as_uri()}
+    if not bar.enabled:
+        store.bulk_load(path=str(path), **options)
+        return
+    with path.open("rb") as stream:
+        store.bulk_load(input=_CountingReader(stream, bar), **options)
+
+
+class _CountingReader:
+    """A binary stream that moves a progress bar by the bytes the parser reads."""
+
+    def __init__(self, stream: BinaryIO, bar: Progress) -> None:
+        self._stream = stream
+        self._bar = bar
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._bar.advance(len(data))
+        return data
+
+
 def build_store(files: Sequence[Path], target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         store = pyoxigraph.Store(str(staging))
-        for path in files:
-            try:
-                store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-            except SyntaxError as error:
-                message, line, column = describe_oxigraph_error(str(error))
-                raise InputError(f"Turtle syntax error: {message}", path=path, line=line, column=column) from None
+        with Progress(sum(p.stat().st_size for p in files), "building the store", unit="bytes") as bar:
+            for path in files:
+                try:
+                    _bulk_load(store, path, bar)
+                except SyntaxError as error:
+                    message, line, column = describe_oxigraph_error(str(error))
+                    raise InputError(f"Turtle syntax error: {message}", path=path, line=line, column=column) from None
         store.optimize()
         store.flush()
         del store

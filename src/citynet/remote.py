@@ -47,6 +47,7 @@ from rdflib.term import Node
 from citynet.constructed import ConstructedGraph
 from citynet.errors import CitynetError, QueryError
 from citynet.graph import KnowledgeGraph, shipped_graph
+from citynet.progress import Progress
 from citynet.querying import bind_parameters
 from citynet.results import QueryResult
 from citynet.sparql_lexer import lexemes
@@ -92,8 +93,10 @@ class _FileBody:
         self.chunk = chunk
 
     def __iter__(self) -> Iterator[bytes]:
-        with self.path.open("rb") as stream:
+        with self.path.open("rb") as stream, \
+                Progress(self.path.stat().st_size, "sending", unit="bytes") as bar:
             while block := stream.read(self.chunk):
+                bar.advance(len(block))
                 yield block
 
 
@@ -118,13 +121,19 @@ def push(graph: KnowledgeGraph | None, endpoint: str, graph_iri: str, user: str 
         quads = graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
         triples = 0
 
-        def counted() -> Iterator[pyoxigraph.Quad]:
+        def counted(bar: Progress) -> Iterator[pyoxigraph.Quad]:
             nonlocal triples
             for quad in quads:
                 triples += 1
+                if triples % 10_000 == 0:
+                    bar.update(triples)
                 yield quad
 
-        pyoxigraph.serialize(counted(), output=str(body), format=rdf_format)
+        with Progress(1, "writing the graph", unit="triples") as bar:
+            if bar.enabled:
+                bar.total = max(len(graph), 1)  # counting costs a pass over the store: only for the bar
+            pyoxigraph.serialize(counted(bar), output=str(body), format=rdf_format)
+            bar.update(triples)
         size = body.stat().st_size
         headers = {"Content-Type": f"{media_type}; charset=utf-8", "Content-Length": str(size)}
         with _client(user, password, auth, timeout) as client:
