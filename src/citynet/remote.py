@@ -293,8 +293,6 @@ def _parse_graph(response: httpx.Response) -> Graph:
 
 # ---------------------------------------------------------------- the WHERE clause
 
-
-
 def _where_clause(text: str, start: int = 0) -> tuple[int, int, int]:
     """Offsets of the first WHERE keyword from ``start`` (or of the group, where WHERE is
     left out), of the brace that opens its group and of the brace that closes it. Braces
