@@ -170,6 +170,12 @@ def test_sparql_from_stdin(capsys, monkeypatch):
     assert code == 0 and int(out.splitlines()[1]) > 1000
 
 
+def test_csv_from_the_cli_defuses_formulas(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO('SELECT ?cell WHERE { VALUES ?cell { "=1+2" "-0.5" } }'))
+    code, out, _ = run(capsys, "sparql", "-", "--format", "csv")
+    assert code == 0 and out.splitlines()[1:] == ["'=1+2", "-0.5"]
+
+
 def test_sparql_refuses_updates(capsys, tmp_path):
     path = write(tmp_path, "DELETE WHERE { ?s ?p ?o }", "drop.rq")
     code, _, err = run(capsys, "sparql", str(path))
