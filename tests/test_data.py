@@ -11,7 +11,7 @@ import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from citynet import resources
+from citynet import Severity, resources
 from citynet.namespace import CN
 
 from .conftest import REFERENCE, needs_reference, turtle_files
@@ -37,9 +37,8 @@ def test_prefixes_are_declared_alike_in_every_file():
             assert first[0] == iri, f"{prefix}: is {iri} in {path.name} but {first[0]} in {first[1]}"
 
 
-def test_shipped_graph_conforms(report):
-    assert report.conforms, [f.message for f in report.violations]
-    assert not report.warnings
+def test_shipped_graph_passes_without_warnings(report):
+    assert report.passes(Severity.WARNING), [f.message for f in report.violations + report.warnings]
 
 
 def data_graph() -> Graph:

@@ -33,7 +33,7 @@ def small_graph(small) -> citynet.KnowledgeGraph:
 def test_a_generated_graph_conforms_to_the_shapes(small):
     path, report = small
     result = citynet.validate([path])
-    assert result.violations == [], [f"{f.focus_node}: {f.message}" for f in result.violations[:5]]
+    assert result.violations == [], [f"{f.about}: {f.message}" for f in result.violations[:5]]
     assert report.triples == 5000
     for kind in ("place", "network", "membership", "conference series", "conference edition", "topic",
                  "source", "body", "member count statement", "twin-city tie"):
@@ -79,7 +79,7 @@ def test_defects_are_reported_exactly(tmp_path):
     report = generate(5000, 7, path, asked, progress=False)
     assert {kind: len(iris) for kind, iris in report.defects.items()} == asked
     result = citynet.validate([path])
-    found = Counter(str(f.focus_node) for f in result.violations)
+    found = Counter(str(f.about) for f in result.violations)
     for kind, iris in report.defects.items():
         assert sum(found[iri] for iri in iris) == 2 * DEFECT_KINDS[kind].violations_each, kind
         for iri in iris:

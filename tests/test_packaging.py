@@ -47,7 +47,7 @@ def test_installed_wheel_runs_from_anywhere(wheel, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(target)}
     script = ("import citynet, citynet.resources as r; "
               "print(r.resource_root()); "
-              "print(citynet.validate().conforms); "
+              "print(citynet.validate().passes()); "
               "print(len(citynet.query('members-of-network', network='ICNCM')))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
                             cwd=tmp_path, check=True)

@@ -1,6 +1,6 @@
 """The citynet command line: thin wrappers over the Python API.
 
-Exit codes: 0 success (the data conforms), 1 the data does not conform,
+Exit codes: 0 success (validation: no finding of the --fail-on severity), 1 the data fails validation,
 2 bad input (a file, a query or a parameter), 70 internal error (a bug), 130 interrupted.
 """
 
@@ -27,7 +27,7 @@ EXIT_INTERRUPTED = 130
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
-EPILOG = """exit codes: 0 success (data conforms), 1 data does not conform,
+EPILOG = """exit codes: 0 success (validation: no violation), 1 validation failed,
 2 bad input (file, query or parameter), 70 internal error, 130 interrupted"""
 
 
@@ -67,12 +67,27 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    validate = command("validate", run_validate, "check Turtle data against the citynet shapes",
+    validate = command("validate", run_validate, "check Turtle data against SHACL shapes (citynet's by default)",
                        "Validate the shipped graph, or the Turtle files and folders given, together "
-                       "with the citynet ontology, against the SHACL shapes.")
+                       "with the citynet ontology, against citynet's SHACL shapes or the shapes given. "
+                       "The report is pySHACL's, reached faster, plus checks of lexical forms and IRIs. "
+                       "Exit code 1 when there is a finding of the --fail-on severity or worse.")
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                           help="Turtle files or folders (default: the shipped data)")
-    validate.add_argument("--format", choices=("text", "json", "turtle"), default="text")
+    validate.add_argument("--shapes", action="append", type=Path, metavar="FILE",
+                          help="validate against these shapes (a Turtle file or folder; repeat for several) "
+                               "instead of citynet's")
+    validate.add_argument("--no-ontology", dest="ontology", action="store_false",
+                          help="do not add citynet's ontology to the data")
+    validate.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
+                          help="the least severe finding that fails (default: violation; pySHACL without "
+                               "--allow-warnings is 'info')")
+    validate.add_argument("--no-fast-path", dest="fast", action="store_false",
+                          help="run plain pySHACL on everything (slow; for comparison)")
+    validate.add_argument("--no-term-checks", dest="check_terms", action="store_false",
+                          help="leave out the checks of lexical forms and IRIs: exactly pySHACL's report")
+    validate.add_argument("--format", choices=("text", "json", "turtle"), default="text",
+                          help="text (default), json, or turtle: the SHACL validation report")
     validate.add_argument("--info", action="store_true", help="also list notes on recommended data")
     validate.add_argument("-o", "--output", type=Path, help="write the report to this file")
 
@@ -181,13 +196,16 @@ def _query_list() -> str:
 # ---------------------------------------------------------------- handlers
 
 def run_validate(args: argparse.Namespace) -> int:
-    from citynet.validation import render_json, render_text, render_turtle, validate
+    from citynet.validation import Severity, validate
+    from citynet.validation_output import render_json, render_text, render_turtle
 
-    report = validate(args.paths or None)
-    renderers = {"text": lambda r: render_text(r, show_info=args.info), "json": render_json,
-                 "turtle": render_turtle}
+    fail_on = Severity(args.fail_on.capitalize())
+    report = validate(args.paths or None, args.shapes, ontology=args.ontology, fast=args.fast,
+                      check_terms=args.check_terms)
+    renderers = {"text": lambda r: render_text(r, show_info=args.info, fail_on=fail_on),
+                 "json": lambda r: render_json(r, fail_on=fail_on), "turtle": render_turtle}
     emit(renderers[args.format](report), args.output)
-    return EXIT_OK if report.conforms else EXIT_NOT_CONFORMING
+    return EXIT_OK if report.passes(fail_on) else EXIT_NOT_CONFORMING
 
 
 def run_stats(args: argparse.Namespace) -> int:

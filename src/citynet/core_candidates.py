@@ -11,15 +11,22 @@ a SPARQL condition that holds for every node that can fail it (it may hold for m
 ``_shape_fails`` for "could produce a result", ``_shape_conforms`` for "could conform"
 (needed under sh:not and sh:xone). A condition that errs counts as true (``COALESCE(…, true)``), and a
 constraint without a rule here counts as "could fail", so a shape this module does not
-understand is validated on all its focus nodes, as before. What SPARQL cannot see as
-rdflib does is computed in Python and marked in named graphs of the Oxigraph copy:
-literals rdflib takes as ill-typed, and values that fail an sh:pattern (Python's regex).
+understand is validated on all its focus nodes: plain pySHACL for that shape alone. What
+SPARQL cannot see as rdflib does is computed in Python and marked in named graphs of the
+Oxigraph copy: literals rdflib takes as ill-typed, values that fail an sh:pattern
+(Python's regex), and literals the copy does not hold as written (``LOSSY``: a test of
+their datatype counts as true both ways).
+
+On a property shape, a rule that looks only at values holds for no focus node without
+values; a constraint that can fail without any value (sh:hasValue, sh:equals, sh:sparql,
+components of one's own) makes the whole shape "could fail".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations, count
 
@@ -29,13 +36,18 @@ from rdflib import RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from citynet.oxigraph_copy import ILL_TYPED, OxigraphCopy
+from citynet.oxigraph_copy import ILL_TYPED, LOSSY, OxigraphCopy
 from citynet.shacl_graph import TARGETS, is_true, sparql_path
 
-# Parameters that constrain nothing on their own.
-_NOT_CONSTRAINTS = {RDF.type, SH.path, *TARGETS, SH.message, SH.severity, SH.name, SH.description,
-                    SH.deactivated, SH.order, SH.group, SH.defaultValue, SH.flags,
-                    RDFS.label, RDFS.comment}
+# SHACL terms on a shape that constrain nothing on their own.
+_NOT_CONSTRAINTS = {SH.path, *TARGETS, SH.message, SH.severity, SH.name, SH.description, SH.deactivated,
+                    SH.order, SH.group, SH.defaultValue, SH.flags, SH.prefixes, SH.declare,
+                    SH.select}  # a shape can be its own SPARQL constraint
+# Constraints that a property shape puts on each value node on its own: no value, no result.
+_PER_VALUE = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH["in"], SH.languageIn, SH.minLength,
+              SH.maxLength, SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.node,
+              SH.property, SH["not"], SH["and"], SH["or"], SH.xone, SH.closed, SH.ignoredProperties,
+              SH.disjoint, SH.lessThan, SH.lessThanOrEquals}
 _COUNTING = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape, SH.qualifiedMinCount,
              SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint}
 _NODE_KINDS = {SH.IRI: "isIRI({})", SH.BlankNode: "isBlank({})", SH.Literal: "isLiteral({})",
@@ -43,32 +55,47 @@ _NODE_KINDS = {SH.IRI: "isIRI({})", SH.BlankNode: "isBlank({})", SH.Literal: "is
                SH.IRIOrLiteral: "!isBlank({})"}
 _RANGES = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
 _MAX_DEPTH = 8
+_MAX_COUNT = 4  # sh:minCount and sh:maxCount up to this are selected by a join of that many values
 
-Condition = str | None  # a SPARQL expression; None stands for "true"
+@dataclass(frozen=True)
+class Unknown:
+    """A condition that cannot be written: it stands for "true", and says why."""
+
+    reason: str
 
 
-def validate_core(data: Graph, shapes: Graph, copy: OxigraphCopy) -> Graph:
-    """pySHACL's results for ``data`` and ``shapes``, from the focus nodes that could fail.
+Condition = str | Unknown  # a SPARQL expression, or "true" for want of a rule
+Triples = list[tuple[Node, Node, Node]]
+Changes = tuple[Triples, Triples]  # taken out, put in
+
+
+def validate_core(data: Graph, shapes: Graph, copy: OxigraphCopy) -> tuple[Graph, dict[Node, str], Changes]:
+    """pySHACL's results for ``data`` and ``shapes``, from the focus nodes that could fail;
+    the shapes validated on all their focus nodes, each with the reason; and the triples
+    taken out of the shapes and put in for the run.
 
     For the run, each shape's targets are replaced by ``sh:targetNode`` for just those
     nodes (``shapes`` is restored afterwards): pySHACL then validates every shape, nested
     ones included, exactly as in a full run, only on fewer focus nodes."""
-    plan = _Selection(shapes, data, copy).plan() if copy.exact else None
-    if plan is None:
-        return _pyshacl(data, shapes)
+    selection = _Selection(shapes, data, copy)
+    plan = selection.plan()
     removed: list[tuple[Node, Node, Node]] = []
     added: list[tuple[Node, Node, Node]] = []
     for shape, query in plan.items():
         if query is None:
             continue  # all its focus nodes
-        removed += [(shape, t, o) for t in TARGETS for o in shapes.objects(shape, t)]
-        added += [(shape, SH.targetNode, copy.to_rdflib(row["this"])) for row in copy.store.query(query)]
+        removed += selection.targeting(shape)
+        candidates = dict.fromkeys(node for row in copy.store.query(query)
+                                   for node in selection.focus_nodes_for(shape, row["this"]))
+        # Blank target nodes cannot be named in a query: they stay focus nodes.
+        candidates.update(dict.fromkeys(n for n in shapes.objects(shape, SH.targetNode) if isinstance(n, BNode)))
+        added += [(shape, SH.targetNode, node) for node in candidates]
     try:
         for triple in removed:
             shapes.remove(triple)
         for triple in added:
             shapes.add(triple)
-        return _pyshacl(data, shapes)
+        return pyshacl_results(data, shapes), selection.fallbacks, (removed, added)
     finally:
         for triple in added:
             shapes.remove(triple)
@@ -76,8 +103,10 @@ def validate_core(data: Graph, shapes: Graph, copy: OxigraphCopy) -> Graph:
             shapes.add(triple)
 
 
-def _pyshacl(data: Graph, shapes: Graph) -> Graph:
-    return pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)[1]
+def pyshacl_results(data: Graph, shapes: Graph) -> Graph:
+    """pySHACL's results graph, as its defaults give it: SHACL's own semantics, in
+    which a shape with any result, of any severity, does not conform."""
+    return pyshacl.validate(data, shacl_graph=shapes, inference="none")[1]
 
 
 class _Selection:
@@ -87,54 +116,88 @@ class _Selection:
         self.shapes, self.data, self.copy = shapes, data, copy
         self._names = count()
         self._pattern_marks: dict[Node, ox.NamedNode] = {}
+        self.fallbacks: dict[Node, str] = {}
+        # pySHACL takes a shape typed with rdfs:Class (or a subclass of it) as its own class target.
+        self._class_types = {RDFS.Class, *shapes.subjects(RDFS.subClassOf, RDFS.Class)}
+        # Parameters of SPARQL-based constraint components declared in the shapes.
+        self._custom = {p for parameter in shapes.objects(None, SH.parameter)
+                        for p in shapes.objects(parameter, SH.path)}
 
-    def plan(self) -> dict[Node, str | None] | None:
-        """Shape → query for its focus nodes that could fail (None: all of them);
-        None if pySHACL must run as usual."""
-        if (None, SH.target, None) in self.shapes:
-            return None  # SPARQL-based targets
+    def plan(self) -> dict[Node, str | None]:
+        """Shape → query for its focus nodes that could fail (None: all of them, with
+        the reason in ``fallbacks``)."""
         plan: dict[Node, str | None] = {}
         for shape in self._targeted_shapes():
             condition = self._shape_fails(shape, "?this", 0)
             targets = self._targets(shape)
-            plan[shape] = None if condition is None or targets is None else (
+            if targets is None:
+                self.fallbacks[shape] = "its targets cannot be selected in SPARQL (sh:target, or a blank node " \
+                                        "as class or predicate)"
+            elif isinstance(condition, Unknown):
+                self.fallbacks[shape] = "no selection rule for " + condition.reason
+            plan[shape] = None if shape in self.fallbacks else (
                 f"SELECT DISTINCT ?this WHERE {{ {targets} FILTER ({condition}) }}")
         return plan
 
+    def focus_nodes_for(self, shape: Node, found: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[Node]:
+        """The focus nodes of ``shape`` that the stored term ``found`` stands for: a
+        canonical literal may stand for several written ones (4.0 and 4.00), and for a
+        target node written in the shapes."""
+        if not isinstance(found, ox.Literal):
+            return [self.copy.to_rdflib(found)]
+        written = [n for n in self.shapes.objects(shape, SH.targetNode) if self.copy.stored_form(n) == found]
+        objects_of = list(self.shapes.objects(shape, SH.targetObjectsOf))
+        if objects_of:
+            in_data = self.copy.originals(found)
+            written += [n for n in in_data if len(in_data) == 1 or any((None, p, n) in self.data for p in objects_of)]
+        return written
+
+    def targeting(self, shape: Node) -> list[tuple[Node, Node, Node]]:
+        """The triples that give ``shape`` its targets, an implicit class target included."""
+        triples = [(shape, t, o) for t in TARGETS for o in self.shapes.objects(shape, t)]
+        return triples + [(shape, RDF.type, c) for c in self.shapes.objects(shape, RDF.type) if c in self._class_types]
+
     def _targeted_shapes(self) -> list[Node]:
-        shapes = {s for target in TARGETS for s in self.shapes.subjects(target, None)}
+        shapes = {s for target in (*TARGETS, SH.target) for s in self.shapes.subjects(target, None)}
         shapes |= {s for kind in (SH.NodeShape, SH.PropertyShape)
                    for s in self.shapes.subjects(RDF.type, kind) if self._implicit_class(s)}
         return sorted(shapes, key=str)
 
     def _implicit_class(self, shape: Node) -> bool:
-        classes = {RDFS.Class, *self.shapes.subjects(RDFS.subClassOf, RDFS.Class)}
-        return any(t in classes for t in self.shapes.objects(shape, RDF.type))
+        return any(t in self._class_types for t in self.shapes.objects(shape, RDF.type))
 
     def _targets(self, shape: Node) -> str | None:
         """A graph pattern binding ?this to the focus nodes, as pySHACL's Shape.focus_nodes
-        (None for an implicit class target, which cannot be replaced by sh:targetNode)."""
-        if self._implicit_class(shape) or any(
-                isinstance(o, BNode) for t in TARGETS for o in self.shapes.objects(shape, t)):
+        (but for blank target nodes: see validate_core); None for SPARQL-based targets and
+        blank classes or predicates."""
+        if (shape, SH.target, None) in self.shapes or any(
+                isinstance(o, BNode) for t in TARGETS[1:] for o in self.shapes.objects(shape, t)):
             return None
         patterns = []
-        nodes = [n.n3() for n in self.shapes.objects(shape, SH.targetNode)]
+        nodes = [str(self.copy.to_oxigraph(n)) for n in self.shapes.objects(shape, SH.targetNode)
+                 if not isinstance(n, BNode)]
         if nodes:
             patterns.append(f"VALUES ?this {{ {' '.join(nodes)} }}")
         classes = set(self.shapes.objects(shape, SH.targetClass))
+        if self._implicit_class(shape):
+            classes.add(shape)
         patterns += [f"?this a/<{RDFS.subClassOf}>* {c.n3()} ." for c in classes]
         patterns += [f"?this {p.n3()} ?{self._name()} ." for p in self.shapes.objects(shape, SH.targetSubjectsOf)]
         patterns += [f"?{self._name()} {p.n3()} ?this ." for p in self.shapes.objects(shape, SH.targetObjectsOf)]
-        return " UNION ".join(f"{{ {p} }}" for p in patterns)
+        return " UNION ".join(f"{{ {p} }}" for p in patterns) or "FILTER (false)"
 
     def _name(self) -> str:
         return f"v{next(self._names)}"
+
+    def _unknown_rule(self, parameter: Node) -> Unknown:
+        """``parameter`` has no rule here: the shape is checked on every focus node."""
+        return Unknown(_short(parameter))
 
     # ------------------------------------------------------------ could fail
 
     def _shape_fails(self, shape: Node, node: str, depth: int) -> Condition:
         if depth > _MAX_DEPTH:
-            return None
+            return Unknown(f"shapes nested more than {_MAX_DEPTH} deep")
         if is_true(self.shapes.value(shape, SH.deactivated)):
             return "false"
         if (shape, SH.path, None) in self.shapes:
@@ -144,20 +207,24 @@ class _Selection:
     def _property_fails(self, shape: Node, node: str, depth: int) -> Condition:
         path = sparql_path(self.shapes, self.shapes.value(shape, SH.path))
         if path is None:
-            return None
+            return Unknown("a path SPARQL cannot write")
         value, other = f"?{self._name()}", f"?{self._name()}"
         parts: list[Condition] = []
-        for parameter, argument in self.shapes.predicate_objects(shape):
+        for parameter, argument in self._constraints(shape):
+            if parameter == SH.hasValue and isinstance(argument, URIRef):
+                parts.append(f"NOT EXISTS {{ {node} {path} {value} . FILTER (sameTerm({value}, {argument.n3()})) }}")
+                continue
+            if parameter not in (*_COUNTING, *_PER_VALUE):
+                return self._unknown_rule(parameter)  # may fail with no value at all
             if parameter not in _COUNTING:
                 continue
+            if not self.copy.injective:
+                return self._unknown_rule(parameter)  # the copy merged values: it counts too few
             limit = _integer(argument)
-            if parameter == SH.minCount and limit is not None and limit <= 1:
-                parts.append(f"NOT EXISTS {{ {node} {path} {value} }}" if limit == 1 else "false")
-            elif parameter == SH.maxCount and limit == 0:
-                parts.append(f"EXISTS {{ {node} {path} {value} }}")
-            elif parameter == SH.maxCount and limit == 1:
-                parts.append(f"EXISTS {{ {node} {path} {value} . {node} {path} {other} . "
-                             f"FILTER (!sameTerm({value}, {other})) }}")
+            if parameter == SH.minCount and limit is not None and limit <= _MAX_COUNT:
+                parts.append(f"NOT {self._values(node, path, limit)}" if limit > 0 else "false")
+            elif parameter == SH.maxCount and limit is not None and limit < _MAX_COUNT:
+                parts.append(self._values(node, path, limit + 1))
             elif parameter == SH.uniqueLang and isinstance(argument, Literal):
                 if is_true(argument):  # pySHACL skips sh:uniqueLang false
                     same_language = _safe(f'!sameTerm({value}, {other}) && LANG({value}) != "" && '
@@ -165,11 +232,11 @@ class _Selection:
                     parts.append(f"EXISTS {{ {node} {path} {value} . {node} {path} {other} . "
                                  f"FILTER ({same_language}) }}")
             else:
-                return None  # larger counts and qualified shapes
+                return self._unknown_rule(parameter)  # larger counts and qualified shapes
         predicate = self.shapes.value(shape, SH.path)
         each = self._value_fails(shape, value, predicate if isinstance(predicate, URIRef) else None, depth)
         if each != "false":
-            test = "" if each is None else f" FILTER ({each})"
+            test = "" if isinstance(each, Unknown) else f" FILTER ({each})"
             parts.append(f"EXISTS {{ {node} {path} {value} .{test} }}")
         return _any(parts)
 
@@ -177,20 +244,24 @@ class _Selection:
         """Could ``node`` fail the constraints that ``shape`` puts on each value node?
         ``predicate`` is the shape's path where that is one predicate."""
         parts: list[Condition] = []
-        for parameter, argument in self.shapes.predicate_objects(shape):
-            if parameter in _NOT_CONSTRAINTS or (parameter in _COUNTING and (shape, SH.path, None) in self.shapes):
-                continue
+        for parameter, argument in self._constraints(shape):
+            if parameter in (*_COUNTING, SH.hasValue) and (shape, SH.path, None) in self.shapes:
+                continue  # on the value set: _property_fails
             if parameter == SH["class"] and isinstance(argument, URIRef):
                 parts.append(f"NOT EXISTS {{ {node} a/<{RDFS.subClassOf}>* {argument.n3()} }}")
             elif parameter == SH.datatype and isinstance(argument, URIRef) and argument not in (
                     RDFS.Literal, RDFS.Datatype):
                 parts.append(_safe(f"!isLiteral({node}) || DATATYPE({node}) != {argument.n3()}"))
-                parts.append(f"EXISTS {{ GRAPH {ILL_TYPED} {{ {ILL_TYPED} {ILL_TYPED} {node} }} }}")
+                parts.append(_marked(ILL_TYPED, node))
+                parts.append(_marked(LOSSY, node))  # its datatype may not be the written one
             elif parameter == SH.nodeKind and argument in _NODE_KINDS:
                 parts.append(_safe("!(" + _NODE_KINDS[argument].format(node) + ")"))
             elif parameter == SH.pattern:
                 mark = self._pattern_mark(shape, predicate)
-                parts.append(None if mark is None else f"EXISTS {{ GRAPH {mark} {{ {mark} {mark} {node} }} }}")
+                parts.append(self._unknown_rule(parameter) if mark is None else _marked(mark, node))
+            elif parameter == SH.hasValue and isinstance(argument, URIRef) and (
+                    shape, SH.path, None) not in self.shapes:
+                parts.append(f"!sameTerm({node}, {argument.n3()})")
             elif parameter == SH["in"] and _all_iris(self._list(argument)):
                 members = " || ".join(f"sameTerm({node}, {m.n3()})" for m in self._list(argument))
                 parts.append(f"!({members or 'false'})")
@@ -200,9 +271,9 @@ class _Selection:
                 inexact = f"DATATYPE({node}) IN (<{XSD.float}>, <{XSD.double}>)"
                 within = f"{node} {_RANGES[parameter]} {argument.n3()}"
                 parts.append(_safe(f"!isNumeric({node}) || {inexact} || !({within})"))
-                parts.append(f"EXISTS {{ GRAPH {ILL_TYPED} {{ {ILL_TYPED} {ILL_TYPED} {node} }} }}")
+                parts.append(_marked(ILL_TYPED, node))
             elif parameter == SH.node:
-                parts.append(None if (argument, SH.path, None) in self.shapes
+                parts.append(self._unknown_rule(parameter) if (argument, SH.path, None) in self.shapes
                              else self._shape_fails(argument, node, depth + 1))
             elif parameter == SH.property:
                 parts.append(self._shape_fails(argument, node, depth + 1))
@@ -218,29 +289,31 @@ class _Selection:
                         for a, b in combinations(members, 2)]
                 parts.append(_any([*both, _all(self._shape_fails(m, node, depth + 1) for m in members)]))
             else:
-                return None  # a constraint without a rule here: could fail
+                return self._unknown_rule(parameter)  # a constraint without a rule here: could fail
         return _any(parts)
 
     # ------------------------------------------------------------ could conform
 
     def _shape_conforms(self, shape: Node, node: str, depth: int) -> Condition:
-        # With allow_warnings, pySHACL counts a shape of severity Warning or Info as conforming.
-        if depth > _MAX_DEPTH or is_true(self.shapes.value(shape, SH.deactivated)) or any(
-                s in (SH.Warning, SH.Info) for s in self.shapes.objects(shape, SH.severity)):
-            return None
+        # As SHACL says (and pySHACL without allow_warnings), a shape with a result of any
+        # severity does not conform: severity plays no part here.
+        if depth > _MAX_DEPTH or is_true(self.shapes.value(shape, SH.deactivated)):
+            return Unknown("a deactivated or deeply nested shape")
         parts: list[Condition] = []
         is_property = (shape, SH.path, None) in self.shapes
-        for parameter, argument in self.shapes.predicate_objects(shape):
+        for parameter, argument in self._constraints(shape):
             if is_property:
                 if parameter == SH.minCount and _integer(argument) == 1:
                     path = sparql_path(self.shapes, self.shapes.value(shape, SH.path))
-                    parts.append(None if path is None else f"EXISTS {{ {node} {path} ?{self._name()} }}")
+                    parts.append(Unknown("a path SPARQL cannot write") if path is None
+                                 else f"EXISTS {{ {node} {path} ?{self._name()} }}")
                 continue  # the values' constraints: could conform
             if parameter == SH["class"] and isinstance(argument, URIRef):
                 parts.append(f"EXISTS {{ {node} a/<{RDFS.subClassOf}>* {argument.n3()} }}")
             elif parameter == SH.datatype and isinstance(argument, URIRef) and argument not in (
                     RDFS.Literal, RDFS.Datatype):
-                parts.append(_safe(f"isLiteral({node}) && DATATYPE({node}) = {argument.n3()}"))
+                parts.append(_any([_safe(f"isLiteral({node}) && DATATYPE({node}) = {argument.n3()}"),
+                                   _marked(LOSSY, node)]))
             elif parameter == SH.nodeKind and argument in _NODE_KINDS:
                 parts.append(_safe(_NODE_KINDS[argument].format(node)))
             elif parameter == SH.property or (parameter == SH.node and (argument, SH.path, None) not in self.shapes):
@@ -254,6 +327,20 @@ class _Selection:
         return _all(parts)
 
     # ------------------------------------------------------------ helpers
+
+    def _constraints(self, shape: Node) -> Iterator[tuple[Node, Node]]:
+        """The shape's constraint parameters: SHACL's own, and those of the constraint
+        components declared in the shapes; not annotations such as rdfs:label."""
+        for parameter, argument in self.shapes.predicate_objects(shape):
+            if parameter not in _NOT_CONSTRAINTS and (parameter.startswith(str(SH)) or parameter in self._custom):
+                yield parameter, argument
+
+    def _values(self, node: str, path: str, count: int) -> str:
+        """Does ``node`` have at least ``count`` distinct values on ``path``?"""
+        names = [f"?{self._name()}" for _ in range(count)]
+        patterns = " ".join(f"{node} {path} {name} ." for name in names)
+        distinct = " && ".join(f"!sameTerm({a}, {b})" for a, b in combinations(names, 2))
+        return f"EXISTS {{ {patterns}{f' FILTER ({distinct})' if distinct else ''} }}"
 
     def _list(self, node: Node) -> list[Node]:
         return list(Collection(self.shapes, node))
@@ -295,6 +382,15 @@ def _matches(pattern: re.Pattern[str], value: Node) -> bool:
     return bool(pattern.match(text) or pattern.search(text))
 
 
+def _marked(mark: ox.NamedNode, node: str) -> str:
+    """Is ``node`` listed in the named graph ``mark`` of the copy?"""
+    return f"EXISTS {{ GRAPH {mark} {{ {mark} {mark} {node} }} }}"
+
+
+def _short(node: Node) -> str:
+    return f"sh:{node.removeprefix(str(SH))}" if isinstance(node, URIRef) and node.startswith(str(SH)) else str(node)
+
+
 def _safe(expression: str) -> str:
     """An expression that is true where it would err: an error must not hide a candidate."""
     return f"COALESCE(({expression}), true)"
@@ -302,8 +398,9 @@ def _safe(expression: str) -> str:
 
 def _any(parts: Iterable[Condition]) -> Condition:
     parts = list(parts)
-    if any(p is None for p in parts):
-        return None
+    unknown = next((p for p in parts if isinstance(p, Unknown)), None)
+    if unknown is not None:
+        return unknown
     kept = [p for p in parts if p != "false"]
     return " || ".join(f"({p})" for p in kept) if kept else "false"
 
@@ -312,8 +409,8 @@ def _all(parts: Iterable[Condition]) -> Condition:
     parts = list(parts)
     if "false" in parts:
         return "false"
-    kept = [p for p in parts if p is not None]
-    return " && ".join(f"({p})" for p in kept) if kept else None
+    kept = [p for p in parts if not isinstance(p, Unknown)]
+    return " && ".join(f"({p})" for p in kept) if kept else Unknown("a shape without constraints")
 
 
 def _integer(node: Node) -> int | None:

@@ -11,8 +11,9 @@ Here each constraint runs once over the whole graph, in Oxigraph:
 * a query that does not use ``$this`` below SELECT (a whole-graph rule) runs once, and
   its rows count for every focus node, as with pre-binding.
 
-A query with a FILTER (NOT) EXISTS inside another or inside an OPTIONAL runs once in
-rdflib instead: Oxigraph evaluates those in quadratic time (see ``_nested_exists``).
+A query runs once in rdflib instead where Oxigraph could answer it otherwise on this data
+(``citynet.engine_agreement``), and where it has a FILTER (NOT) EXISTS inside another or
+inside an OPTIONAL: Oxigraph evaluates those in quadratic time (see ``_nested_exists``).
 
 Everything else follows pySHACL 0.40 (sparql_based_constraints.py), so that reports do
 not change: ``$PATH`` substitution, ``sh:prefixes`` (plus rdf, rdfs, owl), ``sh:message``
@@ -30,12 +31,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pyoxigraph as ox
+from pyshacl.rdfutil.clone import clone_blank_node
 from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from citynet.engine_agreement import disagreement, walk
 from citynet.oxigraph_copy import OxigraphCopy
 from citynet.shacl_graph import TARGETS, is_true, sparql_path
 
@@ -69,27 +72,40 @@ class _Context:
     parent: Node | None = None
 
 
-def take_sparql_constraints(shapes: Graph) -> list[tuple[SparqlConstraint, list[_Context]]]:
+Taken = list[tuple[SparqlConstraint, list[_Context]]]
+
+
+def take_sparql_constraints(shapes: Graph) -> tuple[Taken, dict[Node, str]]:
     """The SPARQL constraints this module can evaluate, each with the contexts pySHACL
     would evaluate it in; their ``sh:sparql`` triples are removed from ``shapes``, so
-    that pySHACL, given ``shapes`` afterwards, checks the rest."""
-    taken: list[tuple[SparqlConstraint, list[_Context]]] = []
+    that pySHACL, given ``shapes`` afterwards, checks the rest. Also the constraints
+    left to pySHACL, each with the reason."""
+    taken: Taken = []
+    kept: dict[Node, str] = {}
     for shape, constraint in sorted(set(shapes.subject_objects(SH.sparql))):
         contexts = _contexts(shapes, shape)
-        prepared = None if contexts is None else _prepare(shapes, shape, constraint)
-        if prepared is None:
-            continue  # pySHACL keeps it
+        if contexts is None:
+            kept[constraint] = "its shape is nested in another or has a SPARQL-based target"
+            continue
+        prepared = _prepare(shapes, shape, constraint)
+        if isinstance(prepared, str):
+            kept[constraint] = prepared
+            continue
         shapes.remove((shape, SH.sparql, constraint))
         if not is_true(shapes.value(constraint, SH.deactivated)):
             taken.append((prepared, contexts))
-    return taken
+    return taken, kept
+
+
+# Where one shape refers to another (rdf:first: in the lists of sh:and, sh:or, sh:xone).
+_SHAPE_LINKS = (SH.node, SH.property, SH["not"], SH.qualifiedValueShape, RDF.first)
 
 
 def _is_top_level(shapes: Graph, shape: Node) -> bool:
-    """A node shape that nothing refers to, with only the four standard kinds of target."""
+    """A node shape that no shape refers to, with only the four standard kinds of target."""
     return (
         (shape, SH.path, None) not in shapes
-        and (None, None, shape) not in shapes
+        and not any((None, link, shape) in shapes for link in _SHAPE_LINKS)
         and (shape, SH.target, None) not in shapes
         and ((shape, RDF.type, SH.NodeShape) in shapes
              or any((shape, target, None) in shapes for target in TARGETS))
@@ -107,33 +123,37 @@ def _contexts(shapes: Graph, shape: Node) -> list[_Context] | None:
     contexts = []
     if any((shape, target, None) in shapes for target in TARGETS):
         contexts.append(_Context(shape))
-    for parent, link in shapes.subject_predicates(shape):
-        if link != SH.property or not _is_top_level(shapes, parent):
-            return None
-        if not is_true(shapes.value(parent, SH.deactivated)):
-            contexts.append(_Context(shape, parent))
+    for link in _SHAPE_LINKS:
+        for parent in shapes.subjects(link, shape):
+            if link != SH.property or not _is_top_level(shapes, parent):
+                return None
+            if not is_true(shapes.value(parent, SH.deactivated)):
+                contexts.append(_Context(shape, parent))
     return contexts
 
 
-def _prepare(shapes: Graph, shape: Node, constraint: Node) -> SparqlConstraint | None:
+def _prepare(shapes: Graph, shape: Node, constraint: Node) -> SparqlConstraint | str:
+    """The constraint ready to run, or why pySHACL keeps it."""
     selects = list(shapes.objects(constraint, SH.select))
     if len(selects) != 1 or not isinstance(selects[0], Literal):
-        return None  # pySHACL reports the malformed constraint
+        return "it has no single sh:select (pySHACL reports it)"
     text = str(selects[0])
     if _PRE_BOUND_IN_TEXT.search(text):
-        return None  # pySHACL pre-binds $currentShape (and refuses $shapesGraph)
+        return "it uses $currentShape or $shapesGraph"  # pySHACL pre-binds one and refuses the other
     path = shapes.value(shape, SH.path)
     if path is not None:
         written = sparql_path(shapes, path)
         if written is None:
-            return None
+            return "its shape's path cannot be written in SPARQL"
         text = _PATH_IN_TEXT.sub(lambda m: m.group(1) + written, text)
     elif _PATH_IN_TEXT.search(text):
-        return None
+        return "it uses $PATH outside a property shape"
     query = _prefix_declarations(shapes, constraint) + "\n" + text
+    if _algebra(query) is None:
+        return "its query does not parse with the prefixes it declares (pySHACL's rdflib adds the data graph's)"
     mode = _mode(query, _THIS_IN_TEXT.search(text) is not None)
     if mode is None:
-        return None
+        return "it needs $this pre-bound, or uses a form SHACL forbids"
     messages = [*shapes.objects(constraint, SH.message), *shapes.objects(shape, SH.message)]
     return SparqlConstraint(
         shape=shape, constraint=constraint, query=query, global_rule=mode == "global",
@@ -186,7 +206,7 @@ def _nested_exists(query: str) -> bool:
     evaluates such a pattern in full for each row of the enclosing one (quadratic:
     minutes for a million triples); rdflib evaluates it with the row's values bound."""
     exists = ("Builtin_EXISTS", "Builtin_NOTEXISTS")
-    for node in _walk(_algebra(query)):
+    for node in walk(_algebra(query)):
         if isinstance(node, CompValue) and node.name in exists:
             inner = node.graph
         elif isinstance(node, CompValue) and node.name == "LeftJoin":
@@ -277,52 +297,49 @@ def _check_expression(expression: object, bound: set) -> None:
         raise _NeedsPrebinding
 
 
-def _walk(node: object) -> Iterator[object]:
-    yield node
-    if isinstance(node, CompValue):
-        for key, value in node.items():
-            if not key.startswith("_"):
-                yield from _walk(value)
-    elif isinstance(node, (list, tuple)):
-        for item in node:
-            yield from _walk(item)
-
-
 def _variables(node: object) -> set:
-    return {n for n in _walk(node) if isinstance(n, Variable)}
+    return {n for n in walk(node) if isinstance(n, Variable)}
 
 
 def _contains_name(node: object, name: str) -> bool:
-    return any(isinstance(n, CompValue) and n.name == name for n in _walk(node))
+    return any(isinstance(n, CompValue) and n.name == name for n in walk(node))
 
 
 # ---------------------------------------------------------------- evaluation
 
 
-def evaluate(constraints: list[tuple[SparqlConstraint, list[_Context]]], shapes: Graph,
-             graph: Graph, data: OxigraphCopy) -> Graph:
+def evaluate(constraints: Taken, shapes: Graph, graph: Graph,
+             data: OxigraphCopy) -> tuple[Graph, dict[Node, str]]:
     """Run the constraints over ``graph`` (``data`` is its Oxigraph copy); the results
-    as sh:ValidationResult nodes, with the same terms pySHACL would report."""
+    as sh:ValidationResult nodes, with the same terms pySHACL would report, and the
+    constraints run in rdflib, each with the reason. ``shapes`` is the shapes graph as
+    given (its sh:sparql triples in place): blank nodes are copied from it."""
     results = Graph()
+    in_rdflib: dict[Node, str] = {}
     focus_cache: dict[Node, list[Node]] = {}
 
     def focus_nodes(context: _Context) -> list[Node]:
         shape = context.parent or context.shape
         if shape not in focus_cache:
-            focus_cache[shape] = _focus_nodes(shapes, shape, data)
+            focus_cache[shape] = _focus_nodes(shapes, shape, data) if data.injective else (
+                _focus_nodes_in_rdflib(shapes, shape, graph))
         return focus_cache[shape]
 
     report = BNode()
     for constraint, contexts in constraints:
-        rows, projects_this = _rows(constraint, graph, data)
+        reason = "a nested FILTER EXISTS, which Oxigraph evaluates in quadratic time" if (
+            constraint.in_rdflib) else disagreement(_algebra(constraint.query), data)
+        if reason is not None:
+            in_rdflib[constraint.constraint] = reason
+        rows, projects_this = _rows(constraint, graph, data, in_rdflib=reason is not None)
         for context in contexts:
             for focus in focus_nodes(context):
                 found = rows.get(None if constraint.global_rule else focus, [])
                 if constraint.global_rule and projects_this:
                     found = [{**row, "this": focus} for row in found]  # as if pre-bound
                 for result in _results(constraint, focus, found):
-                    _add_result(results, report, constraint, shapes, *result)
-    return results
+                    _add_result(results, report, constraint, shapes, graph, *result)
+    return results, in_rdflib
 
 
 _INSTANCES = f"SELECT DISTINCT ?f ?c WHERE {{ ?f a/<{RDFS.subClassOf}>* ?c }}"
@@ -344,6 +361,24 @@ def _focus_nodes(shapes: Graph, shape: Node, data: OxigraphCopy) -> list[Node]:
     return list(found)
 
 
+def _focus_nodes_in_rdflib(shapes: Graph, shape: Node, graph: Graph) -> list[Node]:
+    """The focus nodes of a shape's targets, read from rdflib's graph: where the copy
+    merged literals, it cannot say which of them is a focus node."""
+    found: dict[Node, None] = dict.fromkeys(shapes.objects(shape, SH.targetNode))
+    classes = set(shapes.objects(shape, SH.targetClass))
+    class_types = {RDFS.Class, *shapes.subjects(RDFS.subClassOf, RDFS.Class)}
+    if any(t in class_types for t in shapes.objects(shape, RDF.type)):
+        classes.add(shape)
+    for cls in classes:
+        for subclass in graph.transitive_subjects(RDFS.subClassOf, cls):
+            found.update(dict.fromkeys(graph.subjects(RDF.type, subclass)))
+    for predicate in shapes.objects(shape, SH.targetSubjectsOf):
+        found.update(dict.fromkeys(graph.subjects(predicate, None)))
+    for predicate in shapes.objects(shape, SH.targetObjectsOf):
+        found.update(dict.fromkeys(graph.objects(None, predicate)))
+    return list(found)
+
+
 def _select(data: OxigraphCopy, query: str, **bound: Node) -> Iterable[Node]:
     substitutions = {ox.Variable(k): data.to_oxigraph(v) for k, v in bound.items()}
     for solution in data.store.query(query, substitutions=substitutions):
@@ -353,13 +388,11 @@ def _select(data: OxigraphCopy, query: str, **bound: Node) -> Iterable[Node]:
 _Row = dict[str, Node]
 
 
-def _rows(constraint: SparqlConstraint, graph: Graph,
-          data: OxigraphCopy) -> tuple[dict[Node | None, list[_Row]], bool]:
+def _rows(constraint: SparqlConstraint, graph: Graph, data: OxigraphCopy, *,
+          in_rdflib: bool) -> tuple[dict[Node | None, list[_Row]], bool]:
     """The query's rows, by the focus node they are about (None for a whole-graph rule),
     and whether it selects $this."""
-    # A copy that merged literals rdflib keeps apart ("1.5" and "1.50") would count values
-    # differently: the query then runs on rdflib's graph.
-    if constraint.in_rdflib or not data.exact:
+    if in_rdflib:
         result = graph.query(constraint.query)
         names = [str(v) for v in result.vars or []]
         found: Iterable[_Row] = ({str(k): v for k, v in row.asdict().items()} for row in result)
@@ -401,22 +434,21 @@ def _results(constraint: SparqlConstraint, focus: Node, rows: list[_Row]) -> Ite
         yield this or focus, value, path, named
 
 
-def _add_result(results: Graph, report: Node, constraint: SparqlConstraint, shapes: Graph,
+def _add_result(results: Graph, report: Node, constraint: SparqlConstraint, shapes: Graph, data: Graph,
                 focus: Node, value: Node | None, path: Node | None, variables: _Row) -> None:
+    """One result, as pySHACL writes it: blank nodes (a shape, a path, a focus node) come
+    with the triples below them, from the graph they are in."""
     node = BNode()
     results.add((report, SH.result, node))
     results.add((node, RDF.type, SH.ValidationResult))
-    results.add((node, SH.focusNode, focus))
-    results.add((node, SH.resultSeverity, constraint.severity))
-    results.add((node, SH.sourceShape, constraint.shape))
-    results.add((node, SH.sourceConstraint, constraint.constraint))
-    results.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-    if value is not None:
-        results.add((node, SH.value, value))
     path = path if path is not None else constraint.path
-    if path is not None:
-        results.add((node, SH.resultPath, path))
-        _copy_blank_nodes(shapes, path, results)
+    for predicate, term, source in ((SH.focusNode, focus, data), (SH.sourceShape, constraint.shape, shapes),
+                                    (SH.sourceConstraint, constraint.constraint, shapes),
+                                    (SH.value, value, data), (SH.resultPath, path, shapes)):
+        if term is not None:
+            results.add((node, predicate, _with_blank_nodes(source, term, results)))
+    results.add((node, SH.resultSeverity, constraint.severity))
+    results.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
     for message in constraint.messages:
         results.add((node, SH.resultMessage, Literal(_fill_in(str(message), variables))))
 
@@ -429,9 +461,9 @@ def _fill_in(message: str, variables: _Row) -> str:
     return message
 
 
-def _copy_blank_nodes(source: Graph, node: Node, target: Graph) -> None:
-    """A path given by blank nodes goes into the report with its structure."""
-    if isinstance(node, BNode):
-        for s, p, o in source.triples((node, None, None)):
-            target.add((s, p, o))
-            _copy_blank_nodes(source, o, target)
+def _with_blank_nodes(source: Graph, node: Node, target: Graph) -> Node:
+    """``node``, with what is below it when it is a blank node (pySHACL's own copy, made
+    once per report as pySHACL makes it: a list copied twice would get two tails)."""
+    if isinstance(node, BNode) and (node, None, None) not in target:
+        clone_blank_node(source, node, target, keepid=True)
+    return node

@@ -1,32 +1,34 @@
-"""Validation of citynet data against the shapes, with a typed report.
+"""Validation of RDF data against SHACL shapes, with a typed report.
 
-The SHACL results are pySHACL's, reached faster (see ``shacl_results``); citynet adds
-what SHACL cannot see in a parsed graph (ill-typed literals, malformed IRIs) and says
-which file each finding comes from.
+Any data (files, an rdflib graph, a loaded ``KnowledgeGraph``) against any shapes (citynet's
+by default). The SHACL results are pySHACL's, reached faster (see ``shacl_results``);
+citynet adds what SHACL cannot see in a parsed graph (ill-typed literals, malformed IRIs:
+``citynet.term_checks``) and says which file and line each finding comes from.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
+from pyshacl.rdfutil.clone import clone_blank_node
+from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from citynet import resources, sparql_constraints
-from citynet.core_candidates import validate_core
+from citynet.core_candidates import pyshacl_results, validate_core
+from citynet.errors import InputError
 from citynet.oxigraph_copy import OxigraphCopy
-from citynet.prefixes import compact, namespace_manager
 from citynet.rdf_files import TurtleFile, collect_turtle_files, line_of, load_turtle_files
+from citynet.term_checks import TERM_CHECK_SHAPE, TermProblem, graph_term_problems, term_problems
 
-ONTOLOGY_IRI = URIRef("https://w3id.org/citynet/def")
+if TYPE_CHECKING:
+    from citynet.graph import KnowledgeGraph
 
-# Characters that RFC 3987 does not allow anywhere in an IRI.
-_BAD_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 
 
 class Severity(StrEnum):
@@ -34,10 +36,22 @@ class Severity(StrEnum):
     WARNING = "Warning"
     INFO = "Info"
 
+    @property
+    def rank(self) -> int:
+        """Higher is worse."""
+        return {"Info": 0, "Warning": 1, "Violation": 2}[self.value]
+
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem found in the data."""
+    """One SHACL validation result, or one of citynet's term checks.
+
+    ``focus_node``, ``path``, ``value``, ``shape`` and ``component`` are the result's own
+    terms, as SHACL defines them. ``severity`` is the result's sh:resultSeverity where that
+    is one of SHACL's three; a severity of one's own (kept in ``result_severity``) counts as a
+    violation. ``about`` is the node a person should look at: the
+    focus node, except for a whole-graph rule run from an ontology node, where it is the
+    offending value. ``file`` and ``line`` say where ``about`` is written."""
 
     severity: Severity
     focus_node: Node
@@ -45,20 +59,43 @@ class Finding:
     path: Node | None = None
     value: Node | None = None
     shape: Node | None = None
+    component: Node | None = None
+    about: Node | None = None
     file: Path | None = None
     line: int | None = None
+    result_severity: Node | None = None
+
+    @property
+    def severity_name(self) -> str:
+        """sh:Violation, sh:Warning and sh:Info by name; another severity by its IRI."""
+        node = self.result_severity
+        if node is None or node in (SH.Violation, SH.Warning, SH.Info):
+            return self.severity.value
+        return str(node)
 
 
 @dataclass
 class ValidationReport:
-    """What validation found, violations kept apart from warnings and notes."""
+    """What validation found, violations kept apart from warnings and notes.
+
+    ``graph`` is the SHACL validation report (``sh:ValidationReport``) with every result.
+    ``fallbacks`` names each shape or SPARQL constraint that was not checked on the fast
+    path, with the reason: those were checked by plain pySHACL, or run in rdflib."""
 
     files: list[Path]
     findings: list[Finding] = field(default_factory=list)
+    graph: Graph = field(default_factory=Graph)
+    fallbacks: dict[str, str] = field(default_factory=dict)
 
     @property
     def conforms(self) -> bool:
-        return not self.violations
+        """As SHACL defines it: no result at all, whatever its severity."""
+        return not self.findings
+
+    def passes(self, fail_on: Severity = Severity.VIOLATION) -> bool:
+        """No finding of severity ``fail_on`` or worse. citynet's exit code follows this,
+        allowing warnings and notes by default (pySHACL's --allow-warnings --allow-infos)."""
+        return not any(f.severity.rank >= fail_on.rank for f in self.findings)
 
     @property
     def violations(self) -> list[Finding]:
@@ -73,42 +110,227 @@ class ValidationReport:
         return [f for f in self.findings if f.severity is Severity.INFO]
 
 
-def validate(paths: Sequence[Path] | None = None) -> ValidationReport:
-    """Validate the shipped data, or the Turtle files and folders in ``paths``,
-    together with the citynet ontology. Raises InputError for unreadable input."""
-    ontology = resources.ontology_path()
-    data_paths = resources.data_files() if paths is None else collect_turtle_files(paths)
-    data_paths = [p for p in data_paths if p.resolve() != ontology.resolve()]
-    ontology_file, *data_files = load_turtle_files([ontology, *data_paths])
+def validate(data: str | Path | Iterable[str | Path] | Graph | KnowledgeGraph | None = None,
+             shapes: str | Path | Iterable[str | Path] | Graph | None = None, *, ontology: bool = True,
+             fast: bool = True, check_terms: bool = True) -> ValidationReport:
+    """Validate ``data`` against ``shapes``.
 
+    ``data``: None (the shipped data), a path or a sequence of paths (Turtle files or
+    folders), an rdflib ``Graph``, or a loaded ``KnowledgeGraph`` (whose files are read
+    again, for file and line). ``shapes``: None (citynet's shapes), a path or paths, or a
+    ``Graph`` (it is not changed). ``ontology``: add citynet's ontology to the data, so
+    that SHACL sees its subclass axioms (a ``KnowledgeGraph`` always holds it).
+    ``fast=False`` runs plain pySHACL, for comparison. ``check_terms=False`` leaves out
+    citynet's checks of lexical forms and IRIs: the report is then exactly pySHACL's.
+    Raises InputError for unreadable input."""
+    data_graph, located, files = _load_data(data, ontology)
+    shapes_graph = _load_shapes(shapes)
+    results, fallbacks = shacl_results(data_graph, shapes_graph, fast=fast)
+    problems = [] if not check_terms else list(term_problems(located) if located else graph_term_problems(data_graph))
+    graph = _report_graph(results, problems)
+    findings = list(map(_term_finding, problems))
+    for result, finding in _shacl_findings(results, data_graph, _Locator(located)):
+        findings.append(finding)
+        if finding.file is not None:
+            graph.add((result, RDFS.seeAlso, URIRef(finding.file.resolve().as_uri())))
+    findings.sort(key=_finding_order)
+    return ValidationReport(files=files, findings=findings, graph=graph, fallbacks=fallbacks)
+
+
+def shacl_results(data_graph: Graph, shapes: Graph, *, fast: bool = True) -> tuple[Graph, dict[str, str]]:
+    """The SHACL results for ``data_graph``, as pySHACL alone gives them, in one
+    sh:ValidationReport; and what was checked off the fast path, with the reason.
+
+    The fast path: the SPARQL constraints run in Oxigraph (citynet.sparql_constraints),
+    and pySHACL checks the rest on the focus nodes that could fail (citynet.core_candidates).
+    ``shapes`` is used up: it loses the sh:sparql triples taken over."""
+    if not fast:
+        return _one_report(pyshacl_results(data_graph, shapes)), {"all shapes": "the fast path is off"}
+    as_given = Graph()
+    as_given += shapes
+    taken, kept = sparql_constraints.take_sparql_constraints(shapes)
+    copy = OxigraphCopy(data_graph)
+    core, whole_shapes, (removed, added) = validate_core(data_graph, shapes, copy)
+    removed += [(c.shape, SH.sparql, c.constraint) for c, _ in taken]
+    _shapes_as_given(core, removed, added, as_given)
+    sparql, in_rdflib = sparql_constraints.evaluate(taken, as_given, data_graph, copy)
+    fallbacks = {
+        **{f"shape {_name(s)}": f"checked by pySHACL on all its focus nodes: {why}" for s, why in whole_shapes.items()},
+        **{f"constraint {_name(c)}": f"checked by pySHACL: {why}" for c, why in kept.items()},
+        **{f"constraint {_name(c)}": f"run once in rdflib: {why}" for c, why in in_rdflib.items()},
+    }
+    return _one_report(core, sparql), fallbacks
+
+
+def _shapes_as_given(results: Graph, removed: list, added: list, shapes: Graph) -> None:
+    """pySHACL copies a blank-node shape into the report with the triples below it; it saw
+    the shapes as the fast path changed them (targets, sh:sparql). Undo those changes in
+    the copies: ``shapes`` is the shapes graph as given."""
+    for triple in added:
+        if isinstance(triple[0], BNode):
+            results.remove(triple)
+    for subject, predicate, value in removed:
+        if isinstance(subject, BNode) and (subject, None, None) in results:
+            results.add((subject, predicate, value))
+            if isinstance(value, BNode) and (value, None, None) not in results:
+                clone_blank_node(shapes, value, results, keepid=True)
+
+
+# ---------------------------------------------------------------- inputs
+
+def _load_data(data: object, ontology: bool) -> tuple[Graph, list[TurtleFile], list[Path]]:
+    """The data graph, the files it was read from (for locations), and the data files."""
+    from citynet.graph import KnowledgeGraph
+
+    if isinstance(data, Graph):
+        if not ontology:
+            return data, [], []
+        ontology_file = load_turtle_files([resources.ontology_path()])[0]
+        merged = Graph()
+        merged += data
+        merged += ontology_file.graph
+        return merged, [], []
+    if isinstance(data, KnowledgeGraph):
+        paths, ontology = data.data_files, True
+    elif data is None:
+        paths = resources.data_files()
+    else:
+        paths = collect_turtle_files(_paths(data))
+    own_ontology = resources.ontology_path().resolve()
+    paths = [p for p in paths if p.resolve() != own_ontology]
+    files = load_turtle_files([resources.ontology_path(), *paths] if ontology else paths)
     # The ontology goes into the data graph: without its subclass axioms pySHACL would
     # skip instances of subclasses (cn:City as cn:Place). Passed as ont_graph instead,
     # pySHACL 0.40 loses language-tagged literals of the ontology when mixing it in.
-    data_graph = Graph()
-    for turtle in [ontology_file, *data_files]:
-        data_graph += turtle.graph
-    results = shacl_results(data_graph, Graph().parse(resources.shapes_path(), format="turtle"))
-    locator = _Locator([ontology_file, *data_files])
-    findings = [*_shacl_findings(results, locator), *_term_findings(data_files)]
-    findings.sort(key=_finding_order)
-    return ValidationReport(files=[t.path for t in data_files], findings=findings)
+    graph = Graph()
+    for turtle in files:
+        graph += turtle.graph
+    return graph, files, paths
 
 
-def shacl_results(data_graph: Graph, shapes: Graph) -> Graph:
-    """The SHACL validation results for ``data_graph``, as pySHACL alone gives them:
-    the SPARQL constraints run in Oxigraph (citynet.sparql_constraints), and pySHACL
-    checks the rest on the focus nodes that could fail (citynet.core_candidates).
-    ``shapes`` is used up: it loses the sh:sparql triples taken over."""
-    sparql = sparql_constraints.take_sparql_constraints(shapes)
-    copy = OxigraphCopy(data_graph)
-    results = validate_core(data_graph, shapes, copy)
-    results += sparql_constraints.evaluate(sparql, shapes, data_graph, copy)
-    return results
+def _load_shapes(shapes: object) -> Graph:
+    if shapes is None:
+        return Graph().parse(resources.shapes_path(), format="turtle")
+    graph = Graph()
+    if isinstance(shapes, Graph):
+        graph += shapes  # a copy: the fast path takes triples out of the shapes it is given
+        return graph
+    for turtle in load_turtle_files(collect_turtle_files(_paths(shapes))):
+        graph += turtle.graph
+    if (None, RDF.type, SH.NodeShape) not in graph and (None, RDF.type, SH.PropertyShape) not in graph and not any(
+            graph.triples((None, SH.targetClass, None))):
+        raise InputError("the shapes hold no SHACL shape (no sh:NodeShape, sh:PropertyShape or sh:targetClass)",
+                         hint=f"check the SHACL namespace: it is {SH}")
+    return graph
+
+
+def _paths(given: object) -> list[Path]:
+    if isinstance(given, (str, Path)):
+        return [Path(given)]
+    if isinstance(given, Iterable):
+        return [Path(p) for p in given]
+    raise TypeError(f"expected a path, paths, a Graph or a KnowledgeGraph, not {type(given).__name__}")
+
+
+# ---------------------------------------------------------------- the report
+
+def _one_report(*graphs: Graph) -> Graph:
+    """The results of several report graphs under one sh:ValidationReport, whose
+    sh:conforms is true only when there is no result (SHACL 3.6.1)."""
+    report_nodes = {r for g in graphs for r in g.subjects(RDF.type, SH.ValidationReport)} | {
+        r for g in graphs for r in g.subjects(SH.result, None)}
+    merged = Graph()
+    merged.bind("sh", SH)
+    report = BNode()
+    results = []
+    for graph in graphs:
+        for triple in graph:
+            if triple[0] in report_nodes:
+                if triple[1] == SH.result:
+                    results.append(triple[2])
+                continue
+            merged.add(triple)
+    merged.add((report, RDF.type, SH.ValidationReport))
+    merged.add((report, SH.conforms, Literal(not results)))
+    for result in results:
+        merged.add((report, SH.result, result))
+    return merged
+
+
+def _report_graph(results: Graph, problems: list[TermProblem]) -> Graph:
+    """The SHACL report with citynet's term checks added as results of their own."""
+    graph = Graph()
+    graph += results
+    for prefix, namespace in results.namespaces():
+        graph.bind(prefix, namespace, override=False)
+    report = next(graph.subjects(RDF.type, SH.ValidationReport))
+    if problems:
+        graph.set((report, SH.conforms, Literal(False)))
+    for problem in problems:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, problem.subject))
+        graph.add((node, SH.resultPath, problem.predicate))
+        graph.add((node, SH.value, problem.term))
+        graph.add((node, SH.resultSeverity, SH.Violation))
+        graph.add((node, SH.sourceShape, TERM_CHECK_SHAPE))
+        graph.add((node, SH.sourceConstraintComponent, problem.component))
+        graph.add((node, SH.resultMessage, Literal(problem.message)))
+        if problem.file is not None:
+            graph.add((node, RDFS.seeAlso, URIRef(problem.file.resolve().as_uri())))
+    return graph
+
+
+def _shacl_findings(results: Graph, data: Graph, locator: _Locator) -> Iterable[tuple[Node, Finding]]:
+    ontologies = set(data.subjects(RDF.type, OWL.Ontology))
+    # Only top-level results: those nested under sh:detail (from sh:node) repeat them.
+    for report in results.subjects(RDF.type, SH.ValidationReport):
+        for result in results.objects(report, SH.result):
+            focus = results.value(result, SH.focusNode)
+            value = results.value(result, SH.value)
+            # Whole-graph rules run from the ontology node and name the offender as the value.
+            about = value if focus in ontologies and isinstance(value, (URIRef, BNode)) else focus
+            path = results.value(result, SH.resultPath)
+            messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+            file, line = locator.locate(about)
+            severity = results.value(result, SH.resultSeverity)
+            yield result, Finding(
+                severity=_SEVERITIES.get(severity, Severity.VIOLATION), result_severity=severity,
+                focus_node=focus,
+                path=path if isinstance(path, URIRef) or path is None else _describe_path(results, path),
+                value=value,
+                message=messages[0] if messages else "does not conform",
+                shape=results.value(result, SH.sourceShape),
+                component=results.value(result, SH.sourceConstraintComponent),
+                about=about, file=file, line=line,
+            )
+
+
+_SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+
+
+def _term_finding(problem: TermProblem) -> Finding:
+    return Finding(severity=Severity.VIOLATION, focus_node=problem.subject, path=problem.predicate,
+                   value=problem.term, message=problem.message, shape=TERM_CHECK_SHAPE,
+                   component=problem.component, about=problem.subject, file=problem.file, line=problem.line)
+
+
+def _describe_path(results: Graph, path: Node) -> Literal:
+    """A complex path, for people: its SHACL form in Turtle."""
+    from citynet.shacl_graph import sparql_path
+
+    written = sparql_path(results, path)
+    return Literal(written if written is not None else " / ".join(str(o) for o in results.objects(path, None)))
 
 
 def _finding_order(finding: Finding) -> tuple:
-    return (list(Severity).index(finding.severity), str(finding.file or ""), finding.line or 0,
-            str(finding.focus_node), str(finding.path or ""), finding.message)
+    return (-finding.severity.rank, str(finding.file or ""), finding.line or 0,
+            str(finding.about), str(finding.path or ""), finding.message)
+
+
+def _name(node: Node) -> str:
+    return f"<{node}>" if isinstance(node, URIRef) else "a blank node"
 
 
 class _Locator:
@@ -124,13 +346,13 @@ class _Locator:
         mentioned = described or [t for t in self._files if (None, None, node) in t.graph]
         return mentioned[0] if mentioned else None
 
-    def locate(self, node: Node) -> tuple[Path | None, int | None]:
-        turtle = self.file_of(node)
+    def locate(self, node: Node | None) -> tuple[Path | None, int | None]:
+        turtle = None if node is None else self.file_of(node)
         if turtle is None:
             return None, None
         if turtle.path not in self._indexes:
             self._indexes[turtle.path] = _SubjectIndex(turtle.text)
-        return turtle.path, _line_of_node(turtle, node, self._indexes[turtle.path])
+        return turtle.path, _line_of_node(turtle, node, self._indexes[turtle.path])  # type: ignore[arg-type]
 
 
 class _SubjectIndex:
@@ -145,7 +367,7 @@ class _SubjectIndex:
                 continue
             # "ex:a;" and "ex:a." are ex:a followed by punctuation; "ex:a.b" is a name itself.
             word = words[0]
-            for end in [*(m.start() for m in re.finditer("[;,.]", word)), len(word)]:
+            for end in [*(m.start() for m in _PUNCTUATION.finditer(word)), len(word)]:
                 self._lines.setdefault(word[:end], number)
 
     def line(self, candidate: str) -> int | None:
@@ -172,140 +394,4 @@ def _line_of_node(turtle: TurtleFile, node: Node, index: _SubjectIndex) -> int |
     return None
 
 
-def _shacl_findings(results: Graph, locator: _Locator) -> Iterable[Finding]:
-    # Only top-level results: those nested under sh:detail (from sh:node) repeat them.
-    for result in results.objects(None, SH.result):
-        focus = results.value(result, SH.focusNode)
-        value = results.value(result, SH.value)
-        if focus == ONTOLOGY_IRI and value is not None:
-            # Whole-graph rules run from the ontology node and name the offender as the value.
-            focus, value = value, None
-        path = results.value(result, SH.resultPath)
-        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-        severity = results.value(result, SH.resultSeverity)
-        file, line = locator.locate(focus)
-        yield Finding(
-            severity=Severity(str(severity).rsplit("#", 1)[-1]),
-            focus_node=focus,
-            path=path if isinstance(path, URIRef) else (_describe_path(results, path) if path else None),
-            value=value,
-            message=messages[0] if messages else "does not conform",
-            shape=results.value(result, SH.sourceShape),
-            file=file,
-            line=line,
-        )
-
-
-def _describe_path(results: Graph, path: Node) -> Literal:
-    return Literal(" / ".join(str(o) for o in results.objects(path, None)))
-
-
-def _term_findings(files: Sequence[TurtleFile]) -> Iterable[Finding]:
-    """Problems in single terms: rdflib accepts both silently."""
-    for turtle in files:
-        for s, p, o in turtle.graph:
-            if isinstance(o, Literal) and o.ill_typed:
-                yield Finding(
-                    severity=Severity.VIOLATION, focus_node=s, path=p, value=o,
-                    message=f'"{o}" is not a valid {_short(o.datatype)} value',
-                    file=turtle.path, line=line_of(turtle.text, f'"{o}"'))
-            for term in (s, p, o):
-                if isinstance(term, URIRef) and _BAD_IRI_CHARACTERS.search(str(term)):
-                    yield Finding(
-                        severity=Severity.VIOLATION, focus_node=s, path=p, value=term,
-                        message=f"<{term}> is not a valid IRI: it contains a space or one of "
-                                '<>"{}|\\^` (percent-encode it, e.g. %20 for a space)',
-                        file=turtle.path, line=line_of(turtle.text, str(term)))
-
-
-# ---------------------------------------------------------------- rendering
-
-def _short(node: Node | None) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, URIRef):
-        text = compact(node)
-        return text if text != str(node) else f"<{node}>"
-    if isinstance(node, BNode):
-        return "[blank node]"
-    if isinstance(node, Literal):
-        return node.n3(namespace_manager())
-    return str(node)
-
-
-def render_text(report: ValidationReport, *, show_info: bool = False) -> str:
-    lines = []
-    shown = [f for f in report.findings if show_info or f.severity is not Severity.INFO]
-    for finding in shown:
-        where = ""
-        if finding.file:
-            where = f"{_display_path(finding.file)}{f':{finding.line}' if finding.line else ''}: "
-        about = _short(finding.focus_node)
-        if finding.path is not None:
-            about += f" {_short(finding.path)}"
-        lines.append(f"{where}{finding.severity.value}: {about}: {finding.message}")
-    count = len(report.files)
-    noun = "data file" if count == 1 else "data files"
-    if report.conforms:
-        verdict = "conforms" if count == 1 else "conform"
-    else:
-        verdict = "does not conform" if count == 1 else "do not conform"
-    hidden = "" if show_info else " (--info lists them)"
-    lines.append(
-        f"{count} {noun} {verdict}: {len(report.violations)} violations, "
-        f"{len(report.warnings)} warnings, {len(report.infos)} notes{hidden if report.infos else ''}")
-    return "\n".join(lines)
-
-
-def render_json(report: ValidationReport) -> str:
-    def term(node: Node | None) -> str | None:
-        return None if node is None else (str(node) if isinstance(node, URIRef) else node.n3())
-
-    return json.dumps({
-        "conforms": report.conforms,
-        "counts": {"violations": len(report.violations), "warnings": len(report.warnings),
-                   "infos": len(report.infos)},
-        "files": [str(p) for p in report.files],
-        "findings": [{
-            "severity": f.severity.value, "focus_node": term(f.focus_node), "path": term(f.path),
-            "value": term(f.value), "message": f.message,
-            "shape": term(f.shape) if isinstance(f.shape, URIRef) else None,
-            "file": str(f.file) if f.file else None, "line": f.line,
-        } for f in report.findings],
-    }, indent=2, ensure_ascii=False)
-
-
-def render_turtle(report: ValidationReport) -> str:
-    """The report as a SHACL validation report graph."""
-    graph = Graph()
-    graph.namespace_manager = namespace_manager()
-    graph.bind("sh", SH)
-    root = BNode()
-    graph.add((root, RDF.type, SH.ValidationReport))
-    graph.add((root, SH.conforms, Literal(report.conforms)))
-    for finding in report.findings:
-        node = BNode()
-        graph.add((root, SH.result, node))
-        graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.focusNode, finding.focus_node))
-        graph.add((node, SH.resultSeverity, SH[finding.severity.value]))
-        graph.add((node, SH.resultMessage, Literal(finding.message)))
-        if isinstance(finding.path, URIRef):
-            graph.add((node, SH.resultPath, finding.path))
-        if finding.value is not None:
-            graph.add((node, SH.value, finding.value))
-        if isinstance(finding.shape, URIRef):
-            graph.add((node, SH.sourceShape, finding.shape))
-        if finding.file:
-            graph.add((node, RDF_SEE_ALSO, URIRef(finding.file.resolve().as_uri())))
-    return graph.serialize(format="turtle")
-
-
-RDF_SEE_ALSO = URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+_PUNCTUATION = re.compile("[;,.]")
