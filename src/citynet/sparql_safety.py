@@ -1,5 +1,6 @@
-"""Parsing SPARQL from outside as a read-only query, refusing anything that writes
-or reaches other hosts."""
+"""Refusing SPARQL from outside that writes or reaches other hosts: a lexical check for
+``SERVICE`` before Oxigraph parses an ad-hoc query, and rdflib's full parse for the stored
+queries and the server's workers."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 
 from citynet.errors import QueryError
+from citynet.sparql_lexer import has_keyword
 
 # rdflib's SPARQL parser keeps global state and breaks for good when first used
 # from several threads at once: every parse goes through this lock.
@@ -37,6 +39,21 @@ def parse_read_only_query(text: str, *, source: Path | str | None = None) -> Pre
         raise QueryError("SERVICE is not allowed: citynet queries only its own graph", path=path,
                          hint="remove the SERVICE clause")
     return prepared
+
+
+def refuse_service(text: str) -> None:
+    """Refuse a query that uses ``SERVICE`` anywhere as a keyword (also written with ``\\u``
+    escapes), before any parser sees it; strings, IRIs, comments and ``?service`` do not count."""
+    if has_keyword(text, "SERVICE"):
+        raise QueryError("SERVICE is not allowed: citynet queries only its own graph",
+                         hint="remove the SERVICE clause")
+
+
+def refuse_update(text: str) -> None:
+    """For a text the query parser refused: say so plainly if it is an update."""
+    if _is_update(text):
+        raise QueryError("updates are not allowed: citynet answers read-only queries",
+                         hint="use SELECT, CONSTRUCT, ASK or DESCRIBE")
 
 
 def _is_update(text: str) -> bool:
