@@ -21,12 +21,14 @@ from citynet.sparql_lexer import has_keyword
 _PARSER_LOCK = threading.Lock()
 
 
-def parse_read_only_query(text: str, *, source: Path | str | None = None) -> PreparedQuery:
-    """Parse ``text`` as a SPARQL 1.1 query; refuse updates and SERVICE."""
+def parse_read_only_query(text: str, *, source: Path | str | None = None,
+                          base_iri: str | None = None) -> PreparedQuery:
+    """Parse ``text`` as a SPARQL 1.1 query; refuse updates and SERVICE. ``base_iri``
+    resolves relative IRIs."""
     path = Path(source) if isinstance(source, str) else source
     try:
         with _PARSER_LOCK:
-            prepared = prepareQuery(text)
+            prepared = prepareQuery(text, base=base_iri)
     except ParseException as error:
         if _is_update(text):
             raise QueryError("updates are not allowed: citynet answers read-only queries",

@@ -21,7 +21,7 @@ from citynet import __version__
 from citynet.errors import QueryError
 from citynet.parameters import ENTITY_TYPES, Parameter
 from citynet.querying import bind_parameters
-from citynet.server.execution import NotAcceptable, execute, negotiate
+from citynet.server.execution import FORMAT_PARAMETERS, NotAcceptable, execute, format_values, negotiate
 from citynet.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from citynet.server.responses import error
 from citynet.stored_queries import StoredQuery
@@ -29,7 +29,7 @@ from citynet.stored_queries import StoredQuery
 if TYPE_CHECKING:
     from citynet.server.state import ServerState
 
-RESERVED = {"format"}
+RESERVED = set(FORMAT_PARAMETERS)
 
 
 def _state(request: Request) -> ServerState:
@@ -58,21 +58,20 @@ async def run_query(request: Request) -> Response:
     except QueryError as missing:
         return error(request, 404, str(missing), log_note="no-such-query")
     values: dict[str, str] = {}
-    format_name: str | None = None
-    for key, value in request.query_params.multi_items():
-        if key in values or (key == "format" and format_name is not None):
+    params = list(request.query_params.multi_items())
+    for key, value in params:
+        if key in RESERVED:
+            continue  # format, output, results: repeats tolerated, as SPARQL clients send them
+        if key in values:
             return error(request, 400, f"give the parameter {key!r} once", log_note="repeated-param")
-        if key == "format":
-            format_name = value
-        else:
-            values[key] = value
+        values[key] = value
     try:
         bindings = bind_parameters(stored, values, state.graph)
     except QueryError as bad:
         return error(request, 400, str(bad), log_note="bad-param")
     form = state.forms[stored.name]
     try:
-        table, graph = negotiate(request, format_name, forms=(form,))
+        table, graph = negotiate(request, format_values(params), forms=(form,))
     except NotAcceptable as refused:
         return error(request, 406, str(refused), log_note="not-acceptable")
     assert state.pool is not None
