@@ -288,3 +288,78 @@ def _match_blank_nodes(actual: list, expected: list, ordered: bool) -> bool:
         return False
 
     return search(0, list(range(len(expected))), {})
+
+
+# ---------------------------------------------------------------- protocol tests
+
+HT = Namespace("http://www.w3.org/2011/http#")
+CNT = Namespace("http://www.w3.org/2011/content#")
+UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+PROTOCOL_MANIFEST = SUITE / "protocol" / "manifest.ttl"
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """One ``ht:Request`` and what its response must be."""
+
+    method: str
+    target: str  # the manifest's absolutePath, with its /sparql/ prefix
+    headers: tuple[tuple[str, str], ...]
+    body: bytes | None
+    statuses: frozenset[str]  # "2xx", "3xx", "4xx" …
+    format: str | None  # "boolean", "tabular", "RDF"
+    boolean: bool | None
+
+    @property
+    def is_update(self) -> bool:
+        """Whether this is an update request (an endpoint may take those at another address)."""
+        query = self.target.partition("?")[2]
+        content_type = dict(self.headers).get("content-type", "")
+        return ("update=" in query or "using-graph-uri=" in query or "using-named-graph-uri=" in query
+                or content_type.startswith("application/sparql-update")
+                or (self.body is not None and self.body.startswith(b"update=")))
+
+
+@dataclass(frozen=True)
+class ProtocolTest:
+    id: str
+    name: str
+    requests: tuple[ProtocolRequest, ...]
+    #: (file, graph IRI) for each ``ut:graphData``.
+    graph_data: tuple[tuple[Path, str], ...]
+
+
+def protocol_tests() -> list[ProtocolTest]:
+    graph = _manifest(PROTOCOL_MANIFEST)
+    entries = next(graph.objects(None, MF.entries))
+    found = []
+    for entry in Collection(graph, entries):
+        action = graph.value(entry, MF.action)
+        requests = [_protocol_request(graph, r) for r in Collection(graph, graph.value(action, HT.requests))]
+        data = tuple((path_of(str(graph.value(d, UT.graph))), str(graph.value(d, RDFS.label)))
+                     for d in graph.objects(entry, UT.graphData))
+        found.append(ProtocolTest(str(entry).rsplit("#", 1)[-1], str(graph.value(entry, MF.name)),
+                                  tuple(requests), data))
+    return found
+
+
+def _protocol_request(graph: Graph, request: Any) -> ProtocolRequest:
+    headers = []
+    listed = graph.value(request, HT.headers)
+    for header in Collection(graph, listed) if listed is not None else ():
+        headers.append((str(graph.value(header, HT.fieldName)), str(graph.value(header, HT.fieldValue))))
+    content = graph.value(request, HT.body)
+    body = None
+    if content is not None:
+        encoding = str(graph.value(content, CNT.characterEncoding) or "UTF-8")
+        body = str(graph.value(content, CNT.chars)).encode(encoding.lower())
+    response = graph.value(request, HT.resp)
+    statuses = frozenset(str(s).rsplit("StatusCode", 1)[-1] for s in graph.objects(response, MF.expectedStatus))
+    expected_format = graph.value(response, MF.expectedFormat)
+    expected_boolean = graph.value(response, MF.expectedBoolean)
+    return ProtocolRequest(
+        method=str(graph.value(request, HT.methodName)), target=str(graph.value(request, HT.absolutePath)),
+        headers=tuple(headers), body=body, statuses=statuses,
+        format=None if expected_format is None else str(expected_format),
+        boolean=None if expected_boolean is None else bool(expected_boolean.toPython()))
