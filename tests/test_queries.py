@@ -436,3 +436,19 @@ def test_data_of_ones_own_from_a_store():
     graph = citynet.KnowledgeGraph.from_store(store)
     assert graph.store is store and graph.files == []
     assert sparql("SELECT ?o WHERE { ?s ?p ?o }", graph).to_csv() == "o\r\n1.50\r\n"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "the query is empty"),
+    ("   \n", "the query is empty"),
+    ("# only a comment", "syntax error"),  # an empty update to rdflib: not called an update
+    ("SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }", "SERVICE is not allowed"),
+])
+def test_ad_hoc_queries_that_are_not_run_say_why(text, message):
+    with pytest.raises(QueryError, match=message):
+        sparql(text)
+
+
+def test_a_bad_base_iri_is_a_clear_error():
+    with pytest.raises(QueryError, match="Invalid base IRI"):
+        sparql("SELECT * WHERE { <a> ?p ?o }", base_iri="not an iri")

@@ -45,6 +45,8 @@ def sparql(text: str, graph: KnowledgeGraph | None = None, *, base_iri: str | No
     shipped graph; :meth:`KnowledgeGraph.from_files` or :meth:`KnowledgeGraph.from_store`
     for data of one's own). Oxigraph parses and answers it, exactly as it would directly;
     ``base_iri`` resolves relative IRIs in the query."""
+    if not text.strip():
+        raise QueryError("the query is empty", hint="give a SELECT, CONSTRUCT, ASK or DESCRIBE query")
     refuse_service(text)
     return run(text, graph if graph is not None else shipped_graph(), {}, base_iri=base_iri)
 

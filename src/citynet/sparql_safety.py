@@ -59,12 +59,15 @@ def refuse_update(text: str) -> None:
 
 
 def _is_update(text: str) -> bool:
+    """Whether ``text`` parses as an update with at least one operation (an empty text, or
+    one with only comments, is a valid empty update, but no update anyone sent)."""
     try:
         with _PARSER_LOCK:
-            parseUpdate(text)
+            parsed = parseUpdate(text)
     except Exception:
         return False
-    return True
+    # Not parsed.get("request"): rdflib's CompValue.get returns the key itself when it is missing.
+    return "request" in parsed and bool(parsed["request"])
 
 
 def _contains_service(node: Any) -> bool:

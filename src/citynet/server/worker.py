@@ -92,7 +92,8 @@ def analyse(text: str, local_graphs: frozenset[str], base_iri: str | None = None
     form = prepared.algebra.name.removesuffix("Query").upper()
     # rdflib's datasetClause is a list of CompValues holding either "default" (FROM) or
     # "named" (FROM NAMED). Test with `in`: CompValue.get returns the key itself when missing.
-    clauses = prepared.algebra.get("datasetClause", None) or []
+    algebra = prepared.algebra
+    clauses = (algebra["datasetClause"] if "datasetClause" in algebra else None) or []  # noqa: SIM401 (see above)
     for clause in clauses:
         keyword, iri = ("FROM NAMED", clause["named"]) if "named" in clause else ("FROM", clause["default"])
         if str(iri) not in local_graphs:
