@@ -186,6 +186,11 @@ def test_csv_from_the_cli_is_faithful_and_defuses_formulas_only_when_asked(capsy
     assert code == 2 and "--spreadsheet-safe is for --format csv" in err
 
 
+def test_serve_without_the_ontology_needs_data(capsys):
+    code, _, err = run(capsys, "serve", "--no-ontology")
+    assert code == 2 and "--no-ontology needs --data" in err
+
+
 def test_sparql_on_data_of_ones_own_with_a_base_iri(capsys, monkeypatch, tmp_path):
     data = write(tmp_path, "<https://example.org/a> <https://example.org/p> \"PT0S\"^^"
                            "<http://www.w3.org/2001/XMLSchema#dayTimeDuration> .\n", "mine.ttl")

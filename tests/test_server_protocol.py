@@ -259,6 +259,15 @@ def test_relative_iris_resolve_against_the_endpoint(http, server):
     assert answer.json()["results"]["bindings"][0]["x"]["value"] == server.base_url + "/thing"
 
 
+def test_a_graph_without_files_cannot_be_served():
+    import pyoxigraph
+
+    from citynet.server import create_app
+
+    with pytest.raises(citynet.InputError, match="loads its graph from files"):
+        create_app(citynet.KnowledgeGraph.from_store(pyoxigraph.Store()))
+
+
 # ---------------------------------------------------------------- graph store (read-only)
 
 

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, Namespace
 from rdflib.collection import Collection
 
+from citynet.terms import to_oxigraph
 from tests.conftest import SHARED
 
 SUITE = SHARED / "external" / "w3c" / "sparql" / "sparql11"
@@ -177,8 +178,6 @@ def expected_answer(test: EvaluationTest) -> Answer:
 
 def _rdf_result_set(graph: Graph, result_set: Any) -> Answer:
     """A result set written in the DAWG result-set vocabulary (``rs:ResultSet``)."""
-    from citynet.terms import to_oxigraph
-
     variables = tuple(str(v) for v in graph.objects(result_set, RS.resultVariable))
     rows = []
     for solution in graph.objects(result_set, RS.solution):
