@@ -98,6 +98,9 @@ class Solutions(Sequence[tuple[Node | None, ...]]):
         return self._oxigraph
 
     def _rows(self) -> list[tuple[Node | None, ...]]:
+        # Built when first read: an rdflib Literal costs microseconds (it parses its lexical
+        # form), more than Oxigraph takes to find it, so a caller that only counts or writes
+        # the rows does not pay for them. Each distinct term is converted once.
         if self._rdflib is None:
             cache: dict[Any, Node | None] = {None: None}
 

@@ -145,7 +145,7 @@ def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str,
             body, truncated, count = _serialize(answer, fmt, limit)
         except SyntaxError as error:
             raise Failure(400, f"SPARQL syntax error: {error}", "syntax") from None
-        except OSError as error:
+        except (OSError, ValueError) as error:
             raise Failure(400, f"the query failed: {error}", "failed") from None
         except CitynetError as error:  # an answer the format cannot hold (JSON-LD and a "cn:x" IRI)
             raise Failure(406, f"the answer cannot be written in the format asked for: {error.message}",
