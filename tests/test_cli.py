@@ -140,7 +140,7 @@ def test_queries_lists_every_stored_query(capsys):
     assert code == 0 and all(name in out for name in names)
 
 
-@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "xml"])
 def test_query_formats(capsys, fmt):
     code, out, _ = run(capsys, "query", "networks-of-place", "--param", "place=Wien", "--format", fmt)
     assert code == 0 and "International City Network for Crisis Management" in out
@@ -171,10 +171,37 @@ def test_sparql_from_stdin(capsys, monkeypatch):
     assert code == 0 and int(out.splitlines()[1]) > 1000
 
 
-def test_csv_from_the_cli_defuses_formulas(capsys, monkeypatch):
-    monkeypatch.setattr(sys, "stdin", io.StringIO('SELECT ?cell WHERE { VALUES ?cell { "=1+2" "-0.5" } }'))
+def test_csv_from_the_cli_is_faithful_and_defuses_formulas_only_when_asked(capsys, monkeypatch):
+    cells = 'SELECT ?cell WHERE { VALUES ?cell { "=1+2" "-0.5" } }'
+    monkeypatch.setattr(sys, "stdin", io.StringIO(cells))
     code, out, _ = run(capsys, "sparql", "-", "--format", "csv")
+    assert code == 0 and out.splitlines()[1:] == ["=1+2", "-0.5"]  # SPARQL CSV: the values unchanged
+    monkeypatch.setattr(sys, "stdin", io.StringIO(cells))
+    code, out, _ = run(capsys, "sparql", "-", "--format", "csv", "--spreadsheet-safe")
     assert code == 0 and out.splitlines()[1:] == ["'=1+2", "-0.5"]
+    code, out, _ = run(capsys, "query", "networks-of-place", "-p", "place=Wien", "--format", "csv",
+                       "--spreadsheet-safe")
+    assert code == 0 and "International City Network for Crisis Management" in out
+    monkeypatch.setattr(sys, "stdin", io.StringIO(cells))
+    code, _, err = run(capsys, "sparql", "-", "--format", "json", "--spreadsheet-safe")
+    assert code == 2 and "--spreadsheet-safe is for --format csv" in err
+
+
+def test_serve_without_the_ontology_needs_data(capsys):
+    code, _, err = run(capsys, "serve", "--no-ontology")
+    assert code == 2 and "--no-ontology needs --data" in err
+
+
+def test_sparql_on_data_of_ones_own_with_a_base_iri(capsys, monkeypatch, tmp_path):
+    data = write(tmp_path, "<https://example.org/a> <https://example.org/p> \"PT0S\"^^"
+                           "<http://www.w3.org/2001/XMLSchema#dayTimeDuration> .\n", "mine.ttl")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("SELECT ?o WHERE { <a> ?p ?o }"))
+    code, out, _ = run(capsys, "sparql", "-", "--data", str(data), "--base", "https://example.org/",
+                       "--format", "xml")
+    assert code == 0 and ">PT0S</literal>" in out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    code, out, _ = run(capsys, "sparql", "-", "--data", str(data), "--format", "csv")
+    assert code == 0 and out.splitlines() == ["n", "1"]  # no ontology added
 
 
 def test_sparql_refuses_updates(capsys, tmp_path):

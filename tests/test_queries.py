@@ -359,3 +359,96 @@ def test_a_construct_answer_is_counted_and_written_without_building_an_rdflib_gr
     text = result.to_rdf("turtle")
     assert "graph" not in vars(result.constructed)  # the rdflib Graph is not built yet
     assert len(Graph().parse(data=text, format="turtle")) == count == len(result.graph)
+
+
+# ---------------------------------------------------------------- faithful results
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+AS_WRITTEN = (f'PREFIX xsd: <{XSD}> SELECT ?double ?duration ?formula WHERE {{ '
+              'VALUES (?double ?duration ?formula) { ("30000"^^xsd:double "PT0S"^^xsd:dayTimeDuration "=1+1") } }')
+
+
+def test_every_output_keeps_the_lexical_forms_the_engine_wrote():
+    result = sparql(AS_WRITTEN)
+    double, duration, formula = result.terms[0]
+    assert (str(double), str(duration), str(formula)) == ("30000", "PT0S", "=1+1")  # not 30000.0, P0D
+    assert list(result.lexical_rows()) == [("30000", "PT0S", "=1+1")]
+    assert result.to_csv() == "double,duration,formula\r\n30000,PT0S,=1+1\r\n"
+    assert f'"30000"^^<{XSD}double>\t"PT0S"^^<{XSD}dayTimeDuration>\t"=1+1"' in result.to_tsv()
+    bindings = json.loads(result.to_json())["results"]["bindings"][0]
+    assert bindings["double"] == {"type": "literal", "value": "30000", "datatype": f"{XSD}double"}
+    assert bindings["duration"]["value"] == "PT0S"
+    assert f'<literal datatype="{XSD}double">30000</literal>' in result.to_xml()
+    assert "30000  " in result.to_table() and "PT0S" in result.to_table()
+    row = result.rows()[0]
+    assert row.double == 30000.0 and row.duration == "PT0S"  # typed values only where asked for
+
+
+def test_the_dataframe_gives_typed_values_or_the_lexical_forms():
+    pytest.importorskip("pandas", reason="to_dataframe() is the optional pandas extra")
+    result = sparql(AS_WRITTEN)
+    assert result.to_dataframe().loc[0, "double"] == 30000.0
+    assert result.to_dataframe(lexical=True).loc[0].tolist() == ["30000", "PT0S", "=1+1"]
+
+
+def test_the_text_does_not_depend_on_reading_the_rows_first():
+    untouched, read = sparql(AS_WRITTEN), sparql(AS_WRITTEN)
+    assert read.rows() and list(read.terms)
+    assert (untouched.to_csv(), untouched.to_json(), untouched.to_tsv(), untouched.to_xml()) == (
+        read.to_csv(), read.to_json(), read.to_tsv(), read.to_xml())
+
+
+def test_csv_is_changed_for_spreadsheets_only_when_asked():
+    result = sparql(AS_WRITTEN)
+    assert "=1+1" in result.to_csv().splitlines()[1]
+    assert result.to_csv(spreadsheet_safe=True).splitlines()[1] == "30000,PT0S,'=1+1"
+
+
+def test_a_base_iri_resolves_relative_iris():
+    result = sparql("SELECT ?x WHERE { BIND(<thing> AS ?x) }", base_iri="https://example.org/data/")
+    assert result.terms[0][0] == URIRef("https://example.org/data/thing")
+    with pytest.raises(QueryError, match="syntax error"):
+        sparql("SELECT ?x WHERE { BIND(<thing> AS ?x) }")  # no base: Oxigraph refuses a relative IRI
+
+
+def test_data_of_ones_own_from_files_without_the_ontology(tmp_path):
+    (tmp_path / "a.ttl").write_text("<https://example.org/a> <https://example.org/p> 1 .\n", encoding="utf-8")
+    (tmp_path / "b.trig").write_text("<https://example.org/g> { <https://example.org/b> <https://example.org/p> 2 }\n",
+                                     encoding="utf-8")
+    graph = citynet.KnowledgeGraph.from_files([tmp_path])
+    assert graph.ontology_file is None and len(graph) == 2
+    assert [int(r.n) for r in sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", graph)] == [1]
+    named = sparql("SELECT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } }", graph).rows()
+    assert named == [{"g": URIRef("https://example.org/g"), "s": URIRef("https://example.org/b")}]
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not RDF", encoding="utf-8")
+    with pytest.raises(citynet.InputError, match="not an RDF file"):
+        citynet.KnowledgeGraph.from_files([notes])
+
+
+def test_data_of_ones_own_from_a_store():
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    example = "https://example.org/"
+    store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(example + "a"), pyoxigraph.NamedNode(example + "p"),
+                              pyoxigraph.Literal("1.50")))
+    graph = citynet.KnowledgeGraph.from_store(store)
+    assert graph.store is store and graph.files == []
+    assert sparql("SELECT ?o WHERE { ?s ?p ?o }", graph).to_csv() == "o\r\n1.50\r\n"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "the query is empty"),
+    ("   \n", "the query is empty"),
+    ("# only a comment", "syntax error"),  # an empty update to rdflib: not called an update
+    ("SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }", "SERVICE is not allowed"),
+])
+def test_ad_hoc_queries_that_are_not_run_say_why(text, message):
+    with pytest.raises(QueryError, match=message):
+        sparql(text)
+
+
+def test_a_bad_base_iri_is_a_clear_error():
+    with pytest.raises(QueryError, match="Invalid base IRI"):
+        sparql("SELECT * WHERE { <a> ?p ?o }", base_iri="not an iri")

@@ -31,6 +31,7 @@ def test_a_data_iri_is_a_303_to_its_description(http):
 @pytest.mark.parametrize(("accept", "media_type", "parser", "suffix"), [
     ("text/turtle", "text/turtle", "turtle", "ttl"),
     ("application/ld+json", "application/ld+json", "json-ld", "jsonld"),
+    ("application/json", "application/ld+json", "json-ld", "jsonld"),  # plain JSON: JSON-LD
     ("application/n-triples", "application/n-triples", "nt", "nt"),
     ("application/rdf+xml", "application/rdf+xml", "xml", "rdf"),
     ("application/ld+json;q=0.5, text/turtle;q=0.9", "text/turtle", "turtle", "ttl"),

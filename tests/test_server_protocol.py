@@ -165,7 +165,8 @@ def test_unsupported_accept_is_406_with_the_offers(http):
     construct_as_csv = http.get("/sparql", params={"query": CONSTRUCT}, headers={"Accept": "text/csv"})
     assert construct_as_csv.status_code == 406
     assert "text/turtle" in construct_as_csv.text
-    assert http.get("/sparql", params={"query": NETWORKS, "format": "yaml"}).status_code == 406
+    unknown = http.get("/sparql", params={"query": NETWORKS, "format": "yaml"}, headers={"Accept": "image/png"})
+    assert unknown.status_code == 406 and "'yaml'" in unknown.text
 
 
 def test_format_parameter_overrides_accept(http):
@@ -173,6 +174,37 @@ def test_format_parameter_overrides_accept(http):
     assert answer.headers["content-type"].startswith("text/csv")
     answer = http.get("/sparql", params={"query": CONSTRUCT, "format": "json"})
     assert answer.headers["content-type"].startswith("application/ld+json")
+
+
+@pytest.mark.parametrize(("query", "params", "expected"), [
+    (NETWORKS, [("format", "json")], "application/sparql-results+json"),
+    (NETWORKS, [("format", "xml")], "application/sparql-results+xml"),
+    (NETWORKS, [("output", "csv")], "text/csv"),
+    (NETWORKS, [("format", "tsv"), ("format", "text/tab-separated-values")], "text/tab-separated-values"),
+    (NETWORKS, [("format", "application/sparql-results+xml")], "application/sparql-results+xml"),
+    (NETWORKS, [("format", "json"), ("output", "json"), ("results", "json")], "application/sparql-results+json"),
+    (NETWORKS, [("format", "yaml")], "application/sparql-results+json"),  # unknown: Accept (*/*) decides
+    (NETWORKS, [("format", "yaml"), ("format", "csv")], "text/csv"),  # the first value that names a format
+    (CONSTRUCT, [("format", "n3")], "text/turtle"),
+    (CONSTRUCT, [("format", "turtle")], "text/turtle"),
+    (CONSTRUCT, [("format", "rdf+xml"), ("format", "application/rdf+xml")], "application/rdf+xml"),
+    (CONSTRUCT, [("format", "xml")], "application/rdf+xml"),
+    (CONSTRUCT, [("format", "json-ld"), ("format", "application/ld+json,application/x-json+ld")],
+     "application/ld+json"),
+    (CONSTRUCT, [("format", "nt")], "application/n-triples"),
+])
+def test_format_parameters_take_what_clients_send(http, query, params, expected):
+    answer = http.get("/sparql", params=[("query", query), *params])
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].split(";")[0] == expected
+
+
+def test_an_unknown_format_falls_back_to_accept(http):
+    answer = http.get("/sparql", params={"query": NETWORKS, "format": "n3"}, headers={"Accept": "text/csv"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    stored = http.get("/queries/members-of-network", params=[("network", "UBC"), ("format", "csv"),
+                                                             ("format", "text/csv"), ("output", "csv")])
+    assert stored.status_code == 200 and stored.headers["content-type"].startswith("text/csv")
 
 
 def test_malformed_queries_are_400_with_a_readable_message(http):
@@ -202,6 +234,72 @@ def test_local_graphs_by_protocol_parameters_and_from(http):
     assert int(by_from.json()["results"]["bindings"][0]["n"]["value"]) == part
     named = http.get("/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"}).json()
     assert networks in {b["g"]["value"] for b in named["results"]["bindings"]}
+
+
+def test_from_named_reads_a_local_graph(http):
+    networks = "https://w3id.org/citynet/graph/networks"
+    query = f"SELECT DISTINCT ?g FROM NAMED <{networks}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"  # noqa: S608
+    answer = http.get("/sparql", params={"query": query})
+    assert answer.status_code == 200, answer.text
+    assert [b["g"]["value"] for b in answer.json()["results"]["bindings"]] == [networks]
+    only_named = f"ASK FROM NAMED <{networks}> {{ ?s ?p ?o }}"  # the default graph is empty then
+    assert http.get("/sparql", params={"query": only_named}).json()["boolean"] is False
+
+
+@pytest.mark.parametrize(("clause", "keyword"), [("FROM NAMED", "FROM NAMED"), ("FROM", "FROM")])
+def test_a_remote_graph_is_refused_naming_its_keyword(http, clause, keyword):
+    query = f"SELECT * {clause} <http://example.org/elsewhere> WHERE {{ ?s ?p ?o }}"
+    answer = http.get("/sparql", params={"query": query})
+    assert answer.status_code == 400
+    assert answer.text.startswith(f"{keyword} <http://example.org/elsewhere> is not a graph of this endpoint")
+
+
+def test_relative_iris_resolve_against_the_endpoint(http, server):
+    answer = http.get("/sparql", params={"query": "SELECT ?x WHERE { BIND(<thing> AS ?x) }"})
+    assert answer.json()["results"]["bindings"][0]["x"]["value"] == server.base_url + "/thing"
+
+
+def test_a_graph_without_files_cannot_be_served():
+    import pyoxigraph
+
+    from citynet.server import create_app
+
+    with pytest.raises(citynet.InputError, match="loads its graph from files"):
+        create_app(citynet.KnowledgeGraph.from_store(pyoxigraph.Store()))
+
+
+# ---------------------------------------------------------------- graph store (read-only)
+
+
+def test_graph_store_reads_the_default_graph_and_each_named_graph(http):
+    default = http.get("/store?default", headers={"Accept": "application/n-triples"})
+    assert default.status_code == 200 and default.headers["content-type"].startswith("application/n-triples")
+    assert len(Graph().parse(data=default.text, format="nt")) == len(citynet.shipped_graph())
+    networks = "https://w3id.org/citynet/graph/networks"
+    one = http.get("/store", params={"graph": networks})
+    assert one.headers["content-type"].startswith("text/turtle")
+    count = f"SELECT (COUNT(*) AS ?n) FROM <{networks}> WHERE {{ ?s ?p ?o }}"  # noqa: S608
+    expected = int(http.get("/sparql", params={"query": count}).json()["results"]["bindings"][0]["n"]["value"])
+    assert len(Graph().parse(data=one.text, format="turtle")) == expected > 0
+    as_json = http.get("/store", params={"graph": networks}, headers={"Accept": "application/json"})
+    assert as_json.headers["content-type"].startswith("application/ld+json")
+    dataset = http.get("/store")
+    assert dataset.headers["content-type"].startswith("application/n-quads")
+    assert f"<{networks}> .\n" in dataset.text
+
+
+def test_graph_store_head_and_errors(http):
+    networks = "https://w3id.org/citynet/graph/networks"
+    head = http.head("/store", params={"graph": networks})
+    assert head.status_code == 200 and head.content == b"" and head.headers["content-type"].startswith("text/turtle")
+    missing = http.get("/store", params={"graph": "https://example.org/none"})
+    assert missing.status_code == 404 and "no graph <https://example.org/none>" in missing.text
+    assert http.get("/store", params=[("default", ""), ("graph", networks)]).status_code == 400
+    for method in ("PUT", "POST", "DELETE", "PATCH"):
+        refused = http.request(method, "/store", params={"graph": networks}, content=b"<a:b> <a:c> <a:d> .",
+                               headers={"Content-Type": "application/n-triples"})
+        assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD", method
+    assert len(Graph().parse(data=http.get("/store?default").text, format="turtle")) == len(citynet.shipped_graph())
 
 
 # ---------------------------------------------------------------- service description

@@ -264,26 +264,37 @@ def test_concurrent_queries_are_all_answered_correctly(server):
 
 # ---------------------------------------------------------------- CSV formulas
 
+FORMULAS = r"""PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+  SELECT ?text ?number WHERE { VALUES (?text ?number) {
+    ("=HYPERLINK(\"http://example.org\",\"click\")" "-0.5805"^^xsd:decimal)
+    ("+SUM(A1:A9)" 1) ("@cmd" 2) ("-2+3" "-7"^^xsd:integer) ("\tcell" 3.5e-2) ("-0.5805" "+4"^^xsd:integer)
+    ("plain" "-") } }"""
+TEXTS = ["=HYPERLINK(\"http://example.org\",\"click\")", "+SUM(A1:A9)", "@cmd", "-2+3", "\tcell", "-0.5805", "plain"]
 
-def test_csv_neutralises_formulas_but_not_numbers(http):
-    query = r"""PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-      SELECT ?text ?number WHERE { VALUES (?text ?number) {
-        ("=HYPERLINK(\"http://example.org\",\"click\")" "-0.5805"^^xsd:decimal)
-        ("+SUM(A1:A9)" 1) ("@cmd" 2) ("-2+3" "-7"^^xsd:integer) ("\tcell" 3.5e-2) ("-0.5805" "+4"^^xsd:integer)
-        ("plain" "-") } }"""
-    answer = http.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+
+def test_sparql_csv_carries_every_value_unchanged(http):
+    answer = http.get("/sparql", params={"query": FORMULAS}, headers={"Accept": "text/csv"})
     assert answer.status_code == 200
     rows = list(csv.reader(io.StringIO(answer.text)))
     assert rows[0] == ["text", "number"]
-    assert [r[0] for r in rows[1:]] == ["'=HYPERLINK(\"http://example.org\",\"click\")", "'+SUM(A1:A9)", "'@cmd",
-                                        "'-2+3", "'\tcell", "-0.5805", "plain"]
+    assert [r[0] for r in rows[1:]] == TEXTS  # SPARQL CSV is data for programs: no formula guard
+    assert answer.content == citynet.sparql(FORMULAS).to_csv().encode()  # what the engine writes
+    members = http.get("/queries/members-of-network", params={"network": "UBC", "format": "csv"})
+    assert members.text == citynet.query("members-of-network", network="UBC").to_csv()
+
+
+def test_the_query_pages_spreadsheet_download_defuses_formulas_but_not_numbers(http):
+    answer = http.get("/query/spreadsheet.csv", params={"query": FORMULAS})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    assert answer.headers["content-disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(answer.text)))
+    assert [r[0] for r in rows[1:]] == ["'" + t if t != "-0.5805" and t != "plain" else t for t in TEXTS]
     numbers = [r[1] for r in rows[1:]]
     assert numbers[:4] == ["-0.5805", "1", "2", "-7"] and numbers[-1] == "'-"
     assert not any(n.startswith("'") for n in numbers[:-1])
-    # Coordinates stay numbers in the stored queries' CSV too.
-    members = http.get("/queries/members-of-network", params={"network": "UBC", "format": "csv"})
-    longitudes = [row["long"] for row in csv.DictReader(io.StringIO(members.text)) if row["long"]]
-    assert longitudes and all(not value.startswith("'") for value in longitudes)
+    assert http.get("/query/spreadsheet.csv").status_code == 400
+    page = http.get("/static/query.js").text
+    assert "/query/spreadsheet.csv?" in page and "csv for spreadsheets" in page
 
 
 def test_hostile_headers_do_not_break_the_server(server, http):

@@ -25,7 +25,10 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in citynet, not in the input
 EXIT_INTERRUPTED = 130
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+SPREADSHEET_HELP = ("with --format csv: put ' before a cell a spreadsheet would run as a formula "
+                    "(=, +, -, @ …; numbers excepted). This changes values: it is for people opening the "
+                    "file in a spreadsheet, not for programs")
 
 EPILOG = """exit codes: 0 success (validation: no violation), 1 validation failed,
 2 bad input (file, query or parameter), 70 internal error, 130 interrupted"""
@@ -105,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                      help="a parameter; repeat for several")
     run.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table",
-                     help="table, csv, tsv or json (SPARQL results); CONSTRUCT queries: turtle or json (JSON-LD)")
+                     help="table, csv, tsv, json or xml (SPARQL results, as the engine writes them); "
+                          "CONSTRUCT queries: turtle or json (JSON-LD)")
+    run.add_argument("--spreadsheet-safe", action="store_true", help=SPREADSHEET_HELP)
     run.add_argument("-o", "--output", type=Path, help="write the result to this file")
     run.add_argument("--endpoint", metavar="URL",
                      help="run it at this remote SPARQL endpoint instead (parameters bound by a VALUES block)")
@@ -164,9 +169,17 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--data", nargs="+", type=Path, metavar="PATH", help="push these Turtle files instead")
     add_credentials(push)
 
-    ad_hoc = command("sparql", run_sparql, "run a read-only SPARQL query from a file or stdin")
+    ad_hoc = command("sparql", run_sparql, "run a read-only SPARQL query from a file or stdin",
+                     "Run a read-only SPARQL query (no updates, no SERVICE) on the shipped graph, or with "
+                     "--data on RDF files of your own (without the citynet ontology). Oxigraph parses and "
+                     "answers it; the output is what the engine writes.")
     ad_hoc.add_argument("file", help="a .rq file, or - for standard input")
     ad_hoc.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table")
+    ad_hoc.add_argument("--spreadsheet-safe", action="store_true", help=SPREADSHEET_HELP)
+    ad_hoc.add_argument("--base", metavar="IRI", help="the base IRI against which relative IRIs in the query resolve")
+    ad_hoc.add_argument("--data", nargs="+", type=Path, metavar="PATH",
+                        help="query these RDF files or folders (Turtle, N-Triples, N-Quads, TriG, RDF/XML, "
+                             "JSON-LD) instead of the shipped graph, without the citynet ontology")
     ad_hoc.add_argument("-o", "--output", type=Path, help="write the result to this file")
     return parser
 
@@ -249,7 +262,7 @@ def run_query(args: argparse.Namespace) -> int:
                               **parse_params(args.param))
     else:
         result = query(args.name, **parse_params(args.param))
-    emit(format_result(result, args.format), args.output)
+    emit(format_result(result, args.format, spreadsheet_safe=args.spreadsheet_safe), args.output)
     return EXIT_OK
 
 
@@ -307,6 +320,7 @@ def run_push(args: argparse.Namespace) -> int:
 
 def run_sparql(args: argparse.Namespace) -> int:
     from citynet.errors import InputError
+    from citynet.graph import KnowledgeGraph
     from citynet.querying import sparql
 
     if args.file == "-":
@@ -316,7 +330,9 @@ def run_sparql(args: argparse.Namespace) -> int:
             text = Path(args.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(f"cannot read query: {error}", path=Path(args.file)) from None
-    emit(format_result(sparql(text), args.format), args.output)
+    graph = KnowledgeGraph.from_files(args.data) if args.data else None
+    result = sparql(text, graph, base_iri=args.base)
+    emit(format_result(result, args.format, spreadsheet_safe=args.spreadsheet_safe), args.output)
     return EXIT_OK
 
 
@@ -334,19 +350,22 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
     return params
 
 
-def format_result(result, fmt: str) -> str:
+def format_result(result, fmt: str, *, spreadsheet_safe: bool = False) -> str:
+    """The result as text; every SPARQL format is written by the engine, values unchanged."""
     from citynet.errors import QueryError
 
-    if result.graph is not None:
+    if spreadsheet_safe and fmt != "csv":
+        raise QueryError("--spreadsheet-safe is for --format csv")
+    if result.constructed is not None:
         if fmt in ("table", "turtle"):
             return result.to_rdf("turtle")
         if fmt == "json":
             return result.to_json()
         raise QueryError(f"a {result.form} result is a graph: use --format turtle or json")
     if fmt == "turtle":
-        raise QueryError(f"a {result.form} result is not a graph: use --format table, csv, tsv or json")
+        raise QueryError(f"a {result.form} result is not a graph: use --format table, csv, tsv, json or xml")
     if result.form == "ASK" and fmt in ("csv", "tsv"):
-        raise QueryError("an ASK result is a yes or no: use --format table or json")
+        raise QueryError("an ASK result is a yes or no: use --format table, json or xml")
     if fmt == "csv":
-        return result.to_csv(spreadsheet_safe=True)  # a CSV file is opened in spreadsheets
-    return {"table": result.to_table, "tsv": result.to_tsv, "json": result.to_json}[fmt]()
+        return result.to_csv(spreadsheet_safe=spreadsheet_safe)
+    return {"table": result.to_table, "tsv": result.to_tsv, "json": result.to_json, "xml": result.to_xml}[fmt]()

@@ -15,7 +15,7 @@ from rdflib import Graph
 
 from citynet.jsonld import by_subject, write_jsonld
 from citynet.prefixes import PREFIXES
-from citynet.terms import XSD_STRING, to_oxigraph, to_rdflib
+from citynet.terms import XSD_STRING, to_oxigraph, to_rdflib_as_written
 
 # rdflib's format names for what Oxigraph writes itself.
 _OXIGRAPH_FORMATS = {
@@ -50,7 +50,7 @@ class ConstructedGraph:
             for term in (triple.subject, triple.predicate, triple.object):
                 node = converted.get(term)
                 if node is None:
-                    node = converted[term] = to_rdflib(term)
+                    node = converted[term] = to_rdflib_as_written(term)
                 terms.append(node)
             add(tuple(terms))
         return graph

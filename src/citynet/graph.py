@@ -15,25 +15,36 @@ import pyoxigraph
 from rdflib import Graph
 
 from citynet import resources
-from citynet.errors import InputError
 from citynet.names import NameIndex
 from citynet.persistent import open_store
-from citynet.rdf_files import collect_turtle_files, describe_oxigraph_error, load_turtle_files
-from citynet.terms import RDF_TYPE
+from citynet.rdf_files import (
+    TURTLE_SUFFIXES,
+    collect_rdf_files,
+    collect_turtle_files,
+    load_rdf_file,
+    load_turtle_files,
+)
+from citynet.terms import RDF_TYPE, to_rdflib_as_written
 
 
 class KnowledgeGraph:
-    """The ontology and a set of data files, loaded into an embedded Oxigraph store."""
+    """An embedded Oxigraph store: by default the citynet ontology and a set of data files.
+
+    Any other data can be queried too, without the ontology: :meth:`from_files` (RDF files
+    as they are) or :meth:`from_store` (a pyoxigraph Store one has filled).
+    """
 
     def __init__(self, data_files: Sequence[Path] | None = None, *, persistent: bool = False,
-                 cache_dir: Path | None = None) -> None:
-        """Load the ontology and ``data_files`` (default: the shipped data).
+                 cache_dir: Path | None = None, ontology: bool = True) -> None:
+        """Load the ontology (unless ``ontology=False``) and ``data_files`` (default: the
+        shipped data). Triples go to the default graph; N-Quads and TriG files keep their
+        named graphs.
 
         ``persistent=True`` keeps the store on disk under ``cache_dir`` (default
         ``~/.cache/citynet``), keyed by the files' content: a second start with the
         same files reopens it instead of parsing again. Large graphs want this.
         """
-        self.ontology_file = resources.ontology_path()
+        self.ontology_file = resources.ontology_path() if ontology else None
         self.data_files = list(data_files) if data_files is not None else resources.data_files()
         self.persistent = persistent
         self._classes: dict[str, frozenset[str]] = {}
@@ -42,16 +53,31 @@ class KnowledgeGraph:
         else:
             self.store = pyoxigraph.Store()
             for path in self.files:
-                _load_into(self.store, path)
+                load_rdf_file(self.store, path)
 
     @classmethod
     def from_paths(cls, paths: Sequence[Path], **options: Any) -> KnowledgeGraph:
         """The ontology plus the Turtle files found at ``paths`` (files or folders)."""
         return cls(collect_turtle_files(paths), **options)
 
+    @classmethod
+    def from_files(cls, paths: Sequence[Path], **options: Any) -> KnowledgeGraph:
+        """Any RDF data of one's own, without citynet's ontology: the files found at ``paths``
+        (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD; folders are searched)."""
+        return cls(collect_rdf_files(paths), ontology=False, **options)
+
+    @classmethod
+    def from_store(cls, store: pyoxigraph.Store) -> KnowledgeGraph:
+        """A pyoxigraph Store one has filled, queried as it is (its default graph is the
+        default graph; nothing is added). It has no files, so ``citynet serve`` cannot
+        start workers from it."""
+        graph = cls([], ontology=False)
+        graph.store = store
+        return graph
+
     @property
     def files(self) -> list[Path]:
-        return [self.ontology_file, *self.data_files]
+        return [self.ontology_file, *self.data_files] if self.ontology_file is not None else list(self.data_files)
 
     def __len__(self) -> int:
         return len(self.store)
@@ -87,27 +113,21 @@ class KnowledgeGraph:
 
     @cached_property
     def rdflib_graph(self) -> Graph:
-        """All triples as one rdflib graph (parsed from the same files)."""
+        """All triples as one rdflib graph: parsed from the same files where they are all
+        Turtle, else read from the store (the triples of every graph)."""
         graph = Graph()
-        for turtle in load_turtle_files(self.files):
-            graph += turtle.graph
+        if self.files and all(path.suffix in TURTLE_SUFFIXES for path in self.files):
+            for turtle in load_turtle_files(self.files):
+                graph += turtle.graph
+            return graph
+        convert = to_rdflib_as_written
+        for quad in self.store.quads_for_pattern(None, None, None, None):
+            graph.add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
         return graph
 
 
 _RDF_TYPE = pyoxigraph.NamedNode(RDF_TYPE)
 _CLASS_CACHE_SIZE = 10_000
-
-
-def _load_into(store: pyoxigraph.Store, path: Path) -> None:
-    try:
-        store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE,
-                        base_iri=path.resolve().as_uri())
-    except SyntaxError as error:
-        message, line, column = describe_oxigraph_error(str(error))
-        raise InputError(f"Turtle syntax error: {message}", path=path, line=line, column=column,
-                         hint="run `citynet validate` on this file for a full report") from None
-    except OSError as error:
-        raise InputError(f"cannot read file: {error}", path=path) from None
 
 
 _shipped: KnowledgeGraph | None = None

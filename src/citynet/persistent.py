@@ -21,7 +21,7 @@ import pyoxigraph
 
 from citynet.errors import InputError
 from citynet.progress import Progress
-from citynet.rdf_files import describe_oxigraph_error
+from citynet.rdf_files import RDF_SUFFIXES, describe_oxigraph_error
 
 _CHUNK = 1 << 20
 _COMPLETE_MARK = "citynet-store-complete"
@@ -55,7 +55,8 @@ def open_store(files: Sequence[Path], cache_dir: Path | None = None) -> pyoxigra
 
 
 def _bulk_load(store: pyoxigraph.Store, path: Path, bar: Progress) -> None:
-    options = {"format": pyoxigraph.RdfFormat.TURTLE, "base_iri": path.resolve().as_uri()}
+    options = {"format": RDF_SUFFIXES.get(path.suffix, pyoxigraph.RdfFormat.TURTLE),
+               "base_iri": path.resolve().as_uri()}
     if not bar.enabled:
         store.bulk_load(path=str(path), **options)
         return
@@ -87,7 +88,9 @@ def build_store(files: Sequence[Path], target: Path) -> None:
                     _bulk_load(store, path, bar)
                 except SyntaxError as error:
                     message, line, column = describe_oxigraph_error(str(error))
-                    raise InputError(f"Turtle syntax error: {message}", path=path, line=line, column=column) from None
+                    fmt = RDF_SUFFIXES.get(path.suffix, pyoxigraph.RdfFormat.TURTLE)
+                    raise InputError(f"{fmt.name} syntax error: {message}", path=path, line=line,
+                                     column=column) from None
         store.optimize()
         store.flush()
         del store

@@ -3,7 +3,8 @@ as typed RDF terms by the engine (never pasted into the query text)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Mapping
 from typing import Any
 from typing import Literal as Choice
 
@@ -15,10 +16,11 @@ from citynet.constructed import ConstructedGraph
 from citynet.errors import QueryError
 from citynet.graph import KnowledgeGraph, shipped_graph
 from citynet.parameters import ENTITY_TYPES, Parameter
-from citynet.results import QueryResult, lexical_rows
-from citynet.sparql_safety import parse_read_only_query
+from citynet.results import QueryResult
+from citynet.solutions import Solutions
+from citynet.sparql_safety import parse_read_only_query, refuse_service, refuse_update
 from citynet.stored_queries import StoredQuery, catalogue
-from citynet.terms import XSD_STRING, lexical, to_oxigraph, to_rdflib
+from citynet.terms import XSD_STRING, to_oxigraph
 
 Engine = Choice["oxigraph", "rdflib"]
 
@@ -38,10 +40,15 @@ def query(name: str, graph: KnowledgeGraph | None = None, *, engine: Engine = "o
     return run(stored.text, graph, bindings, engine=engine, prepared=stored)
 
 
-def sparql(text: str, graph: KnowledgeGraph | None = None) -> QueryResult:
-    """Run an ad-hoc read-only query (no updates, no SERVICE)."""
-    parse_read_only_query(text)
-    return run(text, graph if graph is not None else shipped_graph(), {})
+def sparql(text: str, graph: KnowledgeGraph | None = None, *, base_iri: str | None = None) -> QueryResult:
+    """Run an ad-hoc read-only query (no updates, no SERVICE) on ``graph`` (default: the
+    shipped graph; :meth:`KnowledgeGraph.from_files` or :meth:`KnowledgeGraph.from_store`
+    for data of one's own). Oxigraph parses and answers it, exactly as it would directly;
+    ``base_iri`` resolves relative IRIs in the query."""
+    if not text.strip():
+        raise QueryError("the query is empty", hint="give a SELECT, CONSTRUCT, ASK or DESCRIBE query")
+    refuse_service(text)
+    return run(text, graph if graph is not None else shipped_graph(), {}, base_iri=base_iri)
 
 
 def bind_parameters(stored: StoredQuery, params: Mapping[str, Any],
@@ -94,83 +101,43 @@ def _is_entity_of(graph: KnowledgeGraph, value: str, allowed_classes: tuple[str,
 
 
 def run(text: str, graph: KnowledgeGraph, bindings: Mapping[str, Node], *,
-        engine: Engine = "oxigraph", prepared: StoredQuery | None = None) -> QueryResult:
+        engine: Engine = "oxigraph", prepared: StoredQuery | None = None,
+        base_iri: str | None = None) -> QueryResult:
     if engine == "rdflib":
         compiled = prepared.prepared if prepared else parse_read_only_query(text)
         return _from_rdflib(graph.rdflib_graph.query(
             compiled, initBindings={Variable(k): v for k, v in bindings.items()}))
     try:
         answer = graph.store.query(
-            text, substitutions={pyoxigraph.Variable(k): to_oxigraph(v) for k, v in bindings.items()})
+            text, base_iri=base_iri,
+            substitutions={pyoxigraph.Variable(k): to_oxigraph(v) for k, v in bindings.items()})
+        return _from_oxigraph(answer)
     except SyntaxError as error:
-        raise QueryError(f"SPARQL syntax error: {error}") from None
+        refuse_update(text)
+        line, column = _position(str(error))
+        raise QueryError(f"SPARQL syntax error: {error}", line=line, column=column) from None
     except (OSError, RuntimeError, ValueError) as error:
         raise QueryError(f"query failed: {error}") from None
-    return _from_oxigraph(answer)
+
+
+_POSITION = re.compile(r"\bat (\d+):(\d+)")
+
+
+def _position(message: str) -> tuple[int | None, int | None]:
+    """Line and column of Oxigraph's syntax error message ("error at 1:23: …")."""
+    match = _POSITION.search(message)
+    return (int(match.group(1)), int(match.group(2))) if match else (None, None)
 
 
 def _from_oxigraph(answer: Any) -> QueryResult:
+    """The engine's answer, kept as it wrote it (see :mod:`citynet.solutions`). Evaluation is
+    lazy in Oxigraph: errors surface here, while the solutions are read."""
     if isinstance(answer, pyoxigraph.QueryBoolean):
         return QueryResult(form="ASK", boolean=bool(answer))
     if isinstance(answer, pyoxigraph.QuerySolutions):
-        variables = answer.variables
-        rows = [tuple(solution) for solution in answer]  # in the order of `variables`
-        return QueryResult(form="SELECT", variables=[v.value for v in variables], terms=_ConvertedRows(rows))
+        solutions = Solutions.from_oxigraph(answer)
+        return QueryResult(form="SELECT", variables=solutions.variables, terms=solutions)
     return QueryResult(form="CONSTRUCT", constructed=ConstructedGraph(answer))
-
-
-class _ConvertedRows(Sequence[tuple[Node | None, ...]]):
-    """Solutions as rows of rdflib terms, converted from Oxigraph's terms when first read.
-
-    Building an rdflib Literal costs microseconds (it parses the lexical form), more than
-    Oxigraph takes to find it: a caller that only counts rows, or reads a few, does not pay
-    for all of them. Each distinct term is converted once."""
-
-    __slots__ = ("_converted", "_raw")
-
-    def __init__(self, raw: list[tuple[Any, ...]]) -> None:
-        self._raw: list[tuple[Any, ...]] | None = raw
-        self._converted: list[tuple[Node | None, ...]] = []
-
-    def _rows(self) -> list[tuple[Node | None, ...]]:
-        if self._raw is not None:
-            cache: dict[Any, Node | None] = {None: None}
-
-            def convert(term: Any) -> Node | None:
-                try:
-                    return cache[term]
-                except KeyError:
-                    node = cache[term] = to_rdflib(term)
-                    return node
-
-            self._converted = [tuple(map(convert, row)) for row in self._raw]
-            self._raw = None
-        return self._converted
-
-    def __len__(self) -> int:
-        return len(self._raw) if self._raw is not None else len(self._converted)
-
-    def lexical(self) -> Iterator[tuple[str | None, ...]]:
-        """Each row as the text of its terms, read from Oxigraph's terms if not yet converted."""
-        if self._raw is None:
-            yield from lexical_rows(self._converted)
-            return
-        for row in self._raw:
-            yield tuple(map(lexical, row))
-
-    def __getitem__(self, index):  # type: ignore[override]
-        return self._rows()[index]
-
-    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
-        return iter(self._rows())
-
-    def __eq__(self, other: object) -> bool:
-        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return repr(self._rows())
 
 
 def _from_rdflib(answer: Any) -> QueryResult:

@@ -15,6 +15,13 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from citynet.errors import InputError
 
 TURTLE_SUFFIXES = (".ttl",)
+#: The RDF files citynet loads as data of one's own (KnowledgeGraph.from_files, serve --data).
+RDF_SUFFIXES: dict[str, pyoxigraph.RdfFormat] = {
+    ".ttl": pyoxigraph.RdfFormat.TURTLE, ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    ".nq": pyoxigraph.RdfFormat.N_QUADS, ".trig": pyoxigraph.RdfFormat.TRIG,
+    ".rdf": pyoxigraph.RdfFormat.RDF_XML, ".owl": pyoxigraph.RdfFormat.RDF_XML,
+    ".jsonld": pyoxigraph.RdfFormat.JSON_LD,
+}
 
 # "Parser error at line 3 between columns 11 and 30: …" / "… between line 3 column 11 and line 4 …"
 _OXIGRAPH_LOCATION = re.compile(
@@ -47,6 +54,43 @@ def collect_turtle_files(paths: Iterable[Path]) -> list[Path]:
         else:
             raise InputError("no such file or folder", path=path)
     return list(dict.fromkeys(files))
+
+
+def collect_rdf_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders to the RDF files below them (by suffix: see ``RDF_SUFFIXES``); check
+    that every file exists and is of a format citynet reads."""
+    known = ", ".join(RDF_SUFFIXES)
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES and p.is_file())
+            if not found:
+                raise InputError(f"folder holds no RDF files ({known})", path=path)
+            files.extend(found)
+        elif path.is_file():
+            if path.suffix not in RDF_SUFFIXES:
+                raise InputError(f"not an RDF file citynet reads (expected one of {known})", path=path)
+            files.append(path)
+        else:
+            raise InputError("no such file or folder", path=path)
+    return list(dict.fromkeys(files))
+
+
+def load_rdf_file(store: pyoxigraph.Store, path: Path, *, to_graph: pyoxigraph.NamedNode | None = None) -> None:
+    """Load one RDF file, its format by suffix. Triples go to ``to_graph`` (the default graph
+    if None); the named graphs of N-Quads and TriG files stay as they are."""
+    fmt = RDF_SUFFIXES.get(path.suffix)
+    if fmt is None:
+        raise InputError("not an RDF file citynet reads", path=path)
+    options = {} if to_graph is None else {"to_graph": to_graph}
+    try:
+        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), **options)
+    except SyntaxError as error:
+        message, line, column = describe_oxigraph_error(str(error))
+        raise InputError(f"{fmt.name} syntax error: {message}", path=path, line=line, column=column,
+                         hint="run `citynet validate` on a Turtle file for a full report") from None
+    except OSError as error:
+        raise InputError(f"cannot read file: {error}", path=path) from None
 
 
 def read_text(path: Path) -> str:

@@ -52,7 +52,7 @@ from citynet.querying import bind_parameters
 from citynet.results import QueryResult
 from citynet.sparql_lexer import lexemes
 from citynet.stored_queries import catalogue
-from citynet.terms import to_rdflib
+from citynet.terms import to_rdflib_as_written
 
 Auth = Choice["basic", "digest"]
 
@@ -266,13 +266,14 @@ def _json_term(value: dict[str, str] | None) -> Node | None:
         return URIRef(value["value"])
     if kind == "bnode":
         return BNode(value["value"].removeprefix("nodeID://"))
+    # normalize=False: the endpoint's lexical form, unchanged ("30000"^^xsd:double stays so).
     language = value.get("xml:lang")
     if language:
-        return Literal(value["value"], lang=language)
+        return Literal(value["value"], lang=language, normalize=False)
     datatype = value.get("datatype")
     if datatype and datatype != _XSD_STRING:
-        return Literal(value["value"], datatype=URIRef(datatype))
-    return Literal(value["value"])
+        return Literal(value["value"], datatype=URIRef(datatype), normalize=False)
+    return Literal(value["value"], normalize=False)
 
 
 def _parse_graph(response: httpx.Response) -> Graph:
@@ -285,7 +286,8 @@ def _parse_graph(response: httpx.Response) -> Graph:
     graph = Graph()
     try:
         for triple in pyoxigraph.parse(response.content, format=formats[media]):
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+            graph.add((to_rdflib_as_written(triple.subject), to_rdflib_as_written(triple.predicate),
+                       to_rdflib_as_written(triple.object)))
     except SyntaxError as error:
         raise RemoteError(f"the endpoint's {media} answer cannot be parsed: {error}") from None
     return graph

@@ -5,18 +5,19 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import pyoxigraph
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from citynet.constructed import ConstructedGraph
 from citynet.prefixes import compact
+from citynet.solutions import Solutions, serialize_boolean
 
 if TYPE_CHECKING:
     import pandas
@@ -66,14 +67,22 @@ class Row(dict):
 
 @dataclass
 class QueryResult:
-    """The answer to a query. SELECT: ``variables`` and ``terms`` (rdflib terms per
-    row); ASK: ``boolean``; CONSTRUCT and DESCRIBE: ``constructed``, read as ``graph``."""
+    """The answer to a query. SELECT: ``variables`` and ``terms`` (rows of rdflib terms, each
+    literal's lexical form as the engine wrote it); ASK: ``boolean``; CONSTRUCT and DESCRIBE:
+    ``constructed``, read as ``graph``.
+
+    Iterating gives :class:`Row` objects of typed Python values. Every serialized output
+    (JSON, XML, CSV, TSV) is written by Oxigraph from the engine's own terms, unchanged."""
 
     form: str
     variables: Sequence[str] = ()
     terms: Sequence[tuple[Node | None, ...]] = ()
     boolean: bool | None = None
     constructed: ConstructedGraph | None = None
+
+    def __post_init__(self) -> None:
+        if self.form == "SELECT" and not isinstance(self.terms, Solutions):
+            self.terms = Solutions(self.variables, rdflib_rows=[tuple(row) for row in self.terms])
 
     @property
     def graph(self) -> Graph | None:
@@ -100,40 +109,44 @@ class QueryResult:
     def lexical_rows(self) -> Iterator[tuple[str | None, ...]]:
         """Each row as the text of its terms (an IRI, a literal's lexical form, ``_:id``
         for a blank node, None where unbound): no typed values built, for fast tables."""
-        self._require_table()
-        lexical = getattr(self.terms, "lexical", None)
-        return lexical() if lexical is not None else lexical_rows(self.terms)
+        return self._solutions().lexical()
 
     # ------------------------------------------------------------ formats
+
+    def serialize(self, fmt: pyoxigraph.QueryResultsFormat) -> bytes:
+        """A SELECT or ASK answer in a SPARQL result format, written by Oxigraph."""
+        if self.form == "ASK":
+            return serialize_boolean(bool(self.boolean), fmt)
+        return self._solutions().serialize(fmt)
 
     def to_json(self) -> str:
         """SPARQL 1.1 Query Results JSON (SELECT, ASK) or JSON-LD (graphs)."""
         if self.constructed is not None:
             return self.constructed.serialize("json-ld")
-        if self.form == "ASK":
-            return json.dumps({"head": {}, "boolean": bool(self.boolean)})
-        bindings = [{v: _json_term(t) for v, t in zip(self.variables, row, strict=False) if t is not None}
-                    for row in self.terms]
-        return json.dumps({"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}},
-                          ensure_ascii=False, indent=1)
+        return self.serialize(pyoxigraph.QueryResultsFormat.JSON).decode("utf-8")
+
+    def to_xml(self) -> str:
+        """SPARQL Query Results XML (SELECT, ASK)."""
+        self._require_results()
+        return self.serialize(pyoxigraph.QueryResultsFormat.XML).decode("utf-8")
 
     def to_csv(self, *, spreadsheet_safe: bool = False) -> str:
-        """SPARQL 1.1 Query Results CSV: plain values, IRIs as text. ``spreadsheet_safe``
-        puts ``'`` before a cell a spreadsheet would run as a formula (numbers excepted)."""
-        self._require_table()
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(self.variables)
-        cell = neutralise_csv_cell if spreadsheet_safe else str
-        writer.writerows(["" if value is None else cell(value) for value in row] for row in self.lexical_rows())
-        return out.getvalue()
+        """SPARQL 1.1 Query Results CSV, as the engine writes it: every value unchanged.
+
+        ``spreadsheet_safe=True`` is for a file a person opens in a spreadsheet: a cell that
+        the spreadsheet would run as a formula gets a leading ``'`` (numbers excepted). That
+        changes values, so it is no longer SPARQL CSV for programs."""
+        self._require_results()
+        if not spreadsheet_safe:
+            return self.serialize(pyoxigraph.QueryResultsFormat.CSV).decode("utf-8")
+        if self.form == "ASK":
+            return "true" if self.boolean else "false"
+        return spreadsheet_csv(self.variables, self.lexical_rows())
 
     def to_tsv(self) -> str:
-        """SPARQL 1.1 Query Results TSV: terms in Turtle/N-Triples syntax."""
-        self._require_table()
-        lines = ["\t".join("?" + v for v in self.variables)]
-        lines += ["\t".join("" if t is None else t.n3() for t in row) for row in self.terms]
-        return "\n".join(lines) + "\n"
+        """SPARQL 1.1 Query Results TSV: terms in N-Triples syntax."""
+        self._require_results()
+        return self.serialize(pyoxigraph.QueryResultsFormat.TSV).decode("utf-8")
 
     def to_table(self, max_width: int = 60) -> str:
         """A plain-text table for people."""
@@ -142,7 +155,7 @@ class QueryResult:
         if self.constructed is not None:
             return self.to_rdf("turtle")
         headers = list(self.variables)
-        cells = [[_cell(python_value(t), max_width) for t in row] for row in self.terms]
+        cells = [[_cell(t, max_width) for t in row] for row in self.terms]
         widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
         def line(values: Sequence[str]) -> str:
             return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=False)).rstrip()
@@ -150,13 +163,16 @@ class QueryResult:
         out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
         return "\n".join(out)
 
-    def to_dataframe(self) -> pandas.DataFrame:
-        """A pandas DataFrame of typed values (install citynet[pandas])."""
+    def to_dataframe(self, *, lexical: bool = False) -> pandas.DataFrame:
+        """A pandas DataFrame (install citynet[pandas]): typed values as the rows give them,
+        or with ``lexical=True`` each term's text exactly as the engine wrote it."""
         self._require_table()
         try:
             import pandas
         except ImportError:
             raise ImportError("to_dataframe() needs pandas: pip install 'citynet[pandas]'") from None
+        if lexical:
+            return pandas.DataFrame(list(self.lexical_rows()), columns=list(self.variables), dtype=object)
         return pandas.DataFrame([list(r.values()) for r in self], columns=list(self.variables))
 
     def to_rdf(self, format: str = "turtle") -> str:
@@ -164,14 +180,27 @@ class QueryResult:
             raise TypeError(f"a {self.form} result has no graph; to_rdf() is for CONSTRUCT and DESCRIBE")
         return self.constructed.serialize(format)
 
+    def _solutions(self) -> Solutions:
+        self._require_table()
+        assert isinstance(self.terms, Solutions)
+        return self.terms
+
     def _require_table(self) -> None:
         if self.form != "SELECT":
             raise TypeError(f"a {self.form} result is not a table")
 
+    def _require_results(self) -> None:
+        if self.form not in ("SELECT", "ASK"):
+            raise TypeError(f"a {self.form} result is a graph: use to_rdf()")
 
-def lexical_rows(rows: Iterable[Sequence[Node | None]]) -> Iterator[tuple[str | None, ...]]:
-    for row in rows:
-        yield tuple(None if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row)
+
+def spreadsheet_csv(variables: Sequence[str], rows: Iterable[Sequence[str | None]]) -> str:
+    """CSV for spreadsheets: the values' text, with formulas defused (see :func:`neutralise_csv_cell`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(variables)
+    writer.writerows(["" if value is None else neutralise_csv_cell(value) for value in row] for row in rows)
+    return out.getvalue()
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -186,21 +215,13 @@ def neutralise_csv_cell(value: str) -> str:
     return value
 
 
-def _json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype and term.datatype != XSD.string:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
-def _cell(value: Any, max_width: int) -> str:
-    text = "" if value is None else (compact(value) if isinstance(value, URIRef) else str(value))
+def _cell(term: Node | None, max_width: int) -> str:
+    """A table cell: the term's text as the engine wrote it, IRIs shortened by citynet's prefixes."""
+    if term is None:
+        text = ""
+    elif isinstance(term, URIRef):
+        text = compact(term)
+    else:
+        text = f"_:{term}" if isinstance(term, BNode) else str(term)
     text = " ".join(text.split())
     return text if len(text) <= max_width else text[: max_width - 1] + "…"

@@ -18,6 +18,22 @@ _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.:]*)?")
 _VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]*")
 _LANG = re.compile(r"@[A-Za-z][A-Za-z0-9\-]*")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def expand_codepoints(text: str) -> str:
+    """SPARQL reads ``\\u0053`` as ``S`` anywhere in a query, before parsing: so do the checks."""
+    def character(match: re.Match[str]) -> str:
+        try:
+            return chr(int(match.group(1) or match.group(2), 16))
+        except ValueError:
+            return "\ufffd"
+    return _CODEPOINT.sub(character, text)
+
+
+def has_keyword(text: str, keyword: str) -> bool:
+    """Whether ``keyword`` (upper case) is used as a keyword anywhere in the query ``text``."""
+    return any(lexeme.upper() == keyword for _, lexeme in lexemes(expand_codepoints(text)))
 
 
 def lexemes(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, str]]:

@@ -47,6 +47,19 @@ def to_rdflib(term: Any) -> Node | None:
     raise TypeError(f"unsupported term {term!r}")
 
 
+def to_rdflib_as_written(term: Any) -> Node | None:
+    """The rdflib term for a pyoxigraph term with its lexical form kept as Oxigraph wrote it.
+
+    rdflib rewrites some literals to a canonical form when it builds them (``"30000"^^xsd:double``
+    becomes ``"30000.0"``, ``"PT0S"`` becomes ``"P0D"``); ``normalize=False`` keeps the text."""
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language, normalize=False)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype), normalize=False)
+    return to_rdflib(term)
+
+
 def lexical(term: Any) -> str | None:
     """The text of a pyoxigraph term as SPARQL's CSV results write it."""
     if term is None:

@@ -21,15 +21,15 @@ from citynet import __version__
 from citynet.errors import QueryError
 from citynet.parameters import ENTITY_TYPES, Parameter
 from citynet.querying import bind_parameters
-from citynet.server.execution import NotAcceptable, execute, negotiate
-from citynet.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS
+from citynet.server.execution import FORMAT_PARAMETERS, NotAcceptable, execute, format_values, negotiate
+from citynet.server.negotiation import DATASET_FORMATS, GRAPH_FORMATS, RESULT_FORMATS
 from citynet.server.responses import error
 from citynet.stored_queries import StoredQuery
 
 if TYPE_CHECKING:
     from citynet.server.state import ServerState
 
-RESERVED = {"format"}
+RESERVED = set(FORMAT_PARAMETERS)
 
 
 def _state(request: Request) -> ServerState:
@@ -58,21 +58,20 @@ async def run_query(request: Request) -> Response:
     except QueryError as missing:
         return error(request, 404, str(missing), log_note="no-such-query")
     values: dict[str, str] = {}
-    format_name: str | None = None
-    for key, value in request.query_params.multi_items():
-        if key in values or (key == "format" and format_name is not None):
+    params = list(request.query_params.multi_items())
+    for key, value in params:
+        if key in RESERVED:
+            continue  # format, output, results: repeats tolerated, as SPARQL clients send them
+        if key in values:
             return error(request, 400, f"give the parameter {key!r} once", log_note="repeated-param")
-        if key == "format":
-            format_name = value
-        else:
-            values[key] = value
+        values[key] = value
     try:
         bindings = bind_parameters(stored, values, state.graph)
     except QueryError as bad:
         return error(request, 400, str(bad), log_note="bad-param")
     form = state.forms[stored.name]
     try:
-        table, graph = negotiate(request, format_name, forms=(form,))
+        table, graph = negotiate(request, format_values(params), forms=(form,))
     except NotAcceptable as refused:
         return error(request, 406, str(refused), log_note="not-acceptable")
     assert state.pool is not None
@@ -127,7 +126,8 @@ def _content(form: str) -> dict[str, Any]:
 def _errors(*codes: int) -> dict[str, Any]:
     text = {"text/plain": {"schema": {"type": "string"}}}
     reasons = {400: "A malformed query or a parameter that does not fit; the message says which",
-               403: "An update: the endpoint is read-only", 404: "No such query or entity",
+               403: "An update: the endpoint is read-only", 404: "No such query, entity or graph",
+               405: "A write to the Graph Store: the endpoint is read-only",
                406: "None of the accepted media types can be served", 413: "The query or the body is too long",
                415: "Unsupported request body type",
                503: "Busy or shutting down; see Retry-After", 504: "The query ran past the time limit"}
@@ -137,7 +137,8 @@ def _errors(*codes: int) -> dict[str, Any]:
 def _format_parameter(form: str) -> dict[str, Any]:
     formats = RESULT_FORMATS if form in ("SELECT", "ASK") else GRAPH_FORMATS
     return {"name": "format", "in": "query", "required": False,
-            "description": "The answer's format; overrides the Accept header",
+            "description": "The answer's format; overrides the Accept header (also as `output` or `results`, "
+                           "repeated, or as a media type; a value that names no format leaves it to Accept)",
             "schema": {"type": "string", "enum": [f.name for f in formats]}}
 
 
@@ -176,6 +177,21 @@ def openapi_document(state: ServerState) -> dict[str, Any]:
                          "properties": {"query": {"type": "string"}}}}}},
                  "responses": {"200": answers, **_errors(400, 403, 406, 413, 415, 503, 504)}},
     }
+    graph_store_parameters = [
+        {"name": "default", "in": "query", "required": False, "allowEmptyValue": True,
+         "description": "The default graph (the union of all graphs)", "schema": {"type": "string"}},
+        {"name": "graph", "in": "query", "required": False, "description": "A named graph of the dataset",
+         "schema": {"type": "string", "format": "iri"}}]
+    paths["/store"] = {"get": {
+        "operationId": "graphStoreGet", "tags": ["sparql"],
+        "summary": "SPARQL 1.1 Graph Store Protocol, read-only: a graph (?default, ?graph=IRI) or the dataset",
+        "description": "HEAD answers the same without the body; PUT, POST, DELETE and PATCH are 405.",
+        "parameters": graph_store_parameters,
+        "responses": {"200": {"description": "The graph (Turtle, N-Triples, JSON-LD, RDF/XML) or, without a "
+                                             "parameter, the dataset (N-Quads, TriG)",
+                              "content": {**_content("CONSTRUCT"),
+                                          **{f.media_type: {"schema": {"type": "string"}} for f in DATASET_FORMATS}}},
+                      **_errors(400, 404, 405, 406, 503, 504)}}}
     paths["/queries"] = {"get": {"operationId": "listQueries", "summary": "The stored queries and their parameters",
                                  "tags": ["stored queries"], "responses": {"200": {
                                      "description": "One object per stored query",

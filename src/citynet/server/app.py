@@ -19,8 +19,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citynet import __version__
+from citynet.errors import InputError
 from citynet.graph import KnowledgeGraph, shipped_graph
-from citynet.server import api, linked_data, page, protocol
+from citynet.server import api, graph_store, linked_data, page, protocol
 from citynet.server.execution import ROW_LIMIT_HEADER, TRUNCATED_HEADER
 from citynet.server.responses import LOG_NOTE
 from citynet.server.settings import Settings
@@ -57,6 +58,20 @@ class AccessLogMiddleware:
         scope[LOG_NOTE] = notes
         status = 0
         size = 0
+        logged = False
+
+        def write_line() -> None:
+            nonlocal logged
+            if logged or not self.enabled:
+                return
+            logged = True
+            client = scope.get("client")
+            path = scope.get("path", "")
+            query = scope.get("query_string", b"").decode("latin-1")
+            target = _printable(path, 200) + ("?" + _printable(query, 120) if query else "")
+            access_log.info('%s "%s %s" %d %dB %.1fms%s', f"{client[0]}:{client[1]}" if client else "-",
+                            scope.get("method", "?"), target, status or 500, size,
+                            (time.perf_counter() - started) * 1000, (" " + " ".join(notes)) if notes else "")
 
         async def sending(message: Message) -> None:
             nonlocal status, size
@@ -68,6 +83,8 @@ class AccessLogMiddleware:
                 message = {**message, "headers": headers}
             elif message["type"] == "http.response.body":
                 size += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    write_line()  # before the last bytes leave: a client that has the answer finds the line
             await send(message)
 
         try:
@@ -76,14 +93,7 @@ class AccessLogMiddleware:
             notes.append("exception")
             raise
         finally:
-            if self.enabled:
-                client = scope.get("client")
-                path = scope.get("path", "")
-                query = scope.get("query_string", b"").decode("latin-1")
-                target = _printable(path, 200) + ("?" + _printable(query, 120) if query else "")
-                access_log.info('%s "%s %s" %d %dB %.1fms%s', f"{client[0]}:{client[1]}" if client else "-",
-                                scope.get("method", "?"), target, status or 500, size,
-                                (time.perf_counter() - started) * 1000, (" " + " ".join(notes)) if notes else "")
+            write_line()
 
 
 async def health(request: Request) -> Response:
@@ -108,7 +118,11 @@ def create_app(graph: KnowledgeGraph | None = None, settings: Settings | None = 
     lifespan and load the same files as ``graph``.
     """
     settings = settings or Settings()
-    state = ServerState(graph or shipped_graph(), settings)
+    graph = graph if graph is not None else shipped_graph()
+    if not graph.files:
+        raise InputError("the server loads its graph from files, in each query worker: give a KnowledgeGraph "
+                         "made from files (KnowledgeGraph.from_files), not from a store")
+    state = ServerState(graph, settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -122,8 +136,10 @@ def create_app(graph: KnowledgeGraph | None = None, settings: Settings | None = 
         Route("/", linked_data.home),
         Route("/style.css", linked_data.stylesheet),
         Route("/query", page.query_page),
+        Route("/query/spreadsheet.csv", page.spreadsheet_download),
         Route("/static/{name}", page.asset),
         Route("/sparql", protocol.sparql, methods=["GET", "POST"]),
+        Route("/store", graph_store.graph_store, methods=["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH"]),
         Route("/queries", api.list_queries),
         Route("/queries/{name}", api.run_query),
         Route("/openapi.json", api.openapi),

@@ -11,46 +11,46 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from citynet.server import negotiation
-from citynet.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format
+from citynet.server.negotiation import DATASET_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, SPREADSHEET_CSV, Format
 from citynet.server.pool import PoolError, WorkerPool
 from citynet.server.responses import error, note
 from citynet.server.settings import Settings
 
 TRUNCATED_HEADER = "Citynet-Truncated"
 ROW_LIMIT_HEADER = "Citynet-Row-Limit"
-_BY_NAME = {f.name: f for f in (*RESULT_FORMATS, *GRAPH_FORMATS)}
+#: Parameters that name the answer's format, as SPARQLWrapper, YASGUI and others send them.
+FORMAT_PARAMETERS = ("format", "output", "results")
+_BY_NAME = {f.name: f for f in (*RESULT_FORMATS, *GRAPH_FORMATS, *DATASET_FORMATS, SPREADSHEET_CSV)}
 
 
 class NotAcceptable(Exception):
     pass
 
 
-def negotiate(request: Request, format_name: str | None, forms: Sequence[str] = ("SELECT", "CONSTRUCT")
+def format_values(params: Sequence[tuple[str, str]]) -> list[str]:
+    """The values of the format parameters, in the order the request gives them."""
+    return [value for key, value in params if key in FORMAT_PARAMETERS]
+
+
+def negotiate(request: Request, requested: Sequence[str], forms: Sequence[str] = ("SELECT", "CONSTRUCT")
               ) -> tuple[Format | None, Format | None]:
-    """The format for tables (SELECT, ASK) and for graphs (CONSTRUCT, DESCRIBE), chosen by
-    ``?format=`` when given, else by ``Accept``. Raises :class:`NotAcceptable` if neither fits."""
+    """The format for tables (SELECT, ASK) and for graphs (CONSTRUCT, DESCRIBE): the first
+    of the ``requested`` values (``?format=`` and the like) that names one, else the best by
+    ``Accept``. Raises :class:`NotAcceptable` if nothing fits."""
     wants_table = any(f in ("SELECT", "ASK") for f in forms)
     wants_graph = any(f in ("CONSTRUCT", "DESCRIBE") for f in forms)
-    if format_name:
-        table = negotiation.by_name(format_name, RESULT_FORMATS) if wants_table else None
-        graph = negotiation.by_name(format_name, GRAPH_FORMATS) if wants_graph else None
-        if table is None and graph is None:
-            raise NotAcceptable(f"unknown format {format_name!r}; formats: "
-                                + _format_names(wants_table, wants_graph))
-        return table, graph
     accept = request.headers.get("accept")
-    table = negotiation.choose(accept, RESULT_FORMATS) if wants_table else None
-    graph = negotiation.choose(accept, GRAPH_FORMATS) if wants_graph else None
+    table = graph = None
+    if wants_table:
+        table = negotiation.first_named(requested, RESULT_FORMATS) or negotiation.choose(accept, RESULT_FORMATS)
+    if wants_graph:
+        graph = negotiation.first_named(requested, GRAPH_FORMATS) or negotiation.choose(accept, GRAPH_FORMATS)
     if table is None and graph is None:
         shown = accept if len(accept or "") <= 200 else accept[:200] + "…"
-        raise NotAcceptable(f"none of the media types in Accept: {shown!r} can be served here; "
+        asked = f"format {', '.join(map(repr, requested[:4]))} nor " if requested else ""
+        raise NotAcceptable(f"neither {asked}the media types in Accept: {shown!r} can be served here; "
                             + _offers(wants_table, wants_graph))
     return table, graph
-
-
-def _format_names(table: bool, graph: bool) -> str:
-    names = [f.name for f in RESULT_FORMATS] * table + [f.name for f in GRAPH_FORMATS] * graph
-    return ", ".join(dict.fromkeys(names))
 
 
 def _offers(table: bool, graph: bool) -> str:
@@ -76,16 +76,19 @@ def term_spec(term: Node) -> tuple[str, ...]:
 async def execute(request: Request, pool: WorkerPool, settings: Settings, *, text: str,
                   table_format: Format | None, graph_format: Format | None,
                   bindings: Mapping[str, Node] | None = None, form: str | None = None,
-                  default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Response:
+                  default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+                  base_iri: str | None = None, kind: str = "query",
+                  headers: Mapping[str, str] | None = None) -> Response:
     """Run ``text`` in a worker and answer with its result. ``form`` is given for stored
-    queries (trusted: already checked); ad-hoc queries are checked by the worker."""
+    queries and the server's own queries (trusted: already checked); ad-hoc queries are
+    checked by the worker. ``base_iri`` resolves relative IRIs in the query."""
     job = {
-        "text": text, "trusted": form is not None, "form": form,
+        "kind": kind, "text": text, "trusted": form is not None, "form": form,
         "bindings": {k: term_spec(v) for k, v in (bindings or {}).items()},
         "result_format": table_format.name if table_format else None,
         "graph_format": graph_format.name if graph_format else None,
         "default_graphs": list(default_graphs), "named_graphs": list(named_graphs),
-        "max_rows": settings.max_rows,
+        "base_iri": base_iri, "max_rows": settings.max_rows,
     }
     try:
         reply = await pool.run(job)
@@ -99,7 +102,7 @@ async def execute(request: Request, pool: WorkerPool, settings: Settings, *, tex
             message += "; " + _offers(table, not table)
         return error(request, reply["status"], message, log_note=reply.get("note"))
     chosen = _BY_NAME[reply["format"]]
-    headers = {"Vary": "Accept", "Cache-Control": "no-store"}
+    headers = {"Vary": "Accept", "Cache-Control": "no-store", **(headers or {})}
     note(request, f"{reply['form'].lower()}:{reply['count']}")
     if reply["truncated"]:
         headers[TRUNCATED_HEADER] = "true"

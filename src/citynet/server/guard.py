@@ -10,13 +10,11 @@ parser at all, since nesting beyond what a parser's stack holds crashes it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from citynet.server.settings import Settings
-from citynet.sparql_lexer import lexemes
+from citynet.sparql_lexer import expand_codepoints, lexemes
 
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OPENERS = "{(["
 _CLOSERS = "})]"
 
@@ -51,16 +49,6 @@ def check_query_text(text: str, settings: Settings) -> None:
                       note="too-deep")
     if keyword:
         raise Refused(400, REFUSED_KEYWORDS[keyword], note="service")
-
-
-def expand_codepoints(text: str) -> str:
-    """SPARQL reads ``\\u0053`` as ``S`` anywhere in a query, before parsing: so does this check."""
-    def character(match: re.Match[str]) -> str:
-        try:
-            return chr(int(match.group(1) or match.group(2), 16))
-        except ValueError:
-            return "\ufffd"
-    return _CODEPOINT.sub(character, text)
 
 
 def scan(text: str, limit: int) -> tuple[int, str | None]:

@@ -3,6 +3,12 @@
 The best offer is the one with the highest q-value; on a tie, the one named by the
 more specific media range (``text/csv`` beats ``text/*`` beats ``*/*``), then the
 server's order of preference. ``q=0`` refuses a type.
+
+A ``format``, ``output`` or ``results`` parameter overrides ``Accept`` with the values that
+clients send: a name (``json``, ``xml``, ``csv``, ``tsv``, ``turtle``, ``n3``, ``rdf+xml``,
+``json-ld`` …) or media types, several of them comma-separated. SPARQLWrapper repeats the
+parameter (``format=tsv&format=text/tab-separated-values``): the first value that names a
+format for the answer wins, and a value that names none is ignored, so ``Accept`` decides.
 """
 
 from __future__ import annotations
@@ -34,18 +40,28 @@ class Format:
 
 
 # SELECT and ASK results (SPARQL 1.1 Query Results formats).
-JSON = Format("json", "application/sparql-results+json", also=("application/json",))
-XML = Format("xml", "application/sparql-results+xml")
+JSON = Format("json", "application/sparql-results+json", also=("application/json",), names=("srj",))
+XML = Format("xml", "application/sparql-results+xml", names=("srx",))
 CSV = Format("csv", "text/csv")
 TSV = Format("tsv", "text/tab-separated-values")
 RESULT_FORMATS = (JSON, XML, CSV, TSV)
+#: CSV for a person's spreadsheet, formulas defused: only the query page's own download.
+SPREADSHEET_CSV = Format("spreadsheet-csv", "text/csv")
 
 # Graphs (CONSTRUCT and DESCRIBE answers, entity descriptions, the service description).
-TURTLE = Format("turtle", "text/turtle", also=("application/x-turtle",), names=("ttl",), suffix="ttl")
-NTRIPLES = Format("ntriples", "application/n-triples", also=("text/plain",), names=("nt",), suffix="nt")
-JSONLD = Format("jsonld", "application/ld+json", names=("json-ld", "json"), suffix="jsonld")
-RDFXML = Format("rdfxml", "application/rdf+xml", names=("rdf", "xml"), suffix="rdf")
+# Turtle is N3 too, so an N3 request gets Turtle; plain JSON gets JSON-LD.
+TURTLE = Format("turtle", "text/turtle", also=("application/x-turtle", "application/turtle"),
+                names=("ttl", "n3", "text/n3", "text/rdf+n3", "application/n3"), suffix="ttl")
+NTRIPLES = Format("ntriples", "application/n-triples", also=("text/plain",), names=("nt", "n-triples"), suffix="nt")
+JSONLD = Format("jsonld", "application/ld+json", also=("application/json", "application/x-json+ld"),
+                names=("json-ld", "json", "ld+json"), suffix="jsonld")
+RDFXML = Format("rdfxml", "application/rdf+xml", names=("rdf", "xml", "rdf+xml", "owl"), suffix="rdf")
 GRAPH_FORMATS = (TURTLE, NTRIPLES, JSONLD, RDFXML)
+
+# Datasets (the Graph Store's whole dataset).
+NQUADS = Format("nquads", "application/n-quads", names=("nq",), suffix="nq")
+TRIG = Format("trig", "application/trig", suffix="trig")
+DATASET_FORMATS = (NQUADS, TRIG)
 
 HTML = Format("html", "text/html", also=("application/xhtml+xml",), suffix="html")
 
@@ -117,12 +133,24 @@ def choose(header: str | None, offers: Sequence[Format]) -> Format | None:
     return chosen
 
 
-def by_name(name: str, offers: Sequence[Format]) -> Format | None:
-    """The offer called ``name`` in ``?format=`` (a name such as ``csv`` or a media type)."""
-    wanted = name.strip().lower()
-    for offer in offers:
-        if wanted == offer.name or wanted in offer.names or wanted in offer.media_types():
-            return offer
+def by_name(value: str, offers: Sequence[Format]) -> Format | None:
+    """The offer a ``?format=`` value names: a name such as ``csv``, or a media type; a
+    comma-separated list of them names its first known one. None if it names none."""
+    for part in value.split(",")[:16]:
+        wanted = part.split(";")[0].strip().lower()
+        for offer in offers:
+            if wanted == offer.name or wanted in offer.names or wanted in offer.media_types():
+                return offer
+    return None
+
+
+def first_named(values: Sequence[str], offers: Sequence[Format]) -> Format | None:
+    """The offer named by the first of ``values`` that names one (repeats and unknown values
+    are tolerated, as clients send them)."""
+    for value in values:
+        chosen = by_name(value, offers)
+        if chosen is not None:
+            return chosen
     return None
 
 

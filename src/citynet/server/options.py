@@ -32,8 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-access-log", dest="access_log", action="store_false", default=None,
                         help="do not log one line per request")
     parser.add_argument("--data", type=Path, nargs="*", metavar="PATH",
-                        help="serve these Turtle files or folders (with the citynet ontology) "
-                             "instead of the shipped data")
+                        help="serve these RDF files or folders (Turtle, N-Triples, N-Quads, TriG, RDF/XML, "
+                             "JSON-LD; with the citynet ontology) instead of the shipped data")
+    parser.add_argument("--no-ontology", action="store_true",
+                        help="with --data: serve the files alone, without the citynet ontology")
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -46,10 +48,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted, as the options say; returns an exit code."""
+    from citynet.errors import InputError
     from citynet.graph import KnowledgeGraph
+    from citynet.rdf_files import collect_rdf_files
     from citynet.server.app import serve
 
     settings = settings_from_args(args)
-    graph = KnowledgeGraph.from_paths(args.data) if args.data else None
+    if args.no_ontology and not args.data:
+        raise InputError("--no-ontology needs --data: the shipped data is served with its ontology")
+    graph = KnowledgeGraph(collect_rdf_files(args.data), ontology=not args.no_ontology) if args.data else None
     serve(settings.host, settings.port, graph, settings)
     return 0

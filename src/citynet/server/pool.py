@@ -96,9 +96,8 @@ def _context() -> Any:
 
 
 class WorkerPool:
-    def __init__(self, files: list[Path], graph_names: list[str], settings: Settings) -> None:
+    def __init__(self, files: list[Path], settings: Settings) -> None:
         self.files = [str(p) for p in files]
-        self.graph_names = list(graph_names)
         self.settings = settings
         self.stats = PoolStats()
         self._context = _context()
@@ -155,7 +154,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=worker_module.main, name="citynet-query-worker", daemon=True,
-            args=(child, self.files, self.graph_names, self.settings.worker_memory_mb))
+            args=(child, self.files, self.settings.worker_memory_mb))
         process.start()
         child.close()
         if not parent.poll(_STARTUP_SECONDS):

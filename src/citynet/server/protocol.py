@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from citynet.server import negotiation
-from citynet.server.execution import NotAcceptable, execute, negotiate
+from citynet.server.execution import NotAcceptable, execute, format_values, negotiate
 from citynet.server.guard import Refused, check_graph_iris, check_query_text
 from citynet.server.negotiation import GRAPH_FORMATS, HTML, JSONLD, NTRIPLES, RDFXML, TURTLE
 from citynet.server.responses import error
@@ -113,14 +113,17 @@ async def sparql(request: Request) -> Response:
         named_graphs = [v for k, v in params if k == "named-graph-uri"]
         check_graph_iris(default_graphs, named_graphs, state.local_graphs)
         check_query_text(text, settings)
-        table, graph = negotiate(request, _one(params, "format"))
+        table, graph = negotiate(request, format_values(params))
     except Refused as refused:
         return error(request, refused.status, refused.message, log_note=refused.note)
     except NotAcceptable as refused:
         return error(request, 406, str(refused), log_note="not-acceptable")
     assert state.pool is not None
+    # Relative IRIs in a query resolve against the endpoint's address (the protocol's
+    # "service-defined base IRI", as the Oxigraph server does).
     return await execute(request, state.pool, settings, text=text, table_format=table, graph_format=graph,
-                         default_graphs=default_graphs, named_graphs=named_graphs)
+                         default_graphs=default_graphs, named_graphs=named_graphs,
+                         base_iri=public_base(request) + "sparql")
 
 
 # ---------------------------------------------------------------- service description

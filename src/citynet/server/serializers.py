@@ -1,31 +1,31 @@
 """Writing query answers (pyoxigraph terms) in the SPARQL result formats and RDF formats.
 
-CSV cells that a spreadsheet would run as a formula (beginning with ``= + - @``, a
-tab or a carriage return) get a leading ``'``, except numbers such as ``-0.5805``.
+SELECT and ASK answers are written by Oxigraph's own serializers (through the TSV record of
+:mod:`citynet.solutions`), so every value reaches the client as the engine wrote it, CSV
+included. The one exception is the query page's separate "CSV for spreadsheets" download,
+where a cell a spreadsheet would run as a formula gets a leading ``'``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
 from collections.abc import Sequence
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
 
 from citynet.jsonld import by_subject, write_jsonld
 from citynet.prefixes import PREFIXES
-from citynet.results import neutralise_csv_cell
-from citynet.terms import XSD_STRING
-
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from citynet.results import spreadsheet_csv
+from citynet.solutions import serialize_boolean, serialize_tsv, tsv_record
+from citynet.terms import lexical
 
 Term = Any  # pyoxigraph.NamedNode | BlankNode | Literal | Triple
+
+#: The result formats by the names the server's negotiation uses.
+RESULT_FORMATS = {"json": pyoxigraph.QueryResultsFormat.JSON, "xml": pyoxigraph.QueryResultsFormat.XML,
+                  "csv": pyoxigraph.QueryResultsFormat.CSV, "tsv": pyoxigraph.QueryResultsFormat.TSV}
+#: CSV for people who open it in a spreadsheet (formulas defused): not SPARQL CSV.
+SPREADSHEET_CSV = "spreadsheet-csv"
 
 
 def truncation_note(limit: int, what: str = "rows") -> str:
@@ -33,113 +33,26 @@ def truncation_note(limit: int, what: str = "rows") -> str:
             "use LIMIT and OFFSET to page through it.")
 
 
-# ---------------------------------------------------------------- SELECT
-
-
-def json_term(term: Term) -> dict[str, Any]:
-    if isinstance(term, pyoxigraph.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, pyoxigraph.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, pyoxigraph.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, pyoxigraph.Triple):
-        return {"type": "triple", "value": {"subject": json_term(term.subject),
-                                            "predicate": json_term(term.predicate),
-                                            "object": json_term(term.object)}}
-    raise TypeError(f"unexpected term {term!r}")
-
-
-def select_json(variables: Sequence[str], rows: Sequence[Sequence[Term | None]],
-                truncated: bool, limit: int) -> bytes:
-    bindings = [{v: json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
-    document: dict[str, Any] = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-    if truncated:
-        document.update(truncated=True, rowLimit=limit, note=truncation_note(limit))
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _xml_text(text: str) -> str:
-    return escape(_XML_INVALID.sub("\ufffd", text))
-
-
-def _xml_term(term: Term) -> str:
-    if isinstance(term, pyoxigraph.NamedNode):
-        return f"<uri>{_xml_text(term.value)}</uri>"
-    if isinstance(term, pyoxigraph.BlankNode):
-        return f"<bnode>{_xml_text(term.value)}</bnode>"
-    if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
-        if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
-        return f"<literal>{_xml_text(term.value)}</literal>"
-    if isinstance(term, pyoxigraph.Triple):
-        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
-    raise TypeError(f"unexpected term {term!r}")
-
-
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
-
-
-def select_xml(variables: Sequence[str], rows: Sequence[Sequence[Term | None]],
-               truncated: bool, limit: int) -> bytes:
-    out = [_XML_HEAD]
-    if truncated:
-        out.append(f"<!-- {truncation_note(limit)} -->\n")
-    out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>\n<results>\n")
-    for row in rows:
-        cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                        for v, t in zip(variables, row, strict=True) if t is not None)
-        out.append(f"<result>{cells}</result>\n")
-    out.append("</results>\n</sparql>\n")
-    return "".join(out).encode("utf-8")
-
-
-def _csv_value(term: Term | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, pyoxigraph.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, (pyoxigraph.NamedNode, pyoxigraph.Literal)):
-        return neutralise_csv_cell(term.value)
-    return neutralise_csv_cell(str(term))
-
-
-def select_csv(variables: Sequence[str], rows: Sequence[Sequence[Term | None]],
-               truncated: bool, limit: int) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(variables)
-    for row in rows:
-        writer.writerow([_csv_value(t) for t in row])
-    return out.getvalue().encode("utf-8")
-
-
-def select_tsv(variables: Sequence[str], rows: Sequence[Sequence[Term | None]],
-               truncated: bool, limit: int) -> bytes:
-    # Terms in N-Triples syntax (str() of a pyoxigraph term), which escapes tabs and newlines.
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-SELECT_WRITERS = {"json": select_json, "xml": select_xml, "csv": select_csv, "tsv": select_tsv}
-
-
 def ask(boolean: bool, fmt: str) -> bytes:
-    if fmt == "json":
-        return json.dumps({"head": {}, "boolean": boolean}).encode()
-    if fmt == "xml":
-        return (_XML_HEAD + f"<head/>\n<boolean>{'true' if boolean else 'false'}</boolean>\n</sparql>\n").encode()
-    # SPARQL's CSV and TSV formats do not define ASK; write the one value, as other engines do.
-    return (("true" if boolean else "false") + ("\r\n" if fmt == "csv" else "\n")).encode()
+    if fmt == SPREADSHEET_CSV:
+        fmt = "csv"
+    return serialize_boolean(boolean, RESULT_FORMATS[fmt])
+
+
+def select(variables: Sequence[str], rows: Sequence[Sequence[Term | None]], fmt: str,
+           truncated: bool, limit: int) -> bytes:
+    """Rows in ``fmt``, written by Oxigraph; a cut answer says so in JSON and XML."""
+    if fmt == SPREADSHEET_CSV:
+        return spreadsheet_csv(variables, (tuple(map(lexical, row)) for row in rows)).encode("utf-8")
+    body = serialize_tsv(tsv_record(variables, rows), RESULT_FORMATS[fmt])
+    if truncated and fmt == "json" and body.endswith(b"}"):
+        # Members of our own beside "head" and "results", which SPARQL JSON readers ignore.
+        note = truncation_note(limit).replace('"', "'")
+        body = body[:-1] + f',"truncated":true,"rowLimit":{limit},"note":"{note}"}}'.encode()
+    elif truncated and fmt == "xml" and body.startswith(b"<?xml"):
+        end = body.index(b"?>") + 2
+        body = body[:end] + f"<!-- {truncation_note(limit)} -->".encode() + body[end:]
+    return body
 
 
 # ---------------------------------------------------------------- graphs
@@ -158,4 +71,15 @@ def graph(triples: Sequence[pyoxigraph.Triple], fmt: str, truncated: bool, limit
     body = pyoxigraph.serialize(triples, format=_OXIGRAPH_FORMATS[fmt], prefixes=prefixes)
     if truncated and fmt in ("turtle", "ntriples"):
         body = f"# {truncation_note(limit, 'triples')}\n".encode() + body
+    return body
+
+
+_DATASET_FORMATS = {"nquads": pyoxigraph.RdfFormat.N_QUADS, "trig": pyoxigraph.RdfFormat.TRIG}
+
+
+def dataset(quads: Sequence[pyoxigraph.Quad], fmt: str, truncated: bool, limit: int) -> bytes:
+    prefixes = PREFIXES if fmt == "trig" else None
+    body = pyoxigraph.serialize(quads, format=_DATASET_FORMATS[fmt], prefixes=prefixes)
+    if truncated:
+        body = f"# {truncation_note(limit, 'quads')}\n".encode() + body
     return body

@@ -8,11 +8,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyoxigraph
 from rdflib import Graph
 
-from citynet.exports import graph_name
 from citynet.graph import KnowledgeGraph
+from citynet.server.dataset import load_dataset, triples_per_graph
 from citynet.server.pool import WorkerPool
 from citynet.server.settings import Settings
 from citynet.stored_queries import QueryCatalogue, catalogue
@@ -32,9 +31,8 @@ class ServerState:
     openapi: dict[str, Any] | None = None
     cache: dict[Any, Any] = field(default_factory=dict)
 
-    @property
-    def local_graphs(self) -> list[str]:
-        return [graph_name(p) for p in self.graph.files]
+    #: The named graphs of the dataset (see :mod:`citynet.server.dataset`).
+    local_graphs: list[str] = field(default_factory=list)
 
     @property
     def rdf(self) -> Graph:
@@ -46,13 +44,8 @@ class ServerState:
         self.forms = {q.name: q.form for q in self.queries}
         _ = self.graph.names
         _ = self.graph.rdflib_graph
-        counter = pyoxigraph.Store()
-        for path in self.graph.files:
-            counter.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(),
-                              to_graph=pyoxigraph.NamedNode(graph_name(path)))
-        self.graph_sizes = {
-            name: sum(1 for _ in counter.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(name)))
-            for name in self.local_graphs}
+        self.graph_sizes = triples_per_graph(load_dataset(self.graph.files))
+        self.local_graphs = list(self.graph_sizes)
         from citynet.server.api import openapi_document
         from citynet.server.linked_data import _site_page
 
@@ -69,7 +62,7 @@ class ServerState:
 
     async def start(self) -> None:
         await asyncio.get_running_loop().run_in_executor(None, self.prepare)
-        self.pool = WorkerPool(self.graph.files, self.local_graphs, self.settings)
+        self.pool = WorkerPool(self.graph.files, self.settings)
         await self.pool.start()
 
     async def close(self) -> None:

@@ -7,10 +7,13 @@ killing its worker, which no thread allows. Each worker:
 - cuts itself off the network first (a network namespace of its own, where the OS
   allows it), so even a query that slipped past every check could not reach a host;
 - caps its memory (``RLIMIT_AS``);
-- loads each file into a named graph ``https://w3id.org/citynet/graph/{file stem}`` and
-  queries their union as the default graph (the same triples as the server's graph);
+- loads each file's triples into a named graph ``https://w3id.org/citynet/graph/{file stem}``
+  (the named graphs of N-Quads and TriG files stay as they are: see
+  :mod:`citynet.server.dataset`) and queries their union as the default graph, unless the
+  query or the request names its dataset;
 - parses every ad-hoc query with rdflib first (refusing updates and SERVICE, and
-  FROM / FROM NAMED graphs that are not local), once per distinct text.
+  FROM / FROM NAMED graphs that are not local), once per distinct text;
+- writes SELECT and ASK answers with Oxigraph's serializers (:mod:`citynet.server.serializers`).
 
 The pipe protocol: the parent sends a job dict, the worker answers with a reply dict;
 ``None`` asks the worker to stop.
@@ -30,8 +33,9 @@ from typing import Any
 
 import pyoxigraph
 
-from citynet.errors import QueryError
+from citynet.errors import CitynetError, QueryError
 from citynet.server import serializers
+from citynet.server.dataset import load_dataset, local_graph_names
 from citynet.sparql_safety import parse_read_only_query
 
 _CLONE_NEWNET = 0x40000000
@@ -67,14 +71,6 @@ def limit_memory(megabytes: int) -> bool:
         return False
 
 
-def load_store(files: list[str], graph_names: list[str]) -> pyoxigraph.Store:
-    store = pyoxigraph.Store()
-    for path, name in zip(files, graph_names, strict=True):
-        store.bulk_load(path=path, format=pyoxigraph.RdfFormat.TURTLE, base_iri=Path(path).resolve().as_uri(),
-                        to_graph=pyoxigraph.NamedNode(name))
-    return store
-
-
 class Failure(Exception):
     def __init__(self, status: int, message: str, note: str) -> None:
         super().__init__(message)
@@ -82,11 +78,11 @@ class Failure(Exception):
 
 
 @lru_cache(maxsize=512)
-def analyse(text: str, local_graphs: frozenset[str]) -> tuple[str, bool]:
-    """Parse an ad-hoc query once: its form, and whether it names its own dataset (FROM).
-    Raises :class:`Failure` for what the endpoint does not run."""
+def analyse(text: str, local_graphs: frozenset[str], base_iri: str | None = None) -> tuple[str, bool]:
+    """Parse an ad-hoc query once: its form, and whether it names its own dataset (FROM,
+    FROM NAMED). Raises :class:`Failure` for what the endpoint does not run."""
     try:
-        prepared = parse_read_only_query(text)
+        prepared = parse_read_only_query(text, base_iri=base_iri)
     except QueryError as error:
         note = "update" if "updates are not allowed" in error.message else (
             "service" if "SERVICE" in error.message else "syntax")
@@ -94,11 +90,13 @@ def analyse(text: str, local_graphs: frozenset[str]) -> tuple[str, bool]:
     except RecursionError:
         raise Failure(400, "the query is nested too deeply to be parsed", "too-deep") from None
     form = prepared.algebra.name.removesuffix("Query").upper()
-    clauses = prepared.algebra.get("datasetClause") or []
+    # rdflib's datasetClause is a list of CompValues holding either "default" (FROM) or
+    # "named" (FROM NAMED). Test with `in`: CompValue.get returns the key itself when missing.
+    algebra = prepared.algebra
+    clauses = (algebra["datasetClause"] if "datasetClause" in algebra else None) or []  # noqa: SIM401 (see above)
     for clause in clauses:
-        iri = str(clause.get("default") or clause.get("named"))
-        if iri not in local_graphs:
-            keyword = "FROM NAMED" if clause.get("named") is not None else "FROM"
+        keyword, iri = ("FROM NAMED", clause["named"]) if "named" in clause else ("FROM", clause["default"])
+        if str(iri) not in local_graphs:
             raise Failure(400, f"{keyword} <{iri}> is not a graph of this endpoint: it never loads data "
                                "from elsewhere. Its graphs are: " + ", ".join(f"<{g}>" for g in sorted(local_graphs)),
                           "remote-graph")
@@ -122,13 +120,15 @@ def _term(spec: tuple[str, ...]) -> Any:
 def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str, Any]) -> dict[str, Any]:
     """Run one job; every outcome is a reply dict."""
     started = time.perf_counter()
+    if job.get("kind") == "dataset":
+        return _dataset(store, job, started)
     text: str = job["text"]
     form: str | None = None
     try:
         if job.get("trusted"):
             form, has_dataset = job["form"], False
         else:
-            form, has_dataset = analyse(text, local_graphs)
+            form, has_dataset = analyse(text, local_graphs, job.get("base_iri"))
         fmt = job["result_format"] if form in ("SELECT", "ASK") else job["graph_format"]
         if fmt is None:
             raise Failure(406, f"a {form} query's answer cannot be given in the format asked for", "not-acceptable")
@@ -141,12 +141,15 @@ def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str,
         substitutions = {pyoxigraph.Variable(k): _term(v) for k, v in (job.get("bindings") or {}).items()}
         limit: int = job["max_rows"]
         try:
-            answer = store.query(text, substitutions=substitutions, **options)
+            answer = store.query(text, substitutions=substitutions, base_iri=job.get("base_iri"), **options)
             body, truncated, count = _serialize(answer, fmt, limit)
         except SyntaxError as error:
             raise Failure(400, f"SPARQL syntax error: {error}", "syntax") from None
-        except OSError as error:
+        except (OSError, ValueError) as error:
             raise Failure(400, f"the query failed: {error}", "failed") from None
+        except CitynetError as error:  # an answer the format cannot hold (JSON-LD and a "cn:x" IRI)
+            raise Failure(406, f"the answer cannot be written in the format asked for: {error.message}",
+                          "not-acceptable") from None
         return {"ok": True, "form": form, "format": fmt, "body": body, "truncated": truncated, "count": count,
                 "seconds": time.perf_counter() - started}
     except Failure as failure:
@@ -163,9 +166,18 @@ def _serialize(answer: Any, fmt: str, limit: int) -> tuple[bytes, bool, int]:
     if isinstance(answer, pyoxigraph.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows, truncated = _take((tuple(solution) for solution in answer), limit)
-        return serializers.SELECT_WRITERS[fmt](variables, rows, truncated, limit), truncated, len(rows)
+        return serializers.select(variables, rows, fmt, truncated, limit), truncated, len(rows)
     triples, truncated = _take(answer, limit)
     return serializers.graph(triples, fmt, truncated, limit), truncated, len(triples)
+
+
+def _dataset(store: pyoxigraph.Store, job: dict[str, Any], started: float) -> dict[str, Any]:
+    """The whole dataset, every graph with its name (the Graph Store's GET without a graph)."""
+    limit: int = job["max_rows"]
+    quads, truncated = _take(store.quads_for_pattern(None, None, None, None), limit)
+    body = serializers.dataset(quads, job["graph_format"], truncated, limit)
+    return {"ok": True, "form": "DATASET", "format": job["graph_format"], "body": body, "truncated": truncated,
+            "count": len(quads), "seconds": time.perf_counter() - started}
 
 
 def _take(items: Iterable[Any], limit: int) -> tuple[list[Any], bool]:
@@ -174,17 +186,17 @@ def _take(items: Iterable[Any], limit: int) -> tuple[list[Any], bool]:
     return taken[:limit], len(taken) > limit
 
 
-def main(connection: Any, files: list[str], graph_names: list[str], memory_mb: int) -> None:
+def main(connection: Any, files: list[str], memory_mb: int) -> None:
     """The worker process: set up, say ready, then answer jobs until told to stop."""
     isolated = isolate_from_network()
     limited = limit_memory(memory_mb)
     sys.setrecursionlimit(_RECURSION_LIMIT)
     try:
-        store = load_store(files, graph_names)
+        store = load_dataset([Path(f) for f in files])
     except Exception as error:  # reported to the parent, which logs it
         connection.send({"ready": False, "error": f"{type(error).__name__}: {error}"})
         return
-    local = frozenset(graph_names)
+    local = frozenset(local_graph_names(store))
     connection.send({"ready": True, "pid": os.getpid(), "isolated": isolated, "memory_limited": limited,
                      "triples": len(store)})
     while True:

@@ -102,6 +102,12 @@ async function runQuery() {
     downloads.appendChild(el("a", format, { href: "/sparql?" + params.toString() }));
     downloads.appendChild(document.createTextNode(" "));
   }
+  // SPARQL CSV carries every value unchanged; this one defuses formulas for spreadsheets.
+  const sheet = new URLSearchParams({ query });
+  downloads.appendChild(el("a", "csv for spreadsheets", {
+    href: "/query/spreadsheet.csv?" + sheet.toString(),
+    title: "Cells that a spreadsheet would run as formulas get a leading '",
+  }));
 }
 
 async function runStored(query) {
