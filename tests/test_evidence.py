@@ -231,13 +231,15 @@ def linked(node: URIRef) -> set[URIRef]:
 
 
 def evidence(node: URIRef) -> list[Passage]:
-    """The quotes of the sources the node cites, and the reference rows about it (or what it links to)."""
+    """The quotes of the sources the node cites, and the reference rows about it: about the node
+    itself where a row names it (a place), else about what it links to (an edition's network)."""
     passages = []
     for source in graph().objects(node, DCTERMS.source):
         passages += quotes(source)
-        about = linked(node)
-        passages += [Passage(source, line, "en") for fields, line in reference_rows(source)
-                     if row_is_about(fields, about)]
+        rows = reference_rows(source)
+        own = [line for fields, line in rows if row_is_about(fields, [node])]
+        passages += [Passage(source, line, "en") for line in own or
+                     [line for fields, line in rows if row_is_about(fields, linked(node))]]
     return passages
 
 
