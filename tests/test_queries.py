@@ -80,13 +80,13 @@ def test_members_of_the_crisis_network():
     assert (vienna.country, vienna.lat, vienna.long) == ("AT", Decimal("48.20849"), Decimal("16.37208"))
 
 
-def test_places_sharing_networks_with_dunkirk():
-    rows = query("shared-networks", place="Dunkirk").rows()
+def test_places_sharing_networks_with_coventry():
+    rows = query("shared-networks", place="Coventry").rows()
     assert {r.networks for r in rows} == {"Memory Cities"}
     assert "Rostock" in {r.name for r in rows}
-    assert query("shared-networks", place="Dunkirk", min_shared=2).rows() == []
+    assert query("shared-networks", place="Coventry", min_shared=2).rows() == []
     rostock = query("shared-networks", place="Rostock").rows()
-    assert len(rostock) == 21 + 18 + 1  # the other members of ICNCM, Memory Cities and IAPMC
+    assert len(rostock) == 21 + 17 + 1  # the other members of ICNCM, Memory Cities and IAPMC
     assert query("shared-networks", place="Rostock", min_shared=2).rows() == []
 
 
@@ -111,7 +111,8 @@ def test_min_shared_counts_networks(tmp_path):
 
 def test_conference_editions_and_the_2021_edition():
     rows = {r.year: r for r in query("conference-editions")}
-    assert {2003, 2006, 2014, 2017, 2019, 2021, 2024} == set(rows)
+    # The 2014 and 2024 Vienna conferences are not known to be editions (data/claims.ttl).
+    assert {2003, 2006, 2017, 2019, 2021} == set(rows)
     assert rows[2021].hostName == "Rostock"
     assert rows[2021].participatingPlaces == 8
     assert "Covid-19 pandemic" in rows[2021].topics.split("; ")
@@ -121,8 +122,8 @@ def test_conference_editions_and_the_2021_edition():
 def test_priority_topics_of_the_series():
     rows = query("series-topics", series="International Crisis Conference").rows()
     assert {r.name for r in rows if r.priority} == {
-        "security at major events", "blackout scenario", "warning the population in crisis situations",
-        "maritime security"}
+        "security at major events", "blackout scenario",
+        "possibility of warning the population in crisis situations", "maritime security"}
 
 
 def test_twin_cities():

@@ -48,7 +48,7 @@ def example_params(name: str) -> dict[str, object]:
 # Parameter sets beyond the examples: defaults left out or changed, optional ones given.
 VARIATIONS = [
     ("shared-networks", {"place": "Rostock", "min_shared": 2}),
-    ("shared-networks", {"place": "Dunkirk"}),
+    ("shared-networks", {"place": "Coventry"}),
     ("twin-cities", {}),
     ("network-profile", {"network": "UBC"}),
     ("memberships-in-year", {"year": 2016}),

@@ -376,7 +376,7 @@ def test_openapi_is_generated_from_the_query_headers(http):
     shared = {p["name"]: p for p in document["paths"]["/queries/shared-networks"]["get"]["parameters"]}
     assert shared["min_shared"]["schema"] == {"type": "integer", "default": 1}
     assert shared["min_shared"]["required"] is False and shared["place"]["required"] is True
-    assert shared["place"]["example"] == "Dunkirk"
+    assert shared["place"]["example"] == "Coventry"
     year = {p["name"]: p for p in document["paths"]["/queries/memberships-in-year"]["get"]["parameters"]}["year"]
     assert year["schema"]["type"] == "integer" and year["schema"]["maximum"] == 9999
     assert "text/turtle" in document["paths"]["/queries/network-subgraph"]["get"]["responses"]["200"]["content"]

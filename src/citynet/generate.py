@@ -552,7 +552,7 @@ class _Generator:
                 statement = iri("statement", f"{slug}-members-{number}")
                 rows.append(("cn:statedMemberCount", statement, 0))
                 wording = {"exact": f"{value} members", "approximate": f"about {value} members",
-                           "atLeast": f"over {value} members"}[precision]
+                           "atLeast": f"at least {value} members"}[precision]
                 srows: list[Row] = [("a", "cn:MemberCountStatement", 0),
                                     ("rdfs:label", literal(f"{abbreviation}: {wording}", "en"), 0),
                                     ("cn:count", str(value), 0), ("cn:precision", f"cn:{precision}", 0)]

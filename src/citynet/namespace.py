@@ -43,6 +43,7 @@ class CN(DefinedNamespace):
     initiatedBy: URIRef
     isOfficial: URIRef
     memberListComplete: URIRef
+    moreThan: URIRef
     participatingCountryCount: URIRef
     participatingPlaceCount: URIRef
     precision: URIRef

@@ -99,7 +99,8 @@ def network(view: View, entity: Entity) -> Shown:
         count = model.value(statement, CN.count)
         precision = model.value(statement, CN.precision)
         stated_on = model.value(statement, CN.statedOn)
-        words = {"atLeast": "at least ", "approximate": "about "}.get(str(precision).rsplit("#", 1)[-1], "")
+        words = {"atLeast": "at least ", "moreThan": "more than ", "approximate": "about "}.get(
+            str(precision).rsplit("#", 1)[-1], "")
         line: list[Markup | str] = [el("a", f"{words}{count} members", href=view.href(statement))]
         if isinstance(stated_on, Literal):
             line.append(f" in {plain_literal(stated_on)}")
@@ -269,7 +270,8 @@ def event(view: View, entity: Entity) -> Shown:
         sentence += ["The ", f"{_ordinal(number)} edition" if number is not None else "An edition", " of ",
                      view.link(parent)]
     else:
-        sentence.append(f"An event ({_kind_words(view, node)})")
+        kind = _kind_words(view, node)
+        sentence.append("An event" if kind in ("", "event") else f"An event ({kind})")
     if when:
         sentence.append(f", held {'on ' if when[0].isdigit() and len(when) > 4 else 'in '}{when}")
     hosts = model.values(node, CN.hostedBy)
@@ -437,9 +439,12 @@ def claim(view: View, entity: Entity) -> Shown:
         shown.add(el("h2", "Conflicting claims", id="conflicts"),
                   _p("Other sources say otherwise, so the graph records the claims and asserts none of them:"),
                   el("ul", [el("li", view.link(c)) for c in conflicts]))
-    else:
+    elif subject is not None and prop is not None and value is not None and (subject, prop, value) in model.rdf:
         shown.add(_p("The graph keeps this source's words as a claim; the statement itself is recorded on ",
-                     view.link(subject) if subject is not None else "its subject", " where the sources agree."))
+                     view.link(subject), ", where the sources agree."))
+    else:
+        # A link the source suggests without making it: kept as a claim only.
+        shown.add(_p("The graph keeps this source's words as a claim and does not assert the statement."))
     return shown
 
 
