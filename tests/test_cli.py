@@ -58,7 +58,7 @@ def test_validate_other_data(capsys, tmp_path):
 def test_validate_a_folder(capsys, tmp_path):
     write(tmp_path, VALID)
     code, out, _ = run(capsys, "validate", str(tmp_path))
-    assert code == 0 and "1 data file passes: 0 violations, 0 warnings, 3 notes" in out
+    assert code == 0 and "1 data file passes: 0 violations, 0 warnings, 4 notes" in out
 
 
 @pytest.mark.parametrize(("text", "line", "what"), [
