@@ -36,8 +36,18 @@ from rdflib import RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from citynet.errors import InputError
 from citynet.oxigraph_copy import ILL_TYPED, LOSSY, OxigraphCopy
-from citynet.shacl_graph import TARGETS, is_true, sparql_path
+from citynet.shacl_graph import (
+    SHAPE_LINKS,
+    TARGETS,
+    class_types,
+    implicit_class,
+    is_deactivated,
+    is_true,
+    reaches_its_start,
+    value_path,
+)
 
 # SHACL terms on a shape that constrain nothing on their own.
 _NOT_CONSTRAINTS = {SH.path, *TARGETS, SH.message, SH.severity, SH.name, SH.description, SH.deactivated,
@@ -65,14 +75,11 @@ class Unknown:
 
 
 Condition = str | Unknown  # a SPARQL expression, or "true" for want of a rule
-Triples = list[tuple[Node, Node, Node]]
-Changes = tuple[Triples, Triples]  # taken out, put in
 
 
-def validate_core(data: Graph, shapes: Graph, copy: OxigraphCopy) -> tuple[Graph, dict[Node, str], Changes]:
-    """pySHACL's results for ``data`` and ``shapes``, from the focus nodes that could fail;
-    the shapes validated on all their focus nodes, each with the reason; and the triples
-    taken out of the shapes and put in for the run.
+def validate_core(data: Graph, shapes: Graph, copy: OxigraphCopy) -> tuple[Graph, dict[Node, str]]:
+    """pySHACL's results for ``data`` and ``shapes``, from the focus nodes that could fail,
+    and the shapes validated on all their focus nodes, each with the reason.
 
     For the run, each shape's targets are replaced by ``sh:targetNode`` for just those
     nodes (``shapes`` is restored afterwards): pySHACL then validates every shape, nested
@@ -87,15 +94,17 @@ def validate_core(data: Graph, shapes: Graph, copy: OxigraphCopy) -> tuple[Graph
         removed += selection.targeting(shape)
         candidates = dict.fromkeys(node for row in copy.store.query(query)
                                    for node in selection.focus_nodes_for(shape, row["this"]))
-        # Blank target nodes cannot be named in a query: they stay focus nodes.
-        candidates.update(dict.fromkeys(n for n in shapes.objects(shape, SH.targetNode) if isinstance(n, BNode)))
+        # Target nodes that no query can judge stay focus nodes: blank ones (a query cannot
+        # name them), and those the data does not hold (paths of length zero reach them).
+        candidates.update(dict.fromkeys(n for n in shapes.objects(shape, SH.targetNode)
+                                        if isinstance(n, BNode) or not _in_data(data, n)))
         added += [(shape, SH.targetNode, node) for node in candidates]
     try:
         for triple in removed:
             shapes.remove(triple)
         for triple in added:
             shapes.add(triple)
-        return pyshacl_results(data, shapes), selection.fallbacks, (removed, added)
+        return pyshacl_results(data, shapes), selection.fallbacks
     finally:
         for triple in added:
             shapes.remove(triple)
@@ -103,10 +112,24 @@ def validate_core(data: Graph, shapes: Graph, copy: OxigraphCopy) -> tuple[Graph
             shapes.add(triple)
 
 
+def _in_data(data: Graph, node: Node) -> bool:
+    """Is ``node`` a subject or an object of the data (a node of the graph, to SPARQL)?"""
+    return (node, None, None) in data or (None, None, node) in data
+
+
 def pyshacl_results(data: Graph, shapes: Graph) -> Graph:
     """pySHACL's results graph, as its defaults give it: SHACL's own semantics, in
-    which a shape with any result, of any severity, does not conform."""
-    return pyshacl.validate(data, shacl_graph=shapes, inference="none")[1]
+    which a shape with any result, of any severity, does not conform. Shapes that pySHACL
+    refuses are bad input."""
+    try:
+        results = pyshacl.validate(data, shacl_graph=shapes, inference="none")[1]
+    except Exception as error:  # pySHACL's errors for shapes it cannot load or run
+        raise InputError(f"pySHACL cannot validate with these shapes: {type(error).__name__}: {error}",
+                         hint="see the SHACL specification for the construct named") from None
+    if not isinstance(results, Graph):  # a ValidationFailure
+        raise InputError(f"pySHACL refuses these shapes: {results}",
+                         hint="see the SHACL specification for the construct named")
+    return results
 
 
 class _Selection:
@@ -118,7 +141,7 @@ class _Selection:
         self._pattern_marks: dict[Node, ox.NamedNode] = {}
         self.fallbacks: dict[Node, str] = {}
         # pySHACL takes a shape typed with rdfs:Class (or a subclass of it) as its own class target.
-        self._class_types = {RDFS.Class, *shapes.subjects(RDFS.subClassOf, RDFS.Class)}
+        self._class_types = class_types(shapes)
         # Parameters of SPARQL-based constraint components declared in the shapes.
         self._custom = {p for parameter in shapes.objects(None, SH.parameter)
                         for p in shapes.objects(parameter, SH.path)}
@@ -133,6 +156,9 @@ class _Selection:
             if targets is None:
                 self.fallbacks[shape] = "its targets cannot be selected in SPARQL (sh:target, or a blank node " \
                                         "as class or predicate)"
+            elif isinstance(shape, BNode) and any((None, link, shape) in self.shapes for link in SHAPE_LINKS):
+                # pySHACL's messages quote a blank shape that others refer to, targets included.
+                self.fallbacks[shape] = "a blank-node shape that other shapes refer to"
             elif isinstance(condition, Unknown):
                 self.fallbacks[shape] = "no selection rule for " + condition.reason
             plan[shape] = None if shape in self.fallbacks else (
@@ -164,7 +190,7 @@ class _Selection:
         return sorted(shapes, key=str)
 
     def _implicit_class(self, shape: Node) -> bool:
-        return any(t in self._class_types for t in self.shapes.objects(shape, RDF.type))
+        return implicit_class(self.shapes, shape, self._class_types)
 
     def _targets(self, shape: Node) -> str | None:
         """A graph pattern binding ?this to the focus nodes, as pySHACL's Shape.focus_nodes
@@ -181,13 +207,18 @@ class _Selection:
         classes = set(self.shapes.objects(shape, SH.targetClass))
         if self._implicit_class(shape):
             classes.add(shape)
-        patterns += [f"?this a/<{RDFS.subClassOf}>* {c.n3()} ." for c in classes]
-        patterns += [f"?this {p.n3()} ?{self._name()} ." for p in self.shapes.objects(shape, SH.targetSubjectsOf)]
-        patterns += [f"?{self._name()} {p.n3()} ?this ." for p in self.shapes.objects(shape, SH.targetObjectsOf)]
+        patterns += [f"?this a/<{RDFS.subClassOf}>* {self._term(c)} ." for c in classes]
+        subjects_of, objects_of = (self.shapes.objects(shape, t) for t in (SH.targetSubjectsOf, SH.targetObjectsOf))
+        patterns += [f"?this {self._term(p)} ?{self._name()} ." for p in subjects_of]
+        patterns += [f"?{self._name()} {self._term(p)} ?this ." for p in objects_of]
         return " UNION ".join(f"{{ {p} }}" for p in patterns) or "FILTER (false)"
 
     def _name(self) -> str:
         return f"v{next(self._names)}"
+
+    def _term(self, term: Node) -> str:
+        """A term as query text, as the copy holds it (citynet's stand-in for a bad IRI)."""
+        return str(self.copy.to_oxigraph(term))
 
     def _unknown_rule(self, parameter: Node) -> Unknown:
         """``parameter`` has no rule here: the shape is checked on every focus node."""
@@ -198,21 +229,27 @@ class _Selection:
     def _shape_fails(self, shape: Node, node: str, depth: int) -> Condition:
         if depth > _MAX_DEPTH:
             return Unknown(f"shapes nested more than {_MAX_DEPTH} deep")
-        if is_true(self.shapes.value(shape, SH.deactivated)):
+        if is_deactivated(self.shapes, shape):
             return "false"
         if (shape, SH.path, None) in self.shapes:
             return self._property_fails(shape, node, depth)
         return self._value_fails(shape, node, None, depth)
 
     def _property_fails(self, shape: Node, node: str, depth: int) -> Condition:
-        path = sparql_path(self.shapes, self.shapes.value(shape, SH.path))
+        shacl_path = self.shapes.value(shape, SH.path)
+        path = value_path(self.shapes, shacl_path, self._term)
         if path is None:
             return Unknown("a path SPARQL cannot write")
+        # A path of length zero gives the focus node as a value, in the data or not.
+        itself = reaches_its_start(self.shapes, shacl_path)
         value, other = f"?{self._name()}", f"?{self._name()}"
         parts: list[Condition] = []
         for parameter, argument in self._constraints(shape):
+            if itself and parameter in (*_COUNTING, SH.hasValue):
+                return Unknown(f"{_short(parameter)} on a path of length zero")
             if parameter == SH.hasValue and isinstance(argument, URIRef):
-                parts.append(f"NOT EXISTS {{ {node} {path} {value} . FILTER (sameTerm({value}, {argument.n3()})) }}")
+                same = f"sameTerm({value}, {self._term(argument)})"
+                parts.append(f"NOT EXISTS {{ {node} {path} {value} . FILTER ({same}) }}")
                 continue
             if parameter not in (*_COUNTING, *_PER_VALUE):
                 return self._unknown_rule(parameter)  # may fail with no value at all
@@ -233,11 +270,12 @@ class _Selection:
                                  f"FILTER ({same_language}) }}")
             else:
                 return self._unknown_rule(parameter)  # larger counts and qualified shapes
-        predicate = self.shapes.value(shape, SH.path)
-        each = self._value_fails(shape, value, predicate if isinstance(predicate, URIRef) else None, depth)
+        each = self._value_fails(shape, value, shacl_path if isinstance(shacl_path, URIRef) else None, depth)
         if each != "false":
             test = "" if isinstance(each, Unknown) else f" FILTER ({each})"
             parts.append(f"EXISTS {{ {node} {path} {value} .{test} }}")
+            if itself:
+                parts.append(self._value_fails(shape, node, None, depth))
         return _any(parts)
 
     def _value_fails(self, shape: Node, node: str, predicate: URIRef | None, depth: int) -> Condition:
@@ -248,10 +286,10 @@ class _Selection:
             if parameter in (*_COUNTING, SH.hasValue) and (shape, SH.path, None) in self.shapes:
                 continue  # on the value set: _property_fails
             if parameter == SH["class"] and isinstance(argument, URIRef):
-                parts.append(f"NOT EXISTS {{ {node} a/<{RDFS.subClassOf}>* {argument.n3()} }}")
+                parts.append(f"NOT EXISTS {{ {node} a/<{RDFS.subClassOf}>* {self._term(argument)} }}")
             elif parameter == SH.datatype and isinstance(argument, URIRef) and argument not in (
                     RDFS.Literal, RDFS.Datatype):
-                parts.append(_safe(f"!isLiteral({node}) || DATATYPE({node}) != {argument.n3()}"))
+                parts.append(_safe(f"!isLiteral({node}) || DATATYPE({node}) != {self._term(argument)}"))
                 parts.append(_marked(ILL_TYPED, node))
                 parts.append(_marked(LOSSY, node))  # its datatype may not be the written one
             elif parameter == SH.nodeKind and argument in _NODE_KINDS:
@@ -261,15 +299,15 @@ class _Selection:
                 parts.append(self._unknown_rule(parameter) if mark is None else _marked(mark, node))
             elif parameter == SH.hasValue and isinstance(argument, URIRef) and (
                     shape, SH.path, None) not in self.shapes:
-                parts.append(f"!sameTerm({node}, {argument.n3()})")
+                parts.append(f"!sameTerm({node}, {self._term(argument)})")
             elif parameter == SH["in"] and _all_iris(self._list(argument)):
-                members = " || ".join(f"sameTerm({node}, {m.n3()})" for m in self._list(argument))
+                members = " || ".join(f"sameTerm({node}, {self._term(m)})" for m in self._list(argument))
                 parts.append(f"!({members or 'false'})")
             elif parameter in _RANGES and _exact_number(argument):
                 # pySHACL compares Python values exactly (a float with a Decimal); SPARQL
                 # promotes to double: a float or double value is left to pySHACL.
                 inexact = f"DATATYPE({node}) IN (<{XSD.float}>, <{XSD.double}>)"
-                within = f"{node} {_RANGES[parameter]} {argument.n3()}"
+                within = f"{node} {_RANGES[parameter]} {self._term(argument)}"
                 parts.append(_safe(f"!isNumeric({node}) || {inexact} || !({within})"))
                 parts.append(_marked(ILL_TYPED, node))
             elif parameter == SH.node:
@@ -297,22 +335,24 @@ class _Selection:
     def _shape_conforms(self, shape: Node, node: str, depth: int) -> Condition:
         # As SHACL says (and pySHACL without allow_warnings), a shape with a result of any
         # severity does not conform: severity plays no part here.
-        if depth > _MAX_DEPTH or is_true(self.shapes.value(shape, SH.deactivated)):
+        if depth > _MAX_DEPTH or is_deactivated(self.shapes, shape):
             return Unknown("a deactivated or deeply nested shape")
         parts: list[Condition] = []
         is_property = (shape, SH.path, None) in self.shapes
         for parameter, argument in self._constraints(shape):
             if is_property:
-                if parameter == SH.minCount and _integer(argument) == 1:
-                    path = sparql_path(self.shapes, self.shapes.value(shape, SH.path))
+                shacl_path = self.shapes.value(shape, SH.path)
+                if parameter == SH.minCount and _integer(argument) == 1 and not reaches_its_start(
+                        self.shapes, shacl_path):
+                    path = value_path(self.shapes, shacl_path, self._term)
                     parts.append(Unknown("a path SPARQL cannot write") if path is None
                                  else f"EXISTS {{ {node} {path} ?{self._name()} }}")
                 continue  # the values' constraints: could conform
             if parameter == SH["class"] and isinstance(argument, URIRef):
-                parts.append(f"EXISTS {{ {node} a/<{RDFS.subClassOf}>* {argument.n3()} }}")
+                parts.append(f"EXISTS {{ {node} a/<{RDFS.subClassOf}>* {self._term(argument)} }}")
             elif parameter == SH.datatype and isinstance(argument, URIRef) and argument not in (
                     RDFS.Literal, RDFS.Datatype):
-                parts.append(_any([_safe(f"isLiteral({node}) && DATATYPE({node}) = {argument.n3()}"),
+                parts.append(_any([_safe(f"isLiteral({node}) && DATATYPE({node}) = {self._term(argument)}"),
                                    _marked(LOSSY, node)]))
             elif parameter == SH.nodeKind and argument in _NODE_KINDS:
                 parts.append(_safe(_NODE_KINDS[argument].format(node)))

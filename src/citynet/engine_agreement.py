@@ -10,10 +10,14 @@ four ways, each checked here on the query's algebra and on what the copy holds:
 * a value the query computes and returns (``?v * 2``, ``SUM``) is written by each engine in
   its own way (``3.0`` or ``3``);
 * the engines compare some values differently: a double with a decimal (rdflib compares
-  Python values exactly, Oxigraph promotes to double), dates with and without time zones,
-  ``xsd:gYear``, durations, datatypes of one's own. A comparison counts as safe only where
-  both sides are IRIs, blank nodes, strings, booleans, integers or decimals, as far as the
-  query and the data show.
+  Python values exactly, Oxigraph promotes to double), a string with a number, language-
+  tagged strings of different languages, dates with and without time zones, ``xsd:gYear``,
+  durations, datatypes of one's own. A comparison counts as safe only where both sides are
+  of one family (IRIs and blank nodes, strings, booleans, or integers and decimals), as far
+  as the query and the data show. An aggregate that picks a value (MIN, MAX, SAMPLE) is
+  returned only where it cannot pick differently;
+* some functions differ outright: REGEX and REPLACE (Python's regular expressions against
+  Rust's), casts and other functions named by IRI, and isNUMERIC of an ill-typed literal.
 """
 
 from __future__ import annotations
@@ -38,13 +42,14 @@ _READS_LEXICAL_FORMS = {
     "Builtin_SHA256", "Builtin_SHA384", "Builtin_SHA512", "Builtin_STRDT", "Builtin_STRLANG",
     "Builtin_IRI", "Aggregate_GroupConcat", "Function",  # casts read lexical forms too
 }
-# Expressions both engines answer with the same term: true or false, or a term of the data.
+# Functions the engines evaluate differently, whatever the data.
+_ENGINE_SPECIFIC = {"Builtin_REGEX", "Builtin_REPLACE", "Function"}
+# Expressions both engines answer with the same term: true or false, or a count.
 _SAME_TERM_RESULTS = {
     "RelationalExpression", "ConditionalAndExpression", "ConditionalOrExpression", "UnaryNot",
     "Builtin_BOUND", "Builtin_isIRI", "Builtin_isBLANK", "Builtin_isLITERAL", "Builtin_isNUMERIC",
-    "Builtin_sameTerm", "Builtin_EXISTS", "Builtin_NOTEXISTS", "Builtin_REGEX", "Builtin_STRSTARTS",
-    "Builtin_STRENDS", "Builtin_CONTAINS", "Builtin_LANGMATCHES", "Aggregate_Count", "Aggregate_Min",
-    "Aggregate_Max", "Aggregate_Sample",
+    "Builtin_sameTerm", "Builtin_EXISTS", "Builtin_NOTEXISTS", "Builtin_STRSTARTS",
+    "Builtin_STRENDS", "Builtin_CONTAINS", "Builtin_LANGMATCHES", "Aggregate_Count",
 }
 _READS_LANGUAGE_TAGS = {"Builtin_LANG", "Builtin_LANGMATCHES"}
 _LANG_STRING = str(RDF.langString)
@@ -58,14 +63,14 @@ _RESULT_KINDS = {
                      "Builtin_REPLACE"], _STRING),
     **dict.fromkeys(["Builtin_STRLEN", "Aggregate_Count"], _INTEGER),
     **dict.fromkeys(["Builtin_DATATYPE", "Builtin_IRI"], NODE),
-    **dict.fromkeys(_SAME_TERM_RESULTS - {"Aggregate_Count", "Aggregate_Min", "Aggregate_Max",
-                                          "Aggregate_Sample"}, _BOOLEAN),
+    **dict.fromkeys(_SAME_TERM_RESULTS - {"Aggregate_Count"}, _BOOLEAN),
 }
-# Values both engines compare alike.
-_COMPARABLE = {NODE, _STRING, str(RDF.langString), _BOOLEAN, str(XSD.decimal), _INTEGER,
-               *(str(XSD[t]) for t in ("int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-                                       "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
-                                       "unsignedShort", "unsignedByte"))}
+# Families of values both engines compare alike within a family.
+_NUMBER = "number"
+_INTEGERS = ("int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+             "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")
+_FAMILIES = {NODE: NODE, _STRING: _STRING, str(RDF.langString): str(RDF.langString), _BOOLEAN: _BOOLEAN,
+             str(XSD.decimal): _NUMBER, _INTEGER: _NUMBER, **{str(XSD[t]): _NUMBER for t in _INTEGERS}}
 
 
 def disagreement(algebra: CompValue, copy: OxigraphCopy) -> str | None:
@@ -73,6 +78,13 @@ def disagreement(algebra: CompValue, copy: OxigraphCopy) -> str | None:
     ``copy``'s data; None if both give the same rows."""
     if not copy.injective:
         return "the data has literals that Oxigraph would merge (such as 1.5 and 1.50)"
+    names = {node.name for node in walk(algebra) if isinstance(node, CompValue)}
+    specific = names & _ENGINE_SPECIFIC
+    if specific:
+        listed = ", ".join(sorted(n.removeprefix("Builtin_") for n in specific))
+        return f"it uses {listed}, which the engines evaluate differently"
+    if "Builtin_isNUMERIC" in names and copy.has_ill_typed:
+        return "it uses isNUMERIC, and the data has ill-typed literals, which the engines judge differently"
     kinds = _Kinds(algebra, copy)
     reader = _reads_changed_forms(algebra, kinds, copy.lossy_kinds)
     if reader is not None:
@@ -108,13 +120,20 @@ def _computed_projection(algebra: CompValue) -> str | None:
 def _same_term_result(expression: object, algebra: CompValue) -> bool:
     if isinstance(expression, Variable):
         aggregate = _aggregate_for(expression, algebra)
-        return aggregate is None or aggregate.name in _SAME_TERM_RESULTS
+        return aggregate is None or aggregate.name in _SAME_TERM_RESULTS or _samples_a_group_key(aggregate, algebra)
     if isinstance(expression, (URIRef, BNode)):
         return True
     if isinstance(expression, Literal):  # as Oxigraph parses it: only strings keep their form
         return expression.datatype in (None, XSD.string) and expression.language in (
             None, str(expression.language).lower())
     return isinstance(expression, CompValue) and expression.name in _SAME_TERM_RESULTS
+
+
+def _samples_a_group_key(aggregate: CompValue, algebra: CompValue) -> bool:
+    """SAMPLE of a GROUP BY variable (how rdflib projects a group key): one value per group."""
+    keys = {v for node in walk(algebra) if isinstance(node, CompValue) and node.name == "Group"
+            for v in (node.expr or [])}
+    return aggregate.name == "Aggregate_Sample" and aggregate.vars in keys
 
 
 def _aggregate_for(variable: Variable, algebra: CompValue) -> CompValue | None:
@@ -153,9 +172,10 @@ def _uncertain_comparison(algebra: CompValue, kinds: _Kinds) -> str | None:
             left, right = kinds.of(expression.expr), kinds.of(expression.other)
             if expression.op in ("=", "!=") and (left == {NODE} or right == {NODE}):
                 continue
-            sides = left | right
-            if not sides <= _COMPARABLE:
-                return ", ".join(sorted(_short(kind) for kind in sides - _COMPARABLE))
+            families = {_FAMILIES.get(kind) for kind in left | right}
+            ordered_languages = expression.op not in ("=", "!=") and str(RDF.langString) in families
+            if len(families) != 1 or None in families or ordered_languages:
+                return ", ".join(sorted(_short(kind) for kind in left | right))
     return None
 
 
@@ -185,8 +205,8 @@ class _Kinds:
         if aggregate is not None:
             if aggregate.name == "Aggregate_Count":
                 return {_INTEGER}
-            return self.of(aggregate.vars) if aggregate.name in ("Aggregate_Sample", "Aggregate_Min",
-                                                                 "Aggregate_Max") else {UNKNOWN}
+            picks = ("Aggregate_Sample", "Aggregate_Min", "Aggregate_Max")
+            return self.of(aggregate.vars) if aggregate.name in picks else {UNKNOWN}
         if variable in self._subjects:
             return {NODE}
         predicates = self._objects.get(variable)

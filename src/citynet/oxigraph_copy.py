@@ -8,8 +8,8 @@ comes back as ``"4"``, ``"+5"^^xsd:int`` as ``"5"^^xsd:integer``, ``PT60S`` as `
 learns the stored form of every literal (by storing it once on its own) and keeps, for
 each stored form, the terms it stands for. It says where it is not a faithful picture:
 
-* ``lossless`` is False where some term is stored in another form (``LOSSY`` lists those
-  stored forms, in a named graph, so that queries can treat them with care);
+* ``lossy_kinds`` names the datatypes of the terms stored in another form (``LOSSY`` lists
+  those stored forms, in a named graph, so that queries can treat them with care);
 * ``injective`` is False where two terms became one; then the copy counts values
   differently from rdflib, and callers that count must not use it.
 """
@@ -59,12 +59,12 @@ class OxigraphCopy:
             self._stored[term] = stored
             if not _converts_back(term, stored):
                 self._back.setdefault(stored, []).append(term)
-        self.lossless = not self._back
         # The kinds (datatype IRIs) of the stored forms that are not the written ones.
         self.lossy_kinds = frozenset(stored.datatype.value for stored in self._back if isinstance(stored, ox.Literal))
         self.injective = all(_stands_for_one(stored, terms, self._to) for stored, terms in self._back.items())
-        self.store.bulk_extend(ox.Quad(ILL_TYPED, ILL_TYPED, self._to[o], ILL_TYPED)
-                               for o in self._to if _ill_typed(o))
+        ill_typed = [self._to[o] for o in self._to if _ill_typed(o)]
+        self.has_ill_typed = bool(ill_typed)
+        self.store.bulk_extend(ox.Quad(ILL_TYPED, ILL_TYPED, term, ILL_TYPED) for term in ill_typed)
         self.store.bulk_extend(ox.Quad(LOSSY, LOSSY, stored, LOSSY) for stored in self._back)
 
     def to_oxigraph(self, term: Node) -> OxTerm:

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pyoxigraph as ox
+from pyshacl.errors import ValidationFailure
+from pyshacl.helper import get_query_helper_cls
 from pyshacl.rdfutil.clone import clone_blank_node
 from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -39,8 +41,16 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from citynet.engine_agreement import disagreement, walk
+from citynet.errors import InputError
 from citynet.oxigraph_copy import OxigraphCopy
-from citynet.shacl_graph import TARGETS, is_true, sparql_path
+from citynet.shacl_graph import (
+    SHAPE_LINKS,
+    TARGETS,
+    class_types,
+    implicit_class,
+    is_deactivated,
+    path_for_sparql_constraint,
+)
 
 THIS = Variable("this")
 # pySHACL's patterns for $this and $PATH in query text (helper/sparql_query_helper.py).
@@ -55,8 +65,10 @@ class SparqlConstraint:
 
     shape: Node
     constraint: Node
+    text: str  # the sh:select text as written
     query: str  # prefixes declared, $PATH replaced
     global_rule: bool  # True: $this is not used below SELECT
+    prebinds_this: bool  # pySHACL's pattern finds $this in the text, and pre-binds it
     in_rdflib: bool  # True: run by rdflib (see _nested_exists), else by Oxigraph
     severity: Node
     messages: tuple[Literal, ...]  # the constraint's and the shape's sh:message
@@ -92,20 +104,21 @@ def take_sparql_constraints(shapes: Graph) -> tuple[Taken, dict[Node, str]]:
             kept[constraint] = prepared
             continue
         shapes.remove((shape, SH.sparql, constraint))
-        if not is_true(shapes.value(constraint, SH.deactivated)):
+        if not _constraint_deactivated(shapes, constraint):
             taken.append((prepared, contexts))
     return taken, kept
 
 
-# Where one shape refers to another (rdf:first: in the lists of sh:and, sh:or, sh:xone).
-_SHAPE_LINKS = (SH.node, SH.property, SH["not"], SH.qualifiedValueShape, RDF.first)
+def _constraint_deactivated(shapes: Graph, constraint: Node) -> bool:
+    value = shapes.value(constraint, SH.deactivated)
+    return isinstance(value, Literal) and value.value is True
 
 
 def _is_top_level(shapes: Graph, shape: Node) -> bool:
     """A node shape that no shape refers to, with only the four standard kinds of target."""
     return (
         (shape, SH.path, None) not in shapes
-        and not any((None, link, shape) in shapes for link in _SHAPE_LINKS)
+        and not any((None, link, shape) in shapes for link in SHAPE_LINKS)
         and (shape, SH.target, None) not in shapes
         and ((shape, RDF.type, SH.NodeShape) in shapes
              or any((shape, target, None) in shapes for target in TARGETS))
@@ -114,20 +127,20 @@ def _is_top_level(shapes: Graph, shape: Node) -> bool:
 
 def _contexts(shapes: Graph, shape: Node) -> list[_Context] | None:
     """The contexts ``shape`` is validated in, or None where this module cannot follow."""
-    if is_true(shapes.value(shape, SH.deactivated)):
+    if is_deactivated(shapes, shape):
         return []
     if _is_top_level(shapes, shape):
         return [_Context(shape)]
     if (shape, SH.path, None) not in shapes or (shape, SH.target, None) in shapes:
         return None
     contexts = []
-    if any((shape, target, None) in shapes for target in TARGETS):
+    if any((shape, target, None) in shapes for target in TARGETS) or implicit_class(shapes, shape):
         contexts.append(_Context(shape))
-    for link in _SHAPE_LINKS:
+    for link in SHAPE_LINKS:
         for parent in shapes.subjects(link, shape):
             if link != SH.property or not _is_top_level(shapes, parent):
                 return None
-            if not is_true(shapes.value(parent, SH.deactivated)):
+            if not is_deactivated(shapes, parent):
                 contexts.append(_Context(shape, parent))
     return contexts
 
@@ -137,26 +150,31 @@ def _prepare(shapes: Graph, shape: Node, constraint: Node) -> SparqlConstraint |
     selects = list(shapes.objects(constraint, SH.select))
     if len(selects) != 1 or not isinstance(selects[0], Literal):
         return "it has no single sh:select (pySHACL reports it)"
+    deactivated = shapes.value(constraint, SH.deactivated)
+    if deactivated is not None and not (isinstance(deactivated, Literal) and isinstance(deactivated.value, bool)):
+        return "its sh:deactivated is not a boolean (pySHACL reports it)"
     text = str(selects[0])
     if _PRE_BOUND_IN_TEXT.search(text):
         return "it uses $currentShape or $shapesGraph"  # pySHACL pre-binds one and refuses the other
     path = shapes.value(shape, SH.path)
     if path is not None:
-        written = sparql_path(shapes, path)
+        written = path_for_sparql_constraint(shapes, path)
         if written is None:
             return "its shape's path cannot be written in SPARQL"
-        text = _PATH_IN_TEXT.sub(lambda m: m.group(1) + written, text)
+        text = _PATH_IN_TEXT.sub(lambda m: m.group(1) + written, text)  # as pySHACL substitutes it
     elif _PATH_IN_TEXT.search(text):
         return "it uses $PATH outside a property shape"
     query = _prefix_declarations(shapes, constraint) + "\n" + text
     if _algebra(query) is None:
         return "its query does not parse with the prefixes it declares (pySHACL's rdflib adds the data graph's)"
-    mode = _mode(query, _THIS_IN_TEXT.search(text) is not None)
+    prebinds_this = _THIS_IN_TEXT.search(text) is not None
+    mode = _mode(query, prebinds_this)
     if mode is None:
         return "it needs $this pre-bound, or uses a form SHACL forbids"
     messages = [*shapes.objects(constraint, SH.message), *shapes.objects(shape, SH.message)]
     return SparqlConstraint(
-        shape=shape, constraint=constraint, query=query, global_rule=mode == "global",
+        shape=shape, constraint=constraint, text=str(selects[0]), query=query, global_rule=mode == "global",
+        prebinds_this=prebinds_this,
         in_rdflib=_nested_exists(query),
         severity=shapes.value(shape, SH.severity) or SH.Violation,
         messages=tuple(m for m in messages if isinstance(m, Literal)), path=path)
@@ -308,81 +326,102 @@ def _contains_name(node: object, name: str) -> bool:
 # ---------------------------------------------------------------- evaluation
 
 
-def evaluate(constraints: Taken, shapes: Graph, graph: Graph,
-             data: OxigraphCopy) -> tuple[Graph, dict[Node, str]]:
-    """Run the constraints over ``graph`` (``data`` is its Oxigraph copy); the results
-    as sh:ValidationResult nodes, with the same terms pySHACL would report, and the
+def evaluate(constraints: Taken, shapes: Graph, graph: Graph, data: OxigraphCopy, results: Graph) -> dict[Node, str]:
+    """Run the constraints over ``graph`` (``data`` is its Oxigraph copy) and add their
+    results to the report ``results``, with the terms pySHACL would report; return the
     constraints run in rdflib, each with the reason. ``shapes`` is the shapes graph as
     given (its sh:sparql triples in place): blank nodes are copied from it."""
-    results = Graph()
+    report = next(results.subjects(RDF.type, SH.ValidationReport), None)
+    if report is None:
+        report = BNode()
+        results.add((report, RDF.type, SH.ValidationReport))
     in_rdflib: dict[Node, str] = {}
-    focus_cache: dict[Node, list[Node]] = {}
-
-    def focus_nodes(context: _Context) -> list[Node]:
-        shape = context.parent or context.shape
-        if shape not in focus_cache:
-            focus_cache[shape] = _focus_nodes(shapes, shape, data) if data.injective else (
-                _focus_nodes_in_rdflib(shapes, shape, graph))
-        return focus_cache[shape]
-
-    report = BNode()
+    finder = _FocusNodes(shapes, graph, data)
     for constraint, contexts in constraints:
         reason = "a nested FILTER EXISTS, which Oxigraph evaluates in quadratic time" if (
             constraint.in_rdflib) else disagreement(_algebra(constraint.query), data)
         if reason is not None:
             in_rdflib[constraint.constraint] = reason
         rows, projects_this = _rows(constraint, graph, data, in_rdflib=reason is not None)
+        if any(finder.of(context.parent or context.shape) for context in contexts):
+            _refuse_as_pyshacl_does(constraint)
         for context in contexts:
-            for focus in focus_nodes(context):
-                found = rows.get(None if constraint.global_rule else focus, [])
-                if constraint.global_rule and projects_this:
-                    found = [{**row, "this": focus} for row in found]  # as if pre-bound
+            shape = context.parent or context.shape
+            for focus in finder.of(shape):
+                if constraint.global_rule:
+                    found = rows.get(None, [])
+                    if projects_this and constraint.prebinds_this:
+                        found = [{**row, "this": focus} for row in found]  # as if pre-bound
+                elif focus in finder.outside_data(shape):
+                    found = _rows_bound(constraint, graph, focus)  # the unbound run cannot reach it
+                else:
+                    found = rows.get(focus, [])
                 for result in _results(constraint, focus, found):
                     _add_result(results, report, constraint, shapes, graph, *result)
-    return results, in_rdflib
+    return in_rdflib
 
 
-_INSTANCES = f"SELECT DISTINCT ?f ?c WHERE {{ ?f a/<{RDFS.subClassOf}>* ?c }}"
+def _refuse_as_pyshacl_does(constraint: SparqlConstraint) -> None:
+    """pySHACL checks a query's text (MINUS, VALUES, SERVICE, nested SELECT, AS) when it runs
+    it for a focus node, and refuses the whole validation where the check fails."""
+    helper = get_query_helper_cls()
+    try:
+        helper.check_invalid_sparql(helper, constraint.text)
+    except ValidationFailure as failure:
+        raise InputError(f"pySHACL refuses the SPARQL constraint {constraint.constraint.n3()}: {failure}",
+                         hint="SHACL 5.3 forbids MINUS, VALUES and SERVICE in constraints") from None
 
 
-def _focus_nodes(shapes: Graph, shape: Node, data: OxigraphCopy) -> list[Node]:
-    """The focus nodes of a shape's targets, as pySHACL's Shape.focus_nodes finds them."""
-    found: dict[Node, None] = dict.fromkeys(shapes.objects(shape, SH.targetNode))
-    classes = set(shapes.objects(shape, SH.targetClass))
-    class_types = {RDFS.Class, *shapes.subjects(RDFS.subClassOf, RDFS.Class)}
-    if any(t in class_types for t in shapes.objects(shape, RDF.type)):
-        classes.add(shape)  # an implicit class target
-    for cls in classes:
-        found.update(dict.fromkeys(_select(data, _INSTANCES, c=cls)))
-    for predicate in shapes.objects(shape, SH.targetSubjectsOf):
-        found.update(dict.fromkeys(_select(data, "SELECT DISTINCT ?f ?p WHERE { ?f ?p ?o }", p=predicate)))
-    for predicate in shapes.objects(shape, SH.targetObjectsOf):
-        found.update(dict.fromkeys(_select(data, "SELECT DISTINCT ?f ?p WHERE { ?s ?p ?f }", p=predicate)))
-    return list(found)
+class _FocusNodes:
+    """The focus nodes of a shape's targets, as pySHACL's Shape.focus_nodes finds them: from
+    the Oxigraph copy, or from rdflib's graph where the copy merged literals (it cannot say
+    which of them is a focus node). Remembered per shape."""
 
+    def __init__(self, shapes: Graph, graph: Graph, data: OxigraphCopy) -> None:
+        self.shapes, self.graph, self.data = shapes, graph, data
+        self._types = class_types(shapes)
+        self._found: dict[Node, list[Node]] = {}
+        self._outside: dict[Node, set[Node]] = {}
 
-def _focus_nodes_in_rdflib(shapes: Graph, shape: Node, graph: Graph) -> list[Node]:
-    """The focus nodes of a shape's targets, read from rdflib's graph: where the copy
-    merged literals, it cannot say which of them is a focus node."""
-    found: dict[Node, None] = dict.fromkeys(shapes.objects(shape, SH.targetNode))
-    classes = set(shapes.objects(shape, SH.targetClass))
-    class_types = {RDFS.Class, *shapes.subjects(RDFS.subClassOf, RDFS.Class)}
-    if any(t in class_types for t in shapes.objects(shape, RDF.type)):
-        classes.add(shape)
-    for cls in classes:
-        for subclass in graph.transitive_subjects(RDFS.subClassOf, cls):
-            found.update(dict.fromkeys(graph.subjects(RDF.type, subclass)))
-    for predicate in shapes.objects(shape, SH.targetSubjectsOf):
-        found.update(dict.fromkeys(graph.subjects(predicate, None)))
-    for predicate in shapes.objects(shape, SH.targetObjectsOf):
-        found.update(dict.fromkeys(graph.objects(None, predicate)))
-    return list(found)
+    def of(self, shape: Node) -> list[Node]:
+        if shape not in self._found:
+            found: dict[Node, None] = dict.fromkeys(self.shapes.objects(shape, SH.targetNode))
+            classes = set(self.shapes.objects(shape, SH.targetClass))
+            if implicit_class(self.shapes, shape, self._types):
+                classes.add(shape)
+            for cls in classes:
+                found.update(dict.fromkeys(self._instances(cls)))
+            for predicate in self.shapes.objects(shape, SH.targetSubjectsOf):
+                found.update(dict.fromkeys(self._ends(predicate, subjects=True)))
+            for predicate in self.shapes.objects(shape, SH.targetObjectsOf):
+                found.update(dict.fromkeys(self._ends(predicate, subjects=False)))
+            self._found[shape] = list(found)
+        return self._found[shape]
 
+    def outside_data(self, shape: Node) -> set[Node]:
+        """Target nodes that are no subject or object of the data."""
+        if shape not in self._outside:
+            self._outside[shape] = {n for n in self.shapes.objects(shape, SH.targetNode)
+                                    if (n, None, None) not in self.graph and (None, None, n) not in self.graph}
+        return self._outside[shape]
 
-def _select(data: OxigraphCopy, query: str, **bound: Node) -> Iterable[Node]:
-    substitutions = {ox.Variable(k): data.to_oxigraph(v) for k, v in bound.items()}
-    for solution in data.store.query(query, substitutions=substitutions):
-        yield data.to_rdflib(solution["f"])
+    def _instances(self, cls: Node) -> Iterable[Node]:
+        if not self.data.injective:
+            for subclass in self.graph.transitive_subjects(RDFS.subClassOf, cls):
+                yield from self.graph.subjects(RDF.type, subclass)
+            return
+        yield from self._select(f"SELECT DISTINCT ?f ?c WHERE {{ ?f a/<{RDFS.subClassOf}>* ?c }}", c=cls)
+
+    def _ends(self, predicate: Node, *, subjects: bool) -> Iterable[Node]:
+        if not self.data.injective:
+            return self.graph.subjects(predicate, None) if subjects else self.graph.objects(None, predicate)
+        pattern = "?f ?p ?o" if subjects else "?s ?p ?f"
+        return self._select(f"SELECT DISTINCT ?f ?p WHERE {{ {pattern} }}", p=predicate)
+
+    def _select(self, query: str, **bound: Node) -> Iterable[Node]:
+        substitutions = {ox.Variable(k): self.data.to_oxigraph(v) for k, v in bound.items()}
+        for solution in self.data.store.query(query, substitutions=substitutions):
+            yield self.data.to_rdflib(solution["f"])
 
 
 _Row = dict[str, Node]
@@ -401,11 +440,21 @@ def _rows(constraint: SparqlConstraint, graph: Graph, data: OxigraphCopy, *,
         names = [v.value for v in solutions.variables]
         found = ({name: data.to_rdflib(solution[name]) for name in names if solution[name] is not None}
                  for solution in solutions)
+    return _by_focus(constraint, found), "this" in names
+
+
+def _rows_bound(constraint: SparqlConstraint, graph: Graph, focus: Node) -> list[_Row]:
+    """The rows for one focus node with $this pre-bound, as pySHACL runs the query."""
+    result = graph.query(constraint.query, initBindings={"this": focus})
+    return [{str(k): v for k, v in row.asdict().items()} for row in result]
+
+
+def _by_focus(constraint: SparqlConstraint, found: Iterable[_Row]) -> dict[Node | None, list[_Row]]:
     rows: dict[Node | None, list[_Row]] = {}
     for row in found:
         key = None if constraint.global_rule else row.get("this")
         rows.setdefault(key, []).append(row)
-    return rows, "this" in names
+    return rows
 
 
 def _results(constraint: SparqlConstraint, focus: Node, rows: list[_Row]) -> Iterator[tuple]:
@@ -454,10 +503,14 @@ def _add_result(results: Graph, report: Node, constraint: SparqlConstraint, shap
 
 
 def _fill_in(message: str, variables: _Row) -> str:
-    """{?var} and {$var} replaced by the values the row binds; others left as they are."""
+    """{?var} and {$var} replaced by the values the row binds, others left as they are, as
+    pySHACL does it: the value is a regular-expression replacement (a backslash escapes)."""
     for name, value in variables.items():
-        text = str(value)
-        message = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _, text=text: text, message)
+        try:
+            message = re.sub("{[?$]" + name + "}", str(value), message)
+        except re.error as error:
+            raise InputError(f"pySHACL cannot put {value.n3()} into the message {message!r}: {error}",
+                             hint="pySHACL reads a backslash in a value as an escape") from None
     return message
 
 

@@ -24,6 +24,7 @@ from citynet.core_candidates import pyshacl_results, validate_core
 from citynet.errors import InputError
 from citynet.oxigraph_copy import OxigraphCopy
 from citynet.rdf_files import TurtleFile, collect_turtle_files, line_of, load_turtle_files
+from citynet.shacl_graph import path_for_sparql_constraint
 from citynet.term_checks import TERM_CHECK_SHAPE, TermProblem, graph_term_problems, term_problems
 
 if TYPE_CHECKING:
@@ -146,34 +147,53 @@ def shacl_results(data_graph: Graph, shapes: Graph, *, fast: bool = True) -> tup
     ``shapes`` is used up: it loses the sh:sparql triples taken over."""
     if not fast:
         return _one_report(pyshacl_results(data_graph, shapes)), {"all shapes": "the fast path is off"}
-    as_given = Graph()
-    as_given += shapes
+    as_given = _copy(shapes)
     taken, kept = sparql_constraints.take_sparql_constraints(shapes)
     copy = OxigraphCopy(data_graph)
-    core, whole_shapes, (removed, added) = validate_core(data_graph, shapes, copy)
-    removed += [(c.shape, SH.sparql, c.constraint) for c, _ in taken]
-    _shapes_as_given(core, removed, added, as_given)
-    sparql, in_rdflib = sparql_constraints.evaluate(taken, as_given, data_graph, copy)
+    results, whole_shapes = validate_core(data_graph, shapes, copy)
+    in_rdflib = sparql_constraints.evaluate(taken, as_given, data_graph, copy, results)
+    _blank_shapes_as_given(results, as_given)
     fallbacks = {
         **{f"shape {_name(s)}": f"checked by pySHACL on all its focus nodes: {why}" for s, why in whole_shapes.items()},
         **{f"constraint {_name(c)}": f"checked by pySHACL: {why}" for c, why in kept.items()},
         **{f"constraint {_name(c)}": f"run once in rdflib: {why}" for c, why in in_rdflib.items()},
     }
-    return _one_report(core, sparql), fallbacks
+    return _one_report(results), fallbacks
 
 
-def _shapes_as_given(results: Graph, removed: list, added: list, shapes: Graph) -> None:
-    """pySHACL copies a blank-node shape into the report with the triples below it; it saw
-    the shapes as the fast path changed them (targets, sh:sparql). Undo those changes in
-    the copies: ``shapes`` is the shapes graph as given."""
-    for triple in added:
-        if isinstance(triple[0], BNode):
-            results.remove(triple)
-    for subject, predicate, value in removed:
-        if isinstance(subject, BNode) and (subject, None, None) in results:
-            results.add((subject, predicate, value))
-            if isinstance(value, BNode) and (value, None, None) not in results:
-                clone_blank_node(shapes, value, results, keepid=True)
+def _blank_shapes_as_given(results: Graph, shapes: Graph) -> None:
+    """pySHACL copies a blank-node shape, constraint or path into the report with the
+    triples below it; it saw the shapes as the fast path changed them (targets, sh:sparql).
+    Copy them again from ``shapes``, the shapes graph as given, once each."""
+    heads = {o for p in (SH.sourceShape, SH.sourceConstraint, SH.resultPath)
+             for o in results.objects(None, p) if isinstance(o, BNode)}
+    below: set[Node] = set()
+    todo = list(heads)
+    while todo:
+        node = todo.pop()
+        if node not in below:
+            below.add(node)
+            todo += [o for o in results.objects(node, None) if isinstance(o, BNode)]
+    for node in below:
+        results.remove((node, None, None))
+    for head in heads:
+        if (head, None, None) not in results:
+            clone_blank_node(shapes, head, results, keepid=True)
+
+
+def _copy(graph: Graph) -> Graph:
+    """A copy of ``graph`` with its prefixes: pySHACL writes terms in messages with them."""
+    return _merged([graph])
+
+
+def _merged(graphs: Iterable[Graph]) -> Graph:
+    """The union of ``graphs``, with their prefixes (the first graph's where two differ)."""
+    merged = Graph()
+    for graph in graphs:
+        merged += graph
+        for prefix, namespace in graph.namespaces():
+            merged.bind(prefix, namespace, override=False)
+    return merged
 
 
 # ---------------------------------------------------------------- inputs
@@ -185,10 +205,8 @@ def _load_data(data: object, ontology: bool) -> tuple[Graph, list[TurtleFile], l
     if isinstance(data, Graph):
         if not ontology:
             return data, [], []
-        ontology_file = load_turtle_files([resources.ontology_path()])[0]
-        merged = Graph()
-        merged += data
-        merged += ontology_file.graph
+        merged = _copy(data)
+        merged += load_turtle_files([resources.ontology_path()])[0].graph
         return merged, [], []
     if isinstance(data, KnowledgeGraph):
         paths, ontology = data.data_files, True
@@ -202,21 +220,15 @@ def _load_data(data: object, ontology: bool) -> tuple[Graph, list[TurtleFile], l
     # The ontology goes into the data graph: without its subclass axioms pySHACL would
     # skip instances of subclasses (cn:City as cn:Place). Passed as ont_graph instead,
     # pySHACL 0.40 loses language-tagged literals of the ontology when mixing it in.
-    graph = Graph()
-    for turtle in files:
-        graph += turtle.graph
-    return graph, files, paths
+    return _merged(turtle.graph for turtle in files), files, paths
 
 
 def _load_shapes(shapes: object) -> Graph:
     if shapes is None:
         return Graph().parse(resources.shapes_path(), format="turtle")
-    graph = Graph()
     if isinstance(shapes, Graph):
-        graph += shapes  # a copy: the fast path takes triples out of the shapes it is given
-        return graph
-    for turtle in load_turtle_files(collect_turtle_files(_paths(shapes))):
-        graph += turtle.graph
+        return _copy(shapes)  # the fast path takes triples out of the shapes it is given
+    graph = _merged(turtle.graph for turtle in load_turtle_files(collect_turtle_files(_paths(shapes))))
     if (None, RDF.type, SH.NodeShape) not in graph and (None, RDF.type, SH.PropertyShape) not in graph and not any(
             graph.triples((None, SH.targetClass, None))):
         raise InputError("the shapes hold no SHACL shape (no sh:NodeShape, sh:PropertyShape or sh:targetClass)",
@@ -235,8 +247,8 @@ def _paths(given: object) -> list[Path]:
 # ---------------------------------------------------------------- the report
 
 def _one_report(*graphs: Graph) -> Graph:
-    """The results of several report graphs under one sh:ValidationReport, whose
-    sh:conforms is true only when there is no result (SHACL 3.6.1)."""
+    """The results of the report graphs under one sh:ValidationReport, whose sh:conforms
+    is true only when there is no result (SHACL 3.6.1)."""
     report_nodes = {r for g in graphs for r in g.subjects(RDF.type, SH.ValidationReport)} | {
         r for g in graphs for r in g.subjects(SH.result, None)}
     merged = Graph()
@@ -317,10 +329,8 @@ def _term_finding(problem: TermProblem) -> Finding:
 
 
 def _describe_path(results: Graph, path: Node) -> Literal:
-    """A complex path, for people: its SHACL form in Turtle."""
-    from citynet.shacl_graph import sparql_path
-
-    written = sparql_path(results, path)
+    """A complex path, for people: as a SPARQL property path."""
+    written = path_for_sparql_constraint(results, path)
     return Literal(written if written is not None else " / ".join(str(o) for o in results.objects(path, None)))
 
 

@@ -66,8 +66,9 @@ def _grammar(pattern: str) -> re.Pattern[str]:
 _DATE = rf"(?P<year>{_YEAR})-(?P<month>{_MONTH})-(?P<day>{_DAY})"
 _INTEGER = r"[+-]?[0-9]+"
 _FLOAT = r"(?:[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[Ee][+-]?[0-9]+)?|[+-]?INF|NaN)"
-_BASE64 = (rf"(?:(?:{_B64} ?){{4}})*(?:(?:{_B64} ?){{3}}{_B64}|(?:{_B64} ?){{2}}[AEIMQUYcgkosw048] ?="
-           rf"|{_B64} ?[AQgw] ?= ?=)?")
+# (B64quad* B64final)?: the last group ends without a space.
+_BASE64 = (rf"(?:(?:(?:{_B64} ?){{4}})*(?:(?:{_B64} ?){{3}}{_B64}|(?:{_B64} ?){{2}}[AEIMQUYcgkosw048] ?="
+           rf"|{_B64} ?[AQgw] ?= ?=))?")
 
 DATATYPES: dict[str, _Datatype] = {
     "string": _Datatype(_grammar(f"[{_XML_CHAR}]*"), "text of XML characters"),
