@@ -572,3 +572,40 @@ def test_site_serves_the_downloads_and_catalog_it_describes(site):
     for url in urls:
         assert url.startswith(base)
         assert (site / url[len(base):]).is_file(), url
+
+
+def test_downloads_are_the_files_the_catalog_measures(site):
+    """Each download's size and checksum in the published catalog are those of the published file."""
+    import hashlib
+
+    from rdflib import Namespace
+
+    from citynet.publication import load_config
+
+    dcat, spdx = Namespace("http://www.w3.org/ns/dcat#"), Namespace("http://spdx.org/rdf/terms#")
+    base = load_config().base_url
+    catalog = Graph().parse(site / "catalog.ttl", format="turtle")
+    distributions = list(catalog.subjects(dcat.downloadURL, None))
+    assert len(distributions) == 8
+    for distribution in distributions:
+        content = (site / str(catalog.value(distribution, dcat.downloadURL))[len(base):]).read_bytes()
+        assert int(catalog.value(distribution, dcat.byteSize)) == len(content)
+        checksum = catalog.value(distribution, spdx.checksum)
+        assert str(catalog.value(checksum, spdx.checksumValue)) == hashlib.sha256(content).hexdigest()
+
+
+def test_republishing_keeps_the_times_of_unchanged_files(graph, tmp_path):
+    """A web server's Last-Modified comes from the file's time: unchanged files keep theirs."""
+    out = tmp_path / "site"
+    publish(graph, out)
+    past = 1_000_000_000  # 2001: no file written now has this time
+    for path in out.rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
+    download = out / "download" / "citynet.ttl"
+    download.write_bytes(download.read_bytes() + b"# changed by hand\n")
+    os.utime(download, (past, past))
+    publish(graph, out)
+    changed = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.stat().st_mtime != past}
+    assert changed == {"download/citynet.ttl"}
+    assert b"changed by hand" not in download.read_bytes()

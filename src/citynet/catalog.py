@@ -2,7 +2,9 @@
 
 - :func:`build_catalog`: a DCAT-AP.de catalog (the profile GovData and CKAN's
   ckanext-dcat harvest) with the dataset, one distribution per export format of
-  :mod:`citynet.exports`, and the SPARQL endpoint as a data service;
+  :mod:`citynet.exports` (with its size and SHA-256 checksum), and the SPARQL endpoint as a
+  data service and as a distribution that points to it (ckanext-dcat imports datasets and
+  their distributions only, so a service alone stays invisible to a portal);
 - :func:`build_void`: a VoID description with counts and partitions;
 - :func:`schema_org_dataset`: a schema.org ``Dataset`` in JSON-LD, for a landing page.
 
@@ -27,12 +29,14 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
+from citynet.downloads import Download, downloads
 from citynet.errors import InputError
 from citynet.exports import MEDIA_TYPES, RDF_FORMATS, SUFFIXES
 from citynet.graph import KnowledgeGraph
 from citynet.prefixes import PREFIXES
 from citynet.publication import DATA_THEMES, EU_AUTHORITY, PublicationConfig, load_config
 from citynet.querying import run
+from citynet.stable_text import rdfxml, sorted_jsonld, stable_graph
 from citynet.stored_queries import catalogue
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")  # as DCAT-AP 3 and ckanext-dcat write it
@@ -43,6 +47,10 @@ FILE_TYPE = Namespace(f"{EU_AUTHORITY}file-type/")
 GEOSPARQL = Namespace("http://www.opengis.net/ont/geosparql#")
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SHA256 = SPDX.checksumAlgorithm_sha256
+ENDPOINT_DISTRIBUTION = "sparql"
+"""The last path segment of the distribution that points to the SPARQL service."""
 
 FILE_TYPES: dict[str, tuple[str, str]] = {
     "turtle": ("RDF_TURTLE", "Turtle"),
@@ -199,9 +207,15 @@ def _required(facts: Mapping[str, Node | None], name: str, what: str) -> Node:
 # ---------------------------------------------------------------- DCAT-AP.de
 
 
-def build_catalog(graph: KnowledgeGraph, config: PublicationConfig | None = None) -> Graph:
-    """A DCAT-AP.de catalog: the catalog, the dataset, its distributions and the SPARQL service."""
+def build_catalog(graph: KnowledgeGraph, config: PublicationConfig | None = None,
+                  files: Mapping[str, Download] | None = None) -> Graph:
+    """A DCAT-AP.de catalog: the catalog, the dataset, its distributions and the SPARQL service.
+
+    ``files`` are the downloads by export format, with their sizes and checksums; without
+    them each export is made once here to measure it (``citynet publish`` passes the ones it
+    writes)."""
     config = config or load_config()
+    files = files if files is not None else downloads(graph, config)
     facts = document_facts(graph)
     out = _new_graph()
     shared = _Shared(
@@ -215,7 +229,7 @@ def build_catalog(graph: KnowledgeGraph, config: PublicationConfig | None = None
         spatial=[_add_location(out, iri, places(graph)) for iri in config.dataset.spatial],
     )
     _add_catalog(out, config, shared)
-    _add_dataset(out, config, shared, temporal_coverage(graph))
+    _add_dataset(out, config, shared, temporal_coverage(graph), files)
     _add_service(out, config, shared)
     return out
 
@@ -255,7 +269,7 @@ def _add_catalog(out: Graph, config: PublicationConfig, shared: _Shared) -> None
 
 
 def _add_dataset(out: Graph, config: PublicationConfig, shared: _Shared,
-                 coverage: tuple[Literal, Literal] | None) -> None:
+                 coverage: tuple[Literal, Literal] | None, files: Mapping[str, Download]) -> None:
     dataset = URIRef(config.dataset_iri)
     out.add((dataset, RDF.type, DCAT.Dataset))
     _add_texts(out, dataset, DCTERMS.title, config.dataset.title)
@@ -286,7 +300,8 @@ def _add_dataset(out: Graph, config: PublicationConfig, shared: _Shared,
         out.add((period, DCAT.startDate, start))
         out.add((period, DCAT.endDate, end))
     for fmt in MEDIA_TYPES:
-        out.add((dataset, DCAT.distribution, _add_distribution(out, config, fmt, shared)))
+        out.add((dataset, DCAT.distribution, _add_distribution(out, config, fmt, shared, files[fmt])))
+    out.add((dataset, DCAT.distribution, _add_endpoint_distribution(out, config, shared)))
 
 
 def _add_service(out: Graph, config: PublicationConfig, shared: _Shared) -> None:
@@ -330,10 +345,13 @@ def media_type_iri(fmt: str) -> URIRef:
     return URIRef(IANA_MEDIA_TYPES + MEDIA_TYPES[fmt])
 
 
-def _add_distribution(out: Graph, config: PublicationConfig, fmt: str, shared: _Shared) -> URIRef:
+def _add_distribution(out: Graph, config: PublicationConfig, fmt: str, shared: _Shared,
+                      file: Download) -> URIRef:
     code, name = FILE_TYPES[fmt]
     distribution = distribution_iri(config, fmt)
-    url = _typed(out, config.download_url(SUFFIXES[fmt]), RDFS.Resource)
+    if file.url != config.download_url(SUFFIXES[fmt]):
+        raise ValueError(f"the {fmt} download measured is {file.url}, not the one described")
+    url = _typed(out, file.url, RDFS.Resource)
     out.add((distribution, RDF.type, DCAT.Distribution))
     _add_texts(out, distribution, DCTERMS.title,
                {lang: f"{title} ({name})" for lang, title in config.dataset.title.items()})
@@ -348,13 +366,41 @@ def _add_distribution(out: Graph, config: PublicationConfig, fmt: str, shared: _
     out.add((distribution, DCAT.downloadURL, url))
     out.add((distribution, DCTERMS.format, _typed(out, FILE_TYPE[code], DCTERMS.MediaTypeOrExtent)))
     out.add((distribution, DCAT.mediaType, _typed(out, media_type_iri(fmt), DCTERMS.MediaType)))
+    # DCAT 3 and DCAT-AP 3 type the size as xsd:nonNegativeInteger (DCAT-AP.de 2.0 wanted xsd:decimal).
+    out.add((distribution, DCAT.byteSize, Literal(file.size, datatype=XSD.nonNegativeInteger)))
+    out.add((distribution, SPDX.checksum, _add_checksum(out, file.sha256)))
+    _add_terms_of_use(out, config, distribution, shared)
+    return distribution
+
+
+def _add_endpoint_distribution(out: Graph, config: PublicationConfig, shared: _Shared) -> URIRef:
+    """The SPARQL endpoint as a distribution of the dataset, pointing to the service."""
+    distribution = distribution_iri(config, ENDPOINT_DISTRIBUTION)
+    out.add((distribution, RDF.type, DCAT.Distribution))
+    _add_texts(out, distribution, DCTERMS.title,
+               {lang: f"{title} (SPARQL)" for lang, title in config.dataset.title.items()})
+    out.add((distribution, DCAT.accessURL, _typed(out, config.sparql_endpoint, RDFS.Resource)))
+    out.add((distribution, DCAT.accessService, service_iri(config)))
+    _add_terms_of_use(out, config, distribution, shared)
+    return distribution
+
+
+def _add_terms_of_use(out: Graph, config: PublicationConfig, distribution: URIRef, shared: _Shared) -> None:
+    """Licence, attribution, availability and date: the same on every distribution."""
     out.add((distribution, DCTERMS.license, shared.licence))
     if config.licence.attribution:
         out.add((distribution, DCATDE.licenseAttributionByText, Literal(config.licence.attribution)))
     if config.dataset.availability:
         out.add((distribution, DCATAP.availability, _add_concept(out, config, config.dataset.availability)))
     out.add((distribution, DCTERMS.modified, shared.modified))
-    return distribution
+
+
+def _add_checksum(out: Graph, sha256: str) -> BNode:
+    checksum = BNode()
+    out.add((checksum, RDF.type, SPDX.Checksum))
+    out.add((checksum, SPDX.algorithm, _typed(out, SHA256, SPDX.ChecksumAlgorithm)))
+    out.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
+    return checksum
 
 
 def _add_publisher(out: Graph, config: PublicationConfig) -> URIRef:
@@ -400,6 +446,9 @@ def _add_contact(out: Graph, config: PublicationConfig) -> BNode:
 
 def _add_licence(out: Graph, config: PublicationConfig) -> URIRef:
     licence = _typed(out, config.licence.iri, DCTERMS.LicenseDocument)
+    # The licence list's own name for it: CKAN portals (ckanext-dcat) find a licence in their
+    # register by its IRI or by this title, and GovData's register keeps the licence text there.
+    _add_texts(out, licence, DCTERMS.title, config.labels.get(config.licence.iri, {}))
     if config.licence.type:
         out.add((licence, DCTERMS.type, _add_concept(out, config, config.licence.type)))
     if config.licence.document != config.licence.iri:
@@ -534,23 +583,24 @@ def render(description: Graph | Mapping[str, Any], fmt: str) -> str:
         if fmt == "jsonld":
             return json.dumps(description, ensure_ascii=False, indent=2) + "\n"
         description = _new_graph().parse(data=json.dumps(description), format="json-ld")
+    description = stable_graph(description, _new_graph())
+    terms = {str(term) for triple in description for term in triple if isinstance(term, URIRef)}
+    used = {prefix: str(namespace) for prefix, namespace in _BINDINGS.items()
+            if any(term.startswith(str(namespace)) for term in terms)}
     if fmt == "turtle":
         return description.serialize(format="turtle")
     if fmt == "rdfxml":
-        return description.serialize(format="xml")  # not pretty-xml: it drops a blank node used twice
-    terms = {str(term) for triple in description for term in triple if isinstance(term, URIRef)}
-    context = {prefix: str(namespace) for prefix, namespace in _BINDINGS.items()
-               if any(term.startswith(str(namespace)) for term in terms)}
-    return description.serialize(format="json-ld", context=context, auto_compact=True)
+        return rdfxml(description, used)
+    return sorted_jsonld(description.serialize(format="json-ld", context=used, auto_compact=True))
 
 
 def catalog_document(graph: KnowledgeGraph, fmt: str = "turtle", what: What = "dcat",
-                     config: PublicationConfig | None = None) -> str:
+                     config: PublicationConfig | None = None, files: Mapping[str, Download] | None = None) -> str:
     """The DCAT-AP.de catalog, the VoID description or the schema.org Dataset, as text
-    (what the ``citynet catalog`` command prints)."""
+    (what the ``citynet catalog`` command prints). ``files``: see :func:`build_catalog`."""
     config = config or load_config()
     if what == "dcat":
-        return render(build_catalog(graph, config), fmt)
+        return render(build_catalog(graph, config, files), fmt)
     if what == "void":
         return render(build_void(graph, config), fmt)
     if what == "schema":
@@ -560,7 +610,8 @@ def catalog_document(graph: KnowledgeGraph, fmt: str = "turtle", what: What = "d
 
 _BINDINGS = {
     **{prefix: Namespace(iri) for prefix, iri in PREFIXES.items()},
-    "dcat": DCAT, "dcatap": DCATAP, "dcatde": DCATDE, "geosparql": GEOSPARQL, "vcard": VCARD, "void": VOID,
+    "dcat": DCAT, "dcatap": DCATAP, "dcatde": DCATDE, "geosparql": GEOSPARQL, "spdx": SPDX, "vcard": VCARD,
+    "void": VOID,
 }
 
 

@@ -3,6 +3,11 @@
 Named graphs: in N-Quads and TriG each source file is its own graph
 (``https://w3id.org/citynet/graph/{file stem}``), so a consumer can tell the
 ontology from the data and one domain from another; their union is the graph.
+
+The same graph, loaded from the same files, gives the same bytes in every format: the
+catalog publishes each download's size and checksum, and a harvester compares them. The
+order of the triples is the store's (which follows the files), and blank nodes, which the
+parser names at random, are renamed ``b0``, ``b1``, … in the order they first appear.
 """
 
 from __future__ import annotations
@@ -63,14 +68,46 @@ def export(graph: KnowledgeGraph, fmt: str) -> str:
 
 def export_rdf(graph: KnowledgeGraph, fmt: str) -> str:
     if fmt == "jsonld":
-        return write_jsonld(graph.triples_by_subject())
+        return write_jsonld(stable_blank_nodes(graph.triples_by_subject()))
     rdf_format = RDF_FORMATS[fmt]
     if rdf_format.supports_datasets:
         quads: Iterable[pyoxigraph.Quad] = file_quads(graph.files)
     else:
         quads = graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
     prefixes = PREFIXES if fmt in ("turtle", "trig", "rdfxml") else None
-    return pyoxigraph.serialize(quads, format=rdf_format, prefixes=prefixes).decode("utf-8")
+    return pyoxigraph.serialize(stable_blank_nodes(quads), format=rdf_format, prefixes=prefixes).decode("utf-8")
+
+
+def export_bytes(graph: KnowledgeGraph, fmt: str) -> bytes:
+    """The export as the file ``citynet export -o`` and ``citynet publish`` write: UTF-8,
+    ending with a newline. The catalog's sizes and checksums are those of these bytes."""
+    text = export(graph, fmt)
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+def stable_blank_nodes(quads: Iterable[pyoxigraph.Quad]) -> Iterator[pyoxigraph.Quad]:
+    """The quads with their blank nodes renamed ``b0``, ``b1``, … in order of first
+    appearance: a graph read twice from the same files gives the same names, where the
+    parser's own are random. Distinct nodes stay distinct, so the graph is the same.
+    (Graph names are left as they are: an export's named graphs are IRIs.)"""
+    names: dict[pyoxigraph.BlankNode, pyoxigraph.BlankNode] = {}
+    blank = pyoxigraph.BlankNode
+
+    def rename(node: pyoxigraph.BlankNode) -> pyoxigraph.BlankNode:
+        new = names.get(node)
+        if new is None:
+            new = names[node] = blank(f"b{len(names)}")
+        return new
+
+    for quad in quads:
+        subject, value = quad.subject, quad.object
+        if type(subject) is blank:
+            yield pyoxigraph.Quad(rename(subject), quad.predicate,
+                                  rename(value) if type(value) is blank else value, quad.graph_name)
+        elif type(value) is blank:
+            yield pyoxigraph.Quad(subject, quad.predicate, rename(value), quad.graph_name)
+        else:
+            yield quad
 
 
 def file_quads(files: Iterable[Path]) -> Iterator[pyoxigraph.Quad]:

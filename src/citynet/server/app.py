@@ -157,7 +157,8 @@ def create_app(graph: KnowledgeGraph | None = None, settings: Settings | None = 
         Middleware(AccessLogMiddleware, enabled=settings.access_log),
         Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "HEAD"],
                    allow_headers=["Accept", "Content-Type"], max_age=3600,
-                   expose_headers=[TRUNCATED_HEADER, ROW_LIMIT_HEADER, "Link", "Content-Location", "Retry-After"]),
+                   expose_headers=[TRUNCATED_HEADER, ROW_LIMIT_HEADER, "Link", "Content-Location", "Retry-After",
+                                   "ETag"]),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.citynet = state

@@ -45,6 +45,7 @@ from citynet.catalog import catalog_document
 from citynet.exports import describe, to_jsonld
 from citynet.prefixes import PREFIXES
 from citynet.server import html, negotiation
+from citynet.server.conditional import answer
 from citynet.server.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from citynet.server.responses import error
 from citynet.server.state import ServerState
@@ -134,7 +135,8 @@ def _site_page(state: ServerState, iri: str) -> str | None:
 
 async def stylesheet(request: Request) -> Response:
     """``/style.css``: the stylesheet of citynet.site's pages."""
-    return Response(CSS, media_type="text/css; charset=utf-8", headers={"Cache-Control": "public, max-age=3600"})
+    return answer(request, CSS.encode("utf-8"), _state(request).last_modified, media_type="text/css; charset=utf-8",
+                  headers={"Cache-Control": "public, max-age=3600"})
 
 
 async def home(request: Request) -> Response:
@@ -196,8 +198,9 @@ async def _document(request: Request, kind: str, slug: str, fixed: Format | None
 
     body = await run_in_threadpool(build)
     if fmt is HTML:
-        return HTMLResponse(body, headers={**headers, **_page_headers(body)})
-    return Response(body, media_type=fmt.content_type, headers=headers)
+        return answer(request, body, state.last_modified, headers={**headers, **_page_headers(body)},
+                      response_class=HTMLResponse)
+    return answer(request, body, state.last_modified, media_type=fmt.content_type, headers=headers)
 
 
 def _page_headers(body: bytes) -> dict[str, str]:
@@ -246,7 +249,8 @@ async def ontology_file(request: Request) -> Response:
 async def _ontology_variant(request: Request, state: ServerState, fmt: Format, headers: dict[str, str]) -> Response:
     base = state.settings.base_iri
     if fmt is TURTLE:
-        return Response(resources.ontology_path().read_bytes(), media_type=fmt.content_type, headers=headers)
+        return answer(request, resources.ontology_path().read_bytes(), state.last_modified,
+                      media_type=fmt.content_type, headers=headers)
 
     def build() -> bytes:
         rdf = ontology_graph(state)
@@ -257,8 +261,9 @@ async def _ontology_variant(request: Request, state: ServerState, fmt: Format, h
 
     body = await run_in_threadpool(build)
     if fmt is HTML:
-        return HTMLResponse(body, headers={**headers, **_page_headers(body)})
-    return Response(body, media_type=fmt.content_type, headers=headers)
+        return answer(request, body, state.last_modified, headers={**headers, **_page_headers(body)},
+                      response_class=HTMLResponse)
+    return answer(request, body, state.last_modified, media_type=fmt.content_type, headers=headers)
 
 
 async def ontology_term(request: Request) -> Response:
@@ -299,6 +304,6 @@ def catalog_handler(what: str) -> Callable[[Request], Any]:
         except Exception as failure:  # a missing or broken publication config, say
             return error(request, 503, f"the {what.upper()} description cannot be built: {failure}",
                          log_note="catalog-failed")
-        return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+        return answer(request, body, state.last_modified, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
     return handler

@@ -11,6 +11,7 @@ from importlib import resources
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from citynet.server.conditional import answer
 from citynet.server.execution import execute
 from citynet.server.guard import Refused, check_query_text
 from citynet.server.html import CSP
@@ -27,14 +28,16 @@ def _read(name: str) -> bytes:
 
 
 async def query_page(request: Request) -> Response:
-    return HTMLResponse(_read("index.html"), headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache"})
+    return answer(request, _read("index.html"), state_of(request).last_modified, response_class=HTMLResponse,
+                  headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache"})
 
 
 async def asset(request: Request) -> Response:
     name = request.path_params["name"]
     if name not in ASSETS:
         return error(request, 404, "no such file", log_note="not-found")
-    return Response(_read(name), media_type=ASSETS[name], headers={"Cache-Control": "public, max-age=3600"})
+    return answer(request, _read(name), state_of(request).last_modified, media_type=ASSETS[name],
+                  headers={"Cache-Control": "public, max-age=3600"})
 
 
 async def spreadsheet_download(request: Request) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from rdflib import Graph
@@ -33,6 +34,8 @@ class ServerState:
 
     #: The named graphs of the dataset (see :mod:`citynet.server.dataset`).
     local_graphs: list[str] = field(default_factory=list)
+    #: Last-Modified of every document made from the graph (see :mod:`citynet.server.conditional`).
+    last_modified: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
     @property
     def rdf(self) -> Graph:
@@ -46,6 +49,10 @@ class ServerState:
         _ = self.graph.rdflib_graph
         self.graph_sizes = triples_per_graph(load_dataset(self.graph.files))
         self.local_graphs = list(self.graph_sizes)
+        from citynet.publication import config_path
+        from citynet.server.conditional import newest_modification, source_files
+
+        self.last_modified = newest_modification(source_files(self.graph.files, config_path()))
         from citynet.server.api import openapi_document
         from citynet.server.linked_data import _site_page
 

@@ -70,8 +70,8 @@ def render_data(graph: KnowledgeGraph | None, iri: str, fmt: str) -> str | None:
     raise ValueError(f"unknown data format {fmt!r}: ttl or jsonld")
 
 
-def site_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str]]:
-    """Every file of the site as (relative path, text)."""
+def site_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str | bytes]]:
+    """Every file of the site as (relative path, text or bytes)."""
     model = SiteModel.of(graph)
     yield "style.css", CSS
     for page, view in all_pages(lambda path: View(model, RelativeLinks(path))):
@@ -84,18 +84,21 @@ def site_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str]]:
     yield from download_files(graph)
 
 
-def download_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str]]:
+def download_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str | bytes]]:
     """The exports and dataset descriptions at the addresses the DCAT catalog gives them
-    (``config/publication.toml``), so a site hosted at the base URL serves what it describes."""
+    (``config/publication.toml``), so a site hosted at the base URL serves what it describes.
+    The catalog gives each export's size and checksum: those of the bytes written here."""
+    from citynet import downloads
     from citynet.catalog import catalog_document
-    from citynet.exports import SUFFIXES, export
     from citynet.publication import load_config
 
     config = load_config()
-    for fmt, suffix in SUFFIXES.items():
-        yield f"{config.paths.downloads}{config.paths.file_stem}{suffix}", export(graph, fmt)
+    files = {}
+    for download, content in downloads.download_files(graph, config):
+        files[download.fmt] = download
+        yield download.path, content
     for suffix, fmt in ((".ttl", "turtle"), (".rdf", "rdfxml"), (".jsonld", "jsonld")):
-        yield config.paths.catalog + suffix, catalog_document(graph, fmt, "dcat", config)
+        yield config.paths.catalog + suffix, catalog_document(graph, fmt, "dcat", config, files)
     for suffix, fmt in ((".ttl", "turtle"), (".jsonld", "jsonld")):
         yield "void" + suffix, catalog_document(graph, fmt, "void", config)
 

@@ -4,6 +4,10 @@ A reader of OUTDIR sees the old site or the new one, never half of either; a fai
 build leaves the old site as it was. OUTDIR is replaced only when it is missing,
 empty, or a previous citynet site (it holds the marker file :data:`MARKER`); any
 other folder is refused with an :class:`~citynet.errors.InputError`.
+
+A file whose bytes are the same as in the site it replaces keeps that file's modification
+time. A web server derives ``Last-Modified`` (and, for most, the ``ETag``) from it, so a
+harvester asking "changed since?" hears "no" for every download whose data did not change.
 """
 
 from __future__ import annotations
@@ -51,16 +55,27 @@ def check_target(outdir: Path) -> None:
 
 def _write_tree(graph: KnowledgeGraph, folder: Path) -> PublishResult:
     files = pages = 0
-    for relative, text in site_files(graph):
+    for relative, content in site_files(graph):
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         files += 1
         pages += relative.endswith(".html")
     marker = {"generator": f"citynet {citynet.__version__}", "files": files, "pages": pages}
     (folder / MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
     return PublishResult(folder, files, pages)
+
+
+def keep_times_of_unchanged_files(new: Path, old: Path) -> None:
+    """Give each file in ``new`` that is byte for byte the same file in ``old`` the old
+    one's modification time."""
+    for path in new.rglob("*"):
+        before = old / path.relative_to(new)
+        if not path.is_file() or before.is_symlink() or not before.is_file():
+            continue
+        status = before.stat()
+        if status.st_size == path.stat().st_size and before.read_bytes() == path.read_bytes():
+            os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
 
 
 def _umask() -> int:
@@ -82,6 +97,8 @@ def publish(graph: KnowledgeGraph | None, outdir: Path | str) -> PublishResult:
     try:
         result = _write_tree(graph, building)
         building.chmod(0o777 & ~_umask())
+        if (outdir / MARKER).is_file():
+            keep_times_of_unchanged_files(building, outdir)
         _replace(building, outdir)
     except OSError as error:
         shutil.rmtree(building, ignore_errors=True)
