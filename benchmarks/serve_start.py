@@ -3,7 +3,7 @@ beside a raw pyoxigraph bulk load of the same file, in one run.
 
     .venv/bin/python benchmarks/serve_start.py --triples 1000000 --workers 3
 
-The graph is generated once (citynet.generate, seed 1, cached in benchmarks/.data/). The
+The graph is generated once (citynet.scale.generate, seed 1, cached in benchmarks/.data/). The
 server is started on 127.0.0.1 with the file as --data, and is ready when /sparql answers
 an ASK. Memory is the proportional set size (PSS) of the server and all its children,
 read from /proc/<pid>/smaps_rollup, so that pages shared between processes count once.
@@ -53,11 +53,16 @@ def free_port() -> int:
 
 
 def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children of any of its threads, and theirs)."""
     found, todo = [], [pid]
     while todo:
         parent = todo.pop()
-        children = Path(f"/proc/{parent}/task/{parent}/children")
-        kids = [int(c) for c in children.read_text().split()] if children.exists() else []
+        kids = []
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                kids += [int(c) for c in children.read_text().split()]
+            except OSError:
+                continue
         found += kids
         todo += kids
     return found

@@ -20,12 +20,12 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, VOID
 
 import citynet
-from citynet import catalog
-from citynet.downloads import downloads
 from citynet.errors import InputError
-from citynet.exports import MEDIA_TYPES, RDF_FORMATS, SUFFIXES, export_bytes
 from citynet.namespace import CN
-from citynet.publication import CONTRIBUTORS, config_path, load_config
+from citynet.publish import catalog
+from citynet.publish.downloads import downloads
+from citynet.publish.exports import MEDIA_TYPES, RDF_FORMATS, SUFFIXES, export_bytes
+from citynet.publish.publication import CONTRIBUTORS, config_path, load_config
 
 from .conftest import SHARED
 

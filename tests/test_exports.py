@@ -14,8 +14,8 @@ from rdflib import Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
 import citynet
-from citynet.exports import GRAPH_BASE, MEDIA_TYPES, RDF_FORMATS, export, export_bytes
-from citynet.jsonld import jsonld_context
+from citynet.publish.exports import GRAPH_BASE, MEDIA_TYPES, RDF_FORMATS, export, export_bytes
+from citynet.publish.jsonld import jsonld_context
 
 READ_AS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "rdfxml": "xml",
            "jsonld": "json-ld"}
@@ -148,7 +148,7 @@ def test_jsonld_refuses_an_iri_a_reader_would_take_for_a_compact_iri(tmp_path):
 def test_every_export_is_the_same_bytes_in_another_process(graph):
     """The parser names blank nodes at random; the exports must not show it, or every
     publish would change the checksums in the catalog and harvesters would fetch it all again."""
-    script = ("import hashlib, json, citynet; from citynet.exports import MEDIA_TYPES, export_bytes; "
+    script = ("import hashlib, json, citynet; from citynet.publish.exports import MEDIA_TYPES, export_bytes; "
               "g = citynet.shipped_graph(); "
               "print(json.dumps({f: hashlib.sha256(export_bytes(g, f)).hexdigest() for f in MEDIA_TYPES}))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)

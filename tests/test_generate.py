@@ -12,9 +12,9 @@ from rdflib import URIRef
 
 import citynet
 from citynet import InputError
-from citynet.generate import DEFECT_KINDS, generate, parse_defects, slugify
-from citynet.progress import Progress
-from citynet.stored_queries import catalogue
+from citynet.graph.progress import Progress
+from citynet.querying.stored_queries import catalogue
+from citynet.scale.generate import DEFECT_KINDS, generate, parse_defects, slugify
 
 QUERY_NAMES = [q.name for q in citynet.queries()]
 
@@ -161,7 +161,7 @@ def test_a_query_does_not_count_the_store(small, small_graph, monkeypatch):
 def test_rows_are_converted_when_read_and_equal_an_eager_conversion(small, small_graph):
     import pyoxigraph
 
-    from citynet.terms import to_rdflib_as_written as to_rdflib
+    from citynet.graph.terms import to_rdflib_as_written as to_rdflib
 
     result = citynet.query("members-of-network", small_graph, **small[1].examples["members-of-network"])
     text = catalogue().get("members-of-network").text

@@ -17,8 +17,8 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import FOAF, RDF, SKOS
 
 from citynet.cli import main
-from citynet.exports import MEDIA_TYPES, SUFFIXES, export_bytes
-from citynet.publication import load_config
+from citynet.publish.exports import MEDIA_TYPES, SUFFIXES, export_bytes
+from citynet.publish.publication import load_config
 
 from .conftest import SHARED
 

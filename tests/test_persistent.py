@@ -8,7 +8,7 @@ import sys
 
 import citynet
 from citynet import resources
-from citynet.persistent import content_key
+from citynet.graph.persistent import content_key
 
 
 def test_store_is_built_once_and_reopened(tmp_path):
@@ -59,7 +59,7 @@ def test_building_the_store_shows_progress_on_a_terminal_only(tmp_path, monkeypa
 
 
 def test_push_shows_progress_on_a_terminal_only(monkeypatch):
-    from citynet.remote import _FileBody
+    from citynet.scale.remote import _FileBody
 
     monkeypatch.setattr(sys, "stderr", _Terminal())
     body = _FileBody(resources.ontology_path(), chunk=4096)

@@ -32,10 +32,10 @@ from rdflib.compare import to_canonical_graph
 
 import citynet
 from citynet.errors import CitynetError, QueryError
-from citynet.generate import generate
-from citynet.querying import _from_oxigraph, bind_parameters
-from citynet.remote import RemoteError, parse_json_results, push, remote_query, with_values
-from citynet.stored_queries import catalogue
+from citynet.querying.execute import _from_oxigraph, bind_parameters
+from citynet.querying.stored_queries import catalogue
+from citynet.scale.generate import generate
+from citynet.scale.remote import RemoteError, parse_json_results, push, remote_query, with_values
 
 QUERY_NAMES = [q.name for q in citynet.queries()]
 GRAPH = "https://w3id.org/citynet/graph/test"

@@ -324,7 +324,7 @@ def test_service_description(http, server):
 
 def test_stored_query_list(http):
     listed = http.get("/queries").json()
-    assert [q["name"] for q in listed] == citynet.stored_queries.catalogue().names()
+    assert [q["name"] for q in listed] == citynet.querying.stored_queries.catalogue().names()
     shared = next(q for q in listed if q["name"] == "shared-networks")
     assert {p["name"]: p["type"] for p in shared["parameters"]} == {"place": "place", "min_shared": "integer"}
     assert shared["url"] == "/queries/shared-networks" and "SELECT" in shared["sparql"]
@@ -425,7 +425,7 @@ def test_query_page_loads_nothing_from_other_hosts(http):
     assert http.get("/static/../app.py").status_code == 404
     home = http.get("/", headers={"Accept": "text/html"})
     assert home.status_code == 200
-    if importlib.util.find_spec("citynet.site") is None:
+    if importlib.util.find_spec("citynet.publish.site") is None:
         assert home.text == page.text  # without the site, / is the query page
     else:
         assert 'href="/style.css"' in home.text  # the site's home page: the base IRI, dereferenced

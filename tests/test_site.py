@@ -21,7 +21,7 @@ from rdflib import Graph, URIRef
 
 import citynet
 from citynet.errors import InputError
-from citynet.site import MARKER, page_path, publish, render_data, render_map, render_page
+from citynet.publish.site import MARKER, page_path, publish, render_data, render_map, render_page
 
 from .browser import assert_offline, chromium, needs_chromium
 
@@ -425,7 +425,7 @@ def test_a_failed_build_leaves_the_old_site(graph, tmp_path, monkeypatch):
         yield "style.css", "body {}"
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("citynet.site.writer.site_files", broken)
+    monkeypatch.setattr("citynet.publish.site.writer.site_files", broken)
     with pytest.raises(RuntimeError):
         publish(graph, out)
     assert (out / "index.html").read_text(encoding="utf-8") == before
@@ -562,7 +562,7 @@ def test_site_serves_the_downloads_and_catalog_it_describes(site):
     """Every download URL and the catalog named in the DCAT catalog exist in the site."""
     from rdflib import Namespace
 
-    from citynet.publication import load_config
+    from citynet.publish.publication import load_config
 
     dcat = Namespace("http://www.w3.org/ns/dcat#")
     base = load_config().base_url
@@ -580,7 +580,7 @@ def test_downloads_are_the_files_the_catalog_measures(site):
 
     from rdflib import Namespace
 
-    from citynet.publication import load_config
+    from citynet.publish.publication import load_config
 
     dcat, spdx = Namespace("http://www.w3.org/ns/dcat#"), Namespace("http://spdx.org/rdf/terms#")
     base = load_config().base_url

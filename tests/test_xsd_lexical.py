@@ -8,7 +8,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 import citynet
-from citynet.xsd_lexical import DATATYPES, XSD, problem
+from citynet.validation.xsd_lexical import DATATYPES, XSD, problem
 
 # datatype: (valid lexical forms, ill-typed lexical forms)
 EXAMPLES: dict[str, tuple[list[str], list[str]]] = {

@@ -7,11 +7,11 @@
 """
 
 from citynet.errors import CitynetError, InputError, QueryError
-from citynet.graph import KnowledgeGraph, shipped_graph
-from citynet.querying import queries, query, sparql
-from citynet.results import QueryResult, Row
-from citynet.stored_queries import StoredQuery
-from citynet.validation import Finding, Severity, ValidationReport, validate
+from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
+from citynet.querying.execute import queries, query, sparql
+from citynet.querying.results import QueryResult, Row
+from citynet.querying.stored_queries import StoredQuery
+from citynet.validation.validator import Finding, Severity, ValidationReport, validate
 
 __version__ = "0.1.0"
 

@@ -196,7 +196,7 @@ def _credentials(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _query_list() -> str:
-    from citynet.querying import queries
+    from citynet.querying.execute import queries
 
     try:
         stored = queries()
@@ -209,8 +209,8 @@ def _query_list() -> str:
 # ---------------------------------------------------------------- handlers
 
 def run_validate(args: argparse.Namespace) -> int:
-    from citynet.validation import Severity, validate
-    from citynet.validation_output import render_json, render_text, render_turtle
+    from citynet.validation.output import render_json, render_text, render_turtle
+    from citynet.validation.validator import Severity, validate
 
     fail_on = Severity(args.fail_on.capitalize())
     report = validate(args.paths or None, args.shapes, ontology=args.ontology, fast=args.fast,
@@ -222,7 +222,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    from citynet.stats import class_counts, network_counts, render_stats
+    from citynet.querying.stats import class_counts, network_counts, render_stats
 
     if args.format == "json":
         emit(json.dumps({
@@ -236,7 +236,7 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_queries(args: argparse.Namespace) -> int:
-    from citynet.querying import queries
+    from citynet.querying.execute import queries
 
     stored = queries()
     if args.format == "json":
@@ -253,10 +253,10 @@ def run_queries(args: argparse.Namespace) -> int:
 
 
 def run_query(args: argparse.Namespace) -> int:
-    from citynet.querying import query
+    from citynet.querying.execute import query
 
     if args.endpoint:
-        from citynet.remote import remote_query
+        from citynet.scale.remote import remote_query
 
         result = remote_query(args.name, args.endpoint, args.graph, **_credentials(args),
                               **parse_params(args.param))
@@ -267,24 +267,24 @@ def run_query(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from citynet.exports import export
-    from citynet.graph import shipped_graph
+    from citynet.graph.knowledge_graph import shipped_graph
+    from citynet.publish.exports import export
 
     emit(export(shipped_graph(), args.format), args.output)
     return EXIT_OK
 
 
 def run_catalog(args: argparse.Namespace) -> int:
-    from citynet.catalog import catalog_document
-    from citynet.graph import shipped_graph
+    from citynet.graph.knowledge_graph import shipped_graph
+    from citynet.publish.catalog import catalog_document
 
     emit(catalog_document(shipped_graph(), args.format, args.what or "dcat"), args.output)
     return EXIT_OK
 
 
 def run_publish(args: argparse.Namespace) -> int:
-    from citynet.graph import KnowledgeGraph, shipped_graph
-    from citynet.site import publish
+    from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
+    from citynet.publish.site import publish
 
     graph = KnowledgeGraph.from_paths(args.data) if args.data else shipped_graph()
     result = publish(graph, args.outdir)
@@ -299,7 +299,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from citynet.generate import generate, parse_defects
+    from citynet.scale.generate import generate, parse_defects
 
     report = generate(args.triples, args.seed, args.out, parse_defects(args.defects))
     defects = ", ".join(f"{kind}={len(iris)}" for kind, iris in report.defects.items()) or "none"
@@ -308,8 +308,8 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def run_push(args: argparse.Namespace) -> int:
-    from citynet.graph import KnowledgeGraph, shipped_graph
-    from citynet.remote import push
+    from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
+    from citynet.scale.remote import push
 
     graph = KnowledgeGraph.from_paths(args.data) if args.data else shipped_graph()
     report = push(graph, args.endpoint, args.graph, **_credentials(args))
@@ -320,8 +320,8 @@ def run_push(args: argparse.Namespace) -> int:
 
 def run_sparql(args: argparse.Namespace) -> int:
     from citynet.errors import InputError
-    from citynet.graph import KnowledgeGraph
-    from citynet.querying import sparql
+    from citynet.graph.knowledge_graph import KnowledgeGraph
+    from citynet.querying.execute import sparql
 
     if args.file == "-":
         text = sys.stdin.read()

@@ -19,12 +19,12 @@ from starlette.responses import JSONResponse, Response
 
 from citynet import __version__
 from citynet.errors import QueryError
-from citynet.parameters import ENTITY_TYPES, Parameter
-from citynet.querying import bind_parameters
+from citynet.querying.execute import bind_parameters
+from citynet.querying.parameters import ENTITY_TYPES, Parameter
+from citynet.querying.stored_queries import StoredQuery
 from citynet.server.execution import FORMAT_PARAMETERS, NotAcceptable, execute, format_values, negotiate
 from citynet.server.negotiation import DATASET_FORMATS, GRAPH_FORMATS, RESULT_FORMATS
 from citynet.server.responses import error
-from citynet.stored_queries import StoredQuery
 
 if TYPE_CHECKING:
     from citynet.server.state import ServerState

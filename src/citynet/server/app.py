@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citynet import __version__
 from citynet.errors import InputError
-from citynet.graph import KnowledgeGraph, shipped_graph
+from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
 from citynet.server import api, graph_store, linked_data, page, protocol
 from citynet.server.execution import ROW_LIMIT_HEADER, TRUNCATED_HEADER
 from citynet.server.responses import LOG_NOTE

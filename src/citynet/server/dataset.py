@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pyoxigraph
 
-from citynet.exports import graph_name
-from citynet.rdf_files import load_rdf_file
+from citynet.graph.files import load_rdf_file
+from citynet.publish.exports import graph_name
 
 
 def load_dataset(files: Sequence[Path]) -> pyoxigraph.Store:

@@ -1,5 +1,5 @@
 """The server's own small HTML pages: an entity's label and its statements, and the list
-of ontology terms. They are the fallback for when :mod:`citynet.site` is not there.
+of ontology terms. They are the fallback for when :mod:`citynet.publish.site` is not there.
 Every text is escaped; the pages load only the server's own stylesheet."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from html import escape
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from citynet.prefixes import compact
+from citynet.graph.prefixes import compact
 
 #: Only this server's own resources; no inline script.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "

@@ -21,10 +21,10 @@ the ontology document itself, negotiated the same way. ``/def/{version}`` serves
 too, and ``/def/{Term}`` is the term's own page (HTML), or a redirect to ``/def#Term``.
 
 **What a description holds.** The entity's own statements with the blank nodes they
-lead to (:func:`citynet.exports.describe`), the statements that point to it, and the
+lead to (:func:`citynet.publish.exports.describe`), the statements that point to it, and the
 labels of the things on either side.
 
-**HTML** comes from :func:`citynet.site.render_page`; an IRI the site has no page for
+**HTML** comes from :func:`citynet.publish.site.render_page`; an IRI the site has no page for
 (a logo, a schedule) gets a small built-in page (the label and a table of statements).
 """
 
@@ -41,15 +41,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from citynet import resources
-from citynet.catalog import catalog_document
-from citynet.exports import describe, to_jsonld
-from citynet.prefixes import PREFIXES
+from citynet.graph.prefixes import PREFIXES
+from citynet.publish.catalog import catalog_document
+from citynet.publish.exports import describe, to_jsonld
+from citynet.publish.site import CSS, render_page
 from citynet.server import html, negotiation
 from citynet.server.conditional import answer
 from citynet.server.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from citynet.server.responses import error
 from citynet.server.state import ServerState
-from citynet.site import CSS, render_page
 
 _SEGMENT = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9._~-]{1,200}$")
 _TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,200}$")
@@ -119,7 +119,7 @@ def _links(path: str, current: Format | None) -> str:
 
 
 def render_html(state: ServerState, iri: str, rdf: Graph | None = None) -> str:
-    """The HTML page for ``iri``: citynet.site's where it has one, else the built-in one."""
+    """The HTML page for ``iri``: citynet.publish.site's where it has one, else the built-in one."""
     page = _site_page(state, iri)
     if page is not None:
         return page
@@ -134,7 +134,7 @@ def _site_page(state: ServerState, iri: str) -> str | None:
 
 
 async def stylesheet(request: Request) -> Response:
-    """``/style.css``: the stylesheet of citynet.site's pages."""
+    """``/style.css``: the stylesheet of citynet.publish.site's pages."""
     return answer(request, CSS.encode("utf-8"), _state(request).last_modified, media_type="text/css; charset=utf-8",
                   headers={"Cache-Control": "public, max-age=3600"})
 
@@ -209,7 +209,7 @@ def _page_headers(body: bytes) -> dict[str, str]:
 
 
 async def kind_index(request: Request) -> Response:
-    """``/id/{kind}/``: the site's index page of a kind, when citynet.site provides one."""
+    """``/id/{kind}/``: the site's index page of a kind, when citynet.publish.site provides one."""
     state = _state(request)
     kind = request.path_params["kind"]
     page = None
@@ -267,7 +267,7 @@ async def _ontology_variant(request: Request, state: ServerState, fmt: Format, h
 
 
 async def ontology_term(request: Request) -> Response:
-    """``/def/{Term}``: the term's page from citynet.site, else ``/def#Term``; ``/def/0.1.0``: the ontology."""
+    """``/def/{Term}``: the term's page from citynet.publish.site, else ``/def#Term``; ``/def/0.1.0``: the ontology."""
     state = _state(request)
     name = request.path_params["term"]
     if _VERSION.match(name):

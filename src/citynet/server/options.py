@@ -49,8 +49,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted, as the options say; returns an exit code."""
     from citynet.errors import InputError
-    from citynet.graph import KnowledgeGraph
-    from citynet.rdf_files import collect_rdf_files
+    from citynet.graph.files import collect_rdf_files
+    from citynet.graph.knowledge_graph import KnowledgeGraph
     from citynet.server.app import serve
 
     settings = settings_from_args(args)

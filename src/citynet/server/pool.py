@@ -89,7 +89,7 @@ class PoolStats:
 def _context() -> Any:
     try:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["citynet.server.worker", "citynet.exports"])
+        context.set_forkserver_preload(["citynet.server.worker", "citynet.publish.exports"])
         return context
     except ValueError:  # no fork server on this platform
         return multiprocessing.get_context("spawn")

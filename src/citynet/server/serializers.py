@@ -1,7 +1,7 @@
 """Writing query answers (pyoxigraph terms) in the SPARQL result formats and RDF formats.
 
 SELECT and ASK answers are written by Oxigraph's own serializers (through the TSV record of
-:mod:`citynet.solutions`), so every value reaches the client as the engine wrote it, CSV
+:mod:`citynet.querying.solutions`), so every value reaches the client as the engine wrote it, CSV
 included. The one exception is the query page's separate "CSV for spreadsheets" download,
 where a cell a spreadsheet would run as a formula gets a leading ``'``.
 """
@@ -13,11 +13,11 @@ from typing import Any
 
 import pyoxigraph
 
-from citynet.jsonld import by_subject, write_jsonld
-from citynet.prefixes import PREFIXES
-from citynet.results import spreadsheet_csv
-from citynet.solutions import serialize_boolean, serialize_tsv, tsv_record
-from citynet.terms import lexical
+from citynet.graph.prefixes import PREFIXES
+from citynet.graph.terms import lexical
+from citynet.publish.jsonld import by_subject, write_jsonld
+from citynet.querying.results import spreadsheet_csv
+from citynet.querying.solutions import serialize_boolean, serialize_tsv, tsv_record
 
 Term = Any  # pyoxigraph.NamedNode | BlankNode | Literal | Triple
 

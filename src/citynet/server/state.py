@@ -11,11 +11,11 @@ from typing import Any
 
 from rdflib import Graph
 
-from citynet.graph import KnowledgeGraph
+from citynet.graph.knowledge_graph import KnowledgeGraph
+from citynet.querying.stored_queries import QueryCatalogue, catalogue
 from citynet.server.dataset import load_dataset, triples_per_graph
 from citynet.server.pool import WorkerPool
 from citynet.server.settings import Settings
-from citynet.stored_queries import QueryCatalogue, catalogue
 
 log = logging.getLogger("citynet.server")
 
@@ -49,7 +49,7 @@ class ServerState:
         _ = self.graph.rdflib_graph
         self.graph_sizes = triples_per_graph(load_dataset(self.graph.files))
         self.local_graphs = list(self.graph_sizes)
-        from citynet.publication import config_path
+        from citynet.publish.publication import config_path
         from citynet.server.conditional import newest_modification, source_files
 
         self.last_modified = newest_modification(source_files(self.graph.files, config_path()))
@@ -57,7 +57,7 @@ class ServerState:
         from citynet.server.linked_data import _site_page
 
         self.openapi = openapi_document(self)
-        _site_page(self, self.settings.base_iri)  # builds citynet.site's model now, if the site is there
+        _site_page(self, self.settings.base_iri)  # builds citynet.publish.site's model now, if the site is there
 
     def remember(self, key: Any, make: Any) -> Any:
         """A small bounded cache for computed documents (``make()`` on a miss)."""

@@ -34,9 +34,9 @@ from typing import Any
 import pyoxigraph
 
 from citynet.errors import CitynetError, QueryError
+from citynet.querying.sparql_safety import parse_read_only_query
 from citynet.server import serializers
 from citynet.server.dataset import load_dataset, local_graph_names
-from citynet.sparql_safety import parse_read_only_query
 
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000

@@ -1,0 +1,112 @@
+"""One page or one entity's data at a time, for a web server; and every file of the site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import URIRef
+
+from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
+from citynet.publish.site.collect import SiteModel
+from citynet.publish.site.layout import Page, frame
+from citynet.publish.site.maps import home_map
+from citynet.publish.site.pages import all_pages, entity_page, home_page, kind_index_page, ontology_page
+from citynet.publish.site.paths import ONTOLOGY, SITE_BASE, Links, RelativeLinks, ServedLinks, kind_index_iri, page_path
+from citynet.publish.site.rdfdata import entity_graph, jsonld, turtle
+from citynet.publish.site.style import CSS
+from citynet.publish.site.values import View
+
+
+def _links(path: str, base: str | None) -> Links:
+    return RelativeLinks(path) if base is None else ServedLinks(base)
+
+
+def _page_for(model: SiteModel, iri: str, view: View) -> Page | None:
+    if iri == SITE_BASE:
+        return home_page(view)
+    if iri == ONTOLOGY:
+        return ontology_page(view)
+    for kind in model.kinds:
+        if iri == kind_index_iri(kind):
+            return kind_index_page(view, kind)
+    entity = model.entity(URIRef(iri))
+    return entity_page(view, entity) if entity is not None else None
+
+
+def render_page(graph: KnowledgeGraph | None, iri: str, *, base: str | None = None) -> str | None:
+    """The HTML page of ``iri``, or None if the site has no page for it.
+
+    ``iri`` is an entity (``…/id/city/rostock``), an ontology term (``…/def#City``),
+    the ontology (``…/def``), an index of one kind (``…/id/city/``) or the site
+    (``https://w3id.org/citynet/``). With ``base=None`` the links are relative, and the
+    page is byte for byte the one :func:`publish` writes. With ``base`` (``"/"``,
+    ``"https://example.org/citynet/"``) links are absolute under it: pages as
+    ``{base}id/city/rostock`` (no suffix, for content negotiation), data as
+    ``{base}id/city/rostock.ttl`` and ``.jsonld``, the stylesheet as ``{base}style.css``
+    (serve :data:`citynet.publish.site.CSS` there) and the ontology as ``{base}def``.
+    """
+    graph = graph or shipped_graph()
+    model = SiteModel.of(graph)
+    path = page_path(iri)
+    if path is None:
+        return None
+    view = View(model, _links(path, base))
+    page = _page_for(model, iri, view)
+    return frame(view, page) if page is not None else None
+
+
+def render_data(graph: KnowledgeGraph | None, iri: str, fmt: str) -> str | None:
+    """The Turtle (``fmt="ttl"``) or JSON-LD (``"jsonld"``) published beside the page of
+    ``iri``; None if the site has no data for it."""
+    graph = graph or shipped_graph()
+    model = SiteModel.of(graph)
+    if iri != ONTOLOGY and model.entity(URIRef(iri)) is None:
+        return None
+    data = entity_graph(model, URIRef(iri))
+    if fmt == "ttl":
+        return turtle(data)
+    if fmt == "jsonld":
+        return jsonld(data)
+    raise ValueError(f"unknown data format {fmt!r}: ttl or jsonld")
+
+
+def site_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str | bytes]]:
+    """Every file of the site as (relative path, text or bytes)."""
+    model = SiteModel.of(graph)
+    yield "style.css", CSS
+    for page, view in all_pages(lambda path: View(model, RelativeLinks(path))):
+        yield page.path + ".html", frame(view, page)
+        if page.has_data and page.iri:
+            data = entity_graph(model, URIRef(page.iri))
+            yield page.path + ".ttl", turtle(data)
+            yield page.path + ".jsonld", jsonld(data)
+    yield "map.svg", render_map(graph)
+    yield from download_files(graph)
+
+
+def download_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str | bytes]]:
+    """The exports and dataset descriptions at the addresses the DCAT catalog gives them
+    (``config/publication.toml``), so a site hosted at the base URL serves what it describes.
+    The catalog gives each export's size and checksum: those of the bytes written here."""
+    from citynet.publish import downloads
+    from citynet.publish.catalog import catalog_document
+    from citynet.publish.publication import load_config
+
+    config = load_config()
+    files = {}
+    for download, content in downloads.download_files(graph, config):
+        files[download.fmt] = download
+        yield download.path, content
+    for suffix, fmt in ((".ttl", "turtle"), (".rdf", "rdfxml"), (".jsonld", "jsonld")):
+        yield config.paths.catalog + suffix, catalog_document(graph, fmt, "dcat", config, files)
+    for suffix, fmt in ((".ttl", "turtle"), (".jsonld", "jsonld")):
+        yield "void" + suffix, catalog_document(graph, fmt, "void", config)
+
+
+def render_map(graph: KnowledgeGraph | None, *, base: str | None = None) -> str:
+    """The home page's map as an SVG file of its own (``map.svg``): its points link to the
+    places' pages, relative to the site's top folder, or under ``base`` as in :func:`render_page`."""
+    model = SiteModel.of(graph or shipped_graph())
+    figure = home_map(View(model, _links("index", base)))
+    start, end = figure.index("<svg"), figure.index("</svg>") + len("</svg>")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + figure[start:end] + "\n"

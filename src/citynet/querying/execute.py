@@ -1,0 +1,160 @@
+"""Running stored and ad-hoc SPARQL queries on the graph, with parameters bound
+as typed RDF terms by the engine (never pasted into the query text)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from typing import Literal as Choice
+
+import pyoxigraph
+from rdflib import Graph, Literal, URIRef, Variable
+from rdflib.term import Node
+
+from citynet.errors import QueryError
+from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
+from citynet.graph.terms import XSD_STRING, to_oxigraph
+from citynet.querying.constructed import ConstructedGraph
+from citynet.querying.parameters import ENTITY_TYPES, Parameter
+from citynet.querying.results import QueryResult
+from citynet.querying.solutions import Solutions
+from citynet.querying.sparql_safety import parse_read_only_query, refuse_service, refuse_update
+from citynet.querying.stored_queries import StoredQuery, catalogue
+
+Engine = Choice["oxigraph", "rdflib"]
+
+
+def queries() -> list[StoredQuery]:
+    """The stored queries, with their metadata."""
+    return list(catalogue())
+
+
+def query(name: str, graph: KnowledgeGraph | None = None, *, engine: Engine = "oxigraph",
+          **params: Any) -> QueryResult:
+    """Run the stored query ``name`` with typed parameters."""
+    stored = catalogue().get(name)
+    # Not `graph or …`: that would call len(), which counts every triple of the store.
+    graph = graph if graph is not None else shipped_graph()
+    bindings = bind_parameters(stored, params, graph)
+    return run(stored.text, graph, bindings, engine=engine, prepared=stored)
+
+
+def sparql(text: str, graph: KnowledgeGraph | None = None, *, base_iri: str | None = None) -> QueryResult:
+    """Run an ad-hoc read-only query (no updates, no SERVICE) on ``graph`` (default: the
+    shipped graph; :meth:`KnowledgeGraph.from_files` or :meth:`KnowledgeGraph.from_store`
+    for data of one's own). Oxigraph parses and answers it, exactly as it would directly;
+    ``base_iri`` resolves relative IRIs in the query."""
+    if not text.strip():
+        raise QueryError("the query is empty", hint="give a SELECT, CONSTRUCT, ASK or DESCRIBE query")
+    refuse_service(text)
+    return run(text, graph if graph is not None else shipped_graph(), {}, base_iri=base_iri)
+
+
+def bind_parameters(stored: StoredQuery, params: Mapping[str, Any],
+                    graph: KnowledgeGraph) -> dict[str, Node]:
+    """Check ``params`` against what the query declares and turn them into RDF terms."""
+    expected = ", ".join(p.signature() for p in stored.parameters) or "no parameters"
+    unknown = sorted(set(params) - {p.name for p in stored.parameters})
+    if unknown:
+        raise QueryError(f"query {stored.name!r} has no parameter {', '.join(map(repr, unknown))}",
+                         hint=f"it takes: {expected}")
+    bindings: dict[str, Node] = {}
+    for parameter in stored.parameters:
+        if parameter.name in params and params[parameter.name] is not None:
+            value = params[parameter.name]
+        elif parameter.required:
+            raise QueryError(f"query {stored.name!r} needs parameter {parameter.name!r}",
+                             hint=f"it takes: {expected}; e.g. {parameter.name}={parameter.example}")
+        elif parameter.default is not None:
+            value = parameter.default
+        else:
+            continue
+        bindings[parameter.name] = to_term(parameter, value, graph)
+    return bindings
+
+
+def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph) -> Node:
+    if parameter.type in ENTITY_TYPES:
+        if isinstance(value, URIRef):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise QueryError(f"parameter {parameter.name!r} expects the name or IRI of a "
+                             f"{parameter.type}, got {value!r}")
+        value = value.strip()
+        if _is_entity_of(graph, value, ENTITY_TYPES[parameter.type]):
+            return URIRef(value)  # an IRI of the graph: no need to build the name index
+        return URIRef(graph.names.resolve(value, parameter.type, ENTITY_TYPES[parameter.type]))
+    return parameter.to_literal_term(value)
+
+
+def _is_entity_of(graph: KnowledgeGraph, value: str, allowed_classes: tuple[str, ...]) -> bool:
+    """Whether ``value`` is the IRI of a typed entity of one of ``allowed_classes`` (any class
+    if none): looked up directly, where the name index would read every label of the graph."""
+    if not value.startswith(("http://", "https://", "urn:")) or any(c in value for c in ' <>"{}|\\^`'):
+        return False
+    try:
+        classes = graph.classes_of(value)
+    except ValueError:
+        return False
+    return bool(classes) and (not allowed_classes or not classes.isdisjoint(allowed_classes))
+
+
+def run(text: str, graph: KnowledgeGraph, bindings: Mapping[str, Node], *,
+        engine: Engine = "oxigraph", prepared: StoredQuery | None = None,
+        base_iri: str | None = None) -> QueryResult:
+    if engine == "rdflib":
+        compiled = prepared.prepared if prepared else parse_read_only_query(text)
+        return _from_rdflib(graph.rdflib_graph.query(
+            compiled, initBindings={Variable(k): v for k, v in bindings.items()}))
+    try:
+        answer = graph.store.query(
+            text, base_iri=base_iri,
+            substitutions={pyoxigraph.Variable(k): to_oxigraph(v) for k, v in bindings.items()})
+        return _from_oxigraph(answer)
+    except SyntaxError as error:
+        refuse_update(text)
+        line, column = _position(str(error))
+        raise QueryError(f"SPARQL syntax error: {error}", line=line, column=column) from None
+    except (OSError, RuntimeError, ValueError) as error:
+        raise QueryError(f"query failed: {error}") from None
+
+
+_POSITION = re.compile(r"\bat (\d+):(\d+)")
+
+
+def _position(message: str) -> tuple[int | None, int | None]:
+    """Line and column of Oxigraph's syntax error message ("error at 1:23: …")."""
+    match = _POSITION.search(message)
+    return (int(match.group(1)), int(match.group(2))) if match else (None, None)
+
+
+def _from_oxigraph(answer: Any) -> QueryResult:
+    """The engine's answer, kept as it wrote it (see :mod:`citynet.querying.solutions`). Evaluation is
+    lazy in Oxigraph: errors surface here, while the solutions are read."""
+    if isinstance(answer, pyoxigraph.QueryBoolean):
+        return QueryResult(form="ASK", boolean=bool(answer))
+    if isinstance(answer, pyoxigraph.QuerySolutions):
+        solutions = Solutions.from_oxigraph(answer)
+        return QueryResult(form="SELECT", variables=solutions.variables, terms=solutions)
+    return QueryResult(form="CONSTRUCT", constructed=ConstructedGraph(answer))
+
+
+def _from_rdflib(answer: Any) -> QueryResult:
+    if answer.type == "ASK":
+        return QueryResult(form="ASK", boolean=bool(answer.askAnswer))
+    if answer.type == "SELECT":
+        variables = [str(v) for v in answer.vars]
+        rows = [tuple(_plain(row[v]) for v in answer.vars) for row in answer]
+        return QueryResult(form="SELECT", variables=variables, terms=rows)
+    graph = Graph()
+    for triple in answer.graph:
+        graph.add(tuple(_plain(t) for t in triple))
+    return QueryResult(form="CONSTRUCT", constructed=ConstructedGraph(graph=graph))
+
+
+def _plain(term: Node | None) -> Node | None:
+    """rdflib keeps xsd:string explicit where Oxigraph drops it: make them alike."""
+    if isinstance(term, Literal) and term.datatype == URIRef(XSD_STRING):
+        return Literal(str(term))
+    return term
