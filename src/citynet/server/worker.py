@@ -147,7 +147,7 @@ def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str,
             raise Failure(400, f"SPARQL syntax error: {error}", "syntax") from None
         except (OSError, ValueError) as error:
             raise Failure(400, f"the query failed: {error}", "failed") from None
-        except CitynetError as error:  # an answer the format cannot hold (JSON-LD and a "cn:x" IRI)
+        except CitynetError as error:  # an answer the format cannot hold (JSON-LD and an IRI that reads as a compact IRI)
             raise Failure(406, f"the answer cannot be written in the format asked for: {error.message}",
                           "not-acceptable") from None
         return {"ok": True, "form": form, "format": fmt, "body": body, "truncated": truncated, "count": count,
