@@ -14,7 +14,8 @@ from rdflib import Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
 import citynet
-from citynet.publish.exports import GRAPH_BASE, MEDIA_TYPES, RDF_FORMATS, export, export_bytes
+from citynet.graph.dataset import GRAPH_BASE
+from citynet.publish.exports import MEDIA_TYPES, RDF_FORMATS, export, export_bytes
 from citynet.publish.jsonld import jsonld_context
 
 READ_AS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "rdfxml": "xml",

@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("outdir", type=Path, metavar="OUTDIR")
     publish.add_argument("--data", nargs="+", type=Path, metavar="PATH",
                          help="Turtle files or folders to publish instead of the shipped data")
+    publish.add_argument("--no-validate", action="store_true",
+                         help="publish data that fails validation (or has not been validated), with a warning")
 
     serve = command("serve", run_serve,
                     "serve the graph: read-only SPARQL endpoint, stored-query API, dereferenceable IRIs",
@@ -285,8 +287,11 @@ def run_catalog(args: argparse.Namespace) -> int:
 def run_publish(args: argparse.Namespace) -> int:
     from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
     from citynet.publish.site import publish
+    from citynet.validation.gate import may_put_out
 
     graph = KnowledgeGraph.from_paths(args.data) if args.data else shipped_graph()
+    if not may_put_out(graph, skip=args.no_validate, doing="publishing"):
+        return EXIT_NOT_CONFORMING
     result = publish(graph, args.outdir)
     print(f"wrote {result.pages} pages ({result.files} files) to {result.outdir}")
     return EXIT_OK

@@ -34,18 +34,22 @@ class KnowledgeGraph:
     as they are) or :meth:`from_store` (a pyoxigraph Store one has filled).
     """
 
-    def __init__(self, data_files: Sequence[Path] | None = None, *, persistent: bool = False,
+    def __init__(self, data_files: Sequence[Path] | None = None, *, persistent: bool | None = None,
                  cache_dir: Path | None = None, ontology: bool = True) -> None:
         """Load the ontology (unless ``ontology=False``) and ``data_files`` (default: the
         shipped data). Triples go to the default graph; N-Quads and TriG files keep their
         named graphs.
 
         ``persistent=True`` keeps the store on disk under ``cache_dir`` (default
-        ``~/.cache/citynet``), keyed by the files' content: a second start with the
-        same files reopens it instead of parsing again. Large graphs want this.
+        ``~/.cache/citynet``), keyed by the files' content: a second start with the same
+        files reopens it at once instead of parsing again, and the server's workers share
+        it. ``persistent=None`` (the default) chooses by size: in memory up to
+        ``IN_MEMORY_UP_TO_BYTES`` of files, on disk above.
         """
         self.ontology_file = resources.ontology_path() if ontology else None
         self.data_files = list(data_files) if data_files is not None else resources.data_files()
+        if persistent is None:
+            persistent = sum(p.stat().st_size for p in self.files if p.is_file()) > IN_MEMORY_UP_TO_BYTES
         self.persistent = persistent
         self._classes: dict[str, frozenset[str]] = {}
         if persistent:
@@ -80,7 +84,16 @@ class KnowledgeGraph:
         return [self.ontology_file, *self.data_files] if self.ontology_file is not None else list(self.data_files)
 
     def __len__(self) -> int:
-        return len(self.store)
+        """Triples in the store; in the on-disk store, whose default graph holds every triple
+        and each file's graph a copy of its own, the default graph's."""
+        return self._triples
+
+    @cached_property
+    def _triples(self) -> int:
+        if not self.persistent:
+            return len(self.store)
+        rows = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(rows))["n"].value)
 
     def classes_of(self, iri: str) -> frozenset[str]:
         """The classes ``iri`` is typed with, remembered: like the name index, this assumes
@@ -121,12 +134,15 @@ class KnowledgeGraph:
                 graph += turtle.graph
             return graph
         convert = to_rdflib_as_written
-        for quad in self.store.quads_for_pattern(None, None, None, None):
+        for quad in self.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()):
             graph.add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
         return graph
 
 
 _RDF_TYPE = pyoxigraph.NamedNode(RDF_TYPE)
+#: Above this many bytes of files, a graph is kept on disk (about 250,000 triples of Turtle):
+#: a later start reopens it in milliseconds instead of parsing for seconds.
+IN_MEMORY_UP_TO_BYTES = 10 * 1024 * 1024
 _CLASS_CACHE_SIZE = 10_000
 
 

@@ -12,24 +12,23 @@ import pyoxigraph
 
 from citynet.errors import QueryError
 
-_LABELS_QUERY = """
+_PREFIXES = """
 PREFIX cn: <https://w3id.org/citynet/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity ?class ?name ?english WHERE {
-    ?entity a ?class ;
-            rdfs:label|skos:prefLabel|skos:altLabel|cn:abbreviation ?name .
-    OPTIONAL {
-        ?entity rdfs:label|skos:prefLabel ?english .
-        FILTER (LANGMATCHES(LANG(?english), "en"))
-    }
-    FILTER (isIRI(?entity))
-}
 """
+# Three queries, not one join: one row per fact instead of one per combination of them.
+_CLASSES_QUERY = _PREFIXES + "SELECT ?entity ?class WHERE { ?entity a ?class . FILTER (isIRI(?entity)) }"
+_NAMES_QUERY = _PREFIXES + """SELECT ?entity ?name WHERE {
+    ?entity rdfs:label|skos:prefLabel|skos:altLabel|cn:abbreviation ?name . FILTER (isIRI(?entity)) }"""
+_ENGLISH_QUERY = _PREFIXES + """SELECT ?entity ?english WHERE {
+    ?entity rdfs:label|skos:prefLabel ?english . FILTER (isIRI(?entity) && LANGMATCHES(LANG(?english), "en")) }"""
 
 
 def normalise(text: str) -> str:
     """Case- and accent-insensitive key: "Kraków" and "KRAKOW" give "krakow"."""
+    if text.isascii():  # nothing to strip: the common case, taken quickly
+        return " ".join(text.casefold().replace("-", " ").split())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().replace("-", " ").split())
@@ -49,12 +48,13 @@ class NameIndex:
         classes: dict[str, set[str]] = defaultdict(set)
         english: dict[str, str] = {}
         self._by_name: dict[str, set[str]] = defaultdict(set)
-        for row in store.query(_LABELS_QUERY):
-            iri = row["entity"].value
-            classes[iri].add(row["class"].value)
-            if row["english"] is not None:
-                english.setdefault(iri, row["english"].value)
-            self._by_name[normalise(row["name"].value)].add(iri)
+        for entity, cls in store.query(_CLASSES_QUERY):
+            classes[entity.value].add(cls.value)
+        for entity, name in store.query(_NAMES_QUERY):
+            if entity.value in classes:  # typed entities only, as parameters name them
+                self._by_name[normalise(name.value)].add(entity.value)
+        for entity, label in store.query(_ENGLISH_QUERY):
+            english.setdefault(entity.value, label.value)
         self._candidates = {
             iri: Candidate(iri, english.get(iri, iri), frozenset(cls)) for iri, cls in classes.items()}
 

@@ -1,10 +1,11 @@
-"""A persistent on-disk Oxigraph store, built once from the Turtle files and
-reopened while they have not changed.
+"""A persistent on-disk Oxigraph store, built once from the files and reopened while they
+have not changed: the one parse of the data that the CLI and every server worker share.
 
-The store for a set of files lives in ``CACHE/<key>`` where the key is a SHA-256
-over the pyoxigraph version and every file's name and bytes. A build goes to a
-temporary sibling folder and is renamed into place when complete, so a crash
-never leaves a half-built store that would later be reopened as if whole.
+The store holds the dataset layout of :mod:`citynet.graph.dataset` (a named graph per file,
+all triples also in the default graph). It lives in ``CACHE/<key>``, where the key is a
+SHA-256 over the layout, the pyoxigraph version and every file's name and bytes. A build
+goes to a temporary sibling folder and is renamed into place when complete, so a crash never
+leaves a half-built store that would later be reopened as if whole.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from typing import BinaryIO
 import pyoxigraph
 
 from citynet.errors import InputError
+from citynet.graph.dataset import load_dataset
 from citynet.graph.files import RDF_SUFFIXES, describe_oxigraph_error
 from citynet.graph.progress import Progress
 
 _CHUNK = 1 << 20
 _COMPLETE_MARK = "citynet-store-complete"
+_LAYOUT = "dataset layout 1: a named graph per file, all triples in the default graph"
 
 
 def default_cache_dir() -> Path:
@@ -35,7 +38,7 @@ def default_cache_dir() -> Path:
 
 
 def content_key(files: Sequence[Path]) -> str:
-    digest = hashlib.sha256(f"pyoxigraph {pyoxigraph.__version__}\n".encode())
+    digest = hashlib.sha256(f"{_LAYOUT}\npyoxigraph {pyoxigraph.__version__}\n".encode())
     for path in files:
         digest.update(f"{path.name}\n".encode())
         with path.open("rb") as stream:
@@ -45,23 +48,32 @@ def content_key(files: Sequence[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
-def open_store(files: Sequence[Path], cache_dir: Path | None = None) -> pyoxigraph.Store:
-    """A read-only store holding ``files``: reopened if built before, else built now."""
-    cache_dir = cache_dir or default_cache_dir()
-    target = cache_dir / content_key(files)
+def store_path(files: Sequence[Path], cache_dir: Path | None = None) -> Path:
+    """The folder of the store holding ``files``, built now unless it was before."""
+    target = (cache_dir or default_cache_dir()) / content_key(files)
     if not (target / _COMPLETE_MARK).is_file():
         build_store(files, target)
-    return pyoxigraph.Store.read_only(str(target))
+    return target
 
 
-def _bulk_load(store: pyoxigraph.Store, path: Path, bar: Progress) -> None:
+def open_store(files: Sequence[Path], cache_dir: Path | None = None) -> pyoxigraph.Store:
+    """A read-only store holding ``files``: reopened if built before, else built now."""
+    return pyoxigraph.Store.read_only(str(store_path(files, cache_dir)))
+
+
+def _bulk_load(store: pyoxigraph.Store, path: Path, graph: pyoxigraph.NamedNode, bar: Progress) -> None:
     options = {"format": RDF_SUFFIXES.get(path.suffix, pyoxigraph.RdfFormat.TURTLE),
-               "base_iri": path.resolve().as_uri()}
-    if not bar.enabled:
-        store.bulk_load(path=str(path), **options)
-        return
-    with path.open("rb") as stream:
-        store.bulk_load(input=_CountingReader(stream, bar), **options)
+               "base_iri": path.resolve().as_uri(), "to_graph": graph}
+    try:
+        if not bar.enabled:
+            store.bulk_load(path=str(path), **options)
+            return
+        with path.open("rb") as stream:
+            store.bulk_load(input=_CountingReader(stream, bar), **options)
+    except SyntaxError as error:
+        message, line, column = describe_oxigraph_error(str(error))
+        raise InputError(f"{options['format'].name} syntax error: {message}", path=path, line=line,
+                         column=column) from None
 
 
 class _CountingReader:
@@ -83,14 +95,7 @@ def build_store(files: Sequence[Path], target: Path) -> None:
     try:
         store = pyoxigraph.Store(str(staging))
         with Progress(sum(p.stat().st_size for p in files), "building the store", unit="bytes") as bar:
-            for path in files:
-                try:
-                    _bulk_load(store, path, bar)
-                except SyntaxError as error:
-                    message, line, column = describe_oxigraph_error(str(error))
-                    fmt = RDF_SUFFIXES.get(path.suffix, pyoxigraph.RdfFormat.TURTLE)
-                    raise InputError(f"{fmt.name} syntax error: {message}", path=path, line=line,
-                                     column=column) from None
+            load_dataset(store, files, lambda into, path, graph: _bulk_load(into, path, graph, bar))
         store.optimize()
         store.flush()
         del store

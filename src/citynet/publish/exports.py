@@ -22,14 +22,13 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from citynet.errors import InputError
+from citynet.graph.dataset import graph_name
 from citynet.graph.files import describe_oxigraph_error
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.prefixes import PREFIXES
 from citynet.graph.terms import to_oxigraph
 from citynet.publish.jsonld import by_subject, write_jsonld
 from citynet.querying.execute import query
-
-GRAPH_BASE = "https://w3id.org/citynet/graph/"
 
 RDF_FORMATS: dict[str, pyoxigraph.RdfFormat | None] = {
     "turtle": pyoxigraph.RdfFormat.TURTLE,
@@ -47,10 +46,6 @@ MEDIA_TYPES = {
 }
 SUFFIXES = {"turtle": ".ttl", "ntriples": ".nt", "nquads": ".nq", "trig": ".trig", "rdfxml": ".rdf",
             "jsonld": ".jsonld", "csv": ".csv", "geojson": ".geojson"}
-
-
-def graph_name(path: Path) -> str:
-    return f"{GRAPH_BASE}{path.stem}"
 
 
 def export(graph: KnowledgeGraph, fmt: str) -> str:
