@@ -13,15 +13,9 @@ from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from citynet.errors import InputError
+from citynet.formats import RDF_SUFFIXES as RDF_SUFFIXES  # the RDF files citynet reads, by suffix
 
 TURTLE_SUFFIXES = (".ttl",)
-#: The RDF files citynet loads as data of one's own (KnowledgeGraph.from_files, serve --data).
-RDF_SUFFIXES: dict[str, pyoxigraph.RdfFormat] = {
-    ".ttl": pyoxigraph.RdfFormat.TURTLE, ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
-    ".nq": pyoxigraph.RdfFormat.N_QUADS, ".trig": pyoxigraph.RdfFormat.TRIG,
-    ".rdf": pyoxigraph.RdfFormat.RDF_XML, ".owl": pyoxigraph.RdfFormat.RDF_XML,
-    ".jsonld": pyoxigraph.RdfFormat.JSON_LD,
-}
 
 # "Parser error at line 3 between columns 11 and 30: …" / "… between line 3 column 11 and line 4 …"
 _OXIGRAPH_LOCATION = re.compile(

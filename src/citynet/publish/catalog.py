@@ -30,10 +30,20 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
 from citynet.errors import InputError
+from citynet.formats import (
+    DESCRIPTION_FORMATS,
+    EXPORT_FORMATS,
+    JSONLD,
+    RDF_EXPORT_FORMATS,
+    RDFXML,
+    TURTLE,
+    Format,
+    by_name,
+    names,
+)
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.prefixes import PREFIXES
 from citynet.publish.downloads import Download, downloads
-from citynet.publish.exports import MEDIA_TYPES, RDF_FORMATS, SUFFIXES
 from citynet.publish.publication import DATA_THEMES, EU_AUTHORITY, PublicationConfig, load_config
 from citynet.publish.stable_text import rdfxml, sorted_jsonld, stable_graph
 from citynet.querying.execute import run
@@ -52,23 +62,10 @@ SHA256 = SPDX.checksumAlgorithm_sha256
 ENDPOINT_DISTRIBUTION = "sparql"
 """The last path segment of the distribution that points to the SPARQL service."""
 
-FILE_TYPES: dict[str, tuple[str, str]] = {
-    "turtle": ("RDF_TURTLE", "Turtle"),
-    "ntriples": ("RDF_N_TRIPLES", "N-Triples"),
-    "nquads": ("RDF_N_QUADS", "N-Quads"),
-    "trig": ("RDF_TRIG", "TriG"),
-    "rdfxml": ("RDF_XML", "RDF/XML"),
-    "jsonld": ("JSON_LD", "JSON-LD"),
-    "csv": ("CSV", "CSV"),
-    "geojson": ("GEOJSON", "GeoJSON"),
-}
-"""Each export format: its code in the EU file-type vocabulary, and its name."""
-
 VIEW_QUERIES = {"csv": "memberships", "geojson": "member-locations"}
 """The stored query behind each tabular export (see :func:`citynet.publish.exports.export`);
 its summary describes the distribution."""
 
-DOCUMENT_FORMATS = ("turtle", "rdfxml", "jsonld")
 What = Choice["dcat", "void", "schema"]
 
 _PREFIXES = """
@@ -299,8 +296,8 @@ def _add_dataset(out: Graph, config: PublicationConfig, shared: _Shared,
         out.add((period, RDF.type, DCTERMS.PeriodOfTime))
         out.add((period, DCAT.startDate, start))
         out.add((period, DCAT.endDate, end))
-    for fmt in MEDIA_TYPES:
-        out.add((dataset, DCAT.distribution, _add_distribution(out, config, fmt, shared, files[fmt])))
+    for fmt in EXPORT_FORMATS:
+        out.add((dataset, DCAT.distribution, _add_distribution(out, config, fmt, shared, files[fmt.name])))
     out.add((dataset, DCAT.distribution, _add_endpoint_distribution(out, config, shared)))
 
 
@@ -340,23 +337,22 @@ def distribution_iri(config: PublicationConfig, fmt: str) -> URIRef:
     return URIRef(f"{config.dataset_iri}/{fmt}")
 
 
-def media_type_iri(fmt: str) -> URIRef:
+def media_type_iri(fmt: Format) -> URIRef:
     """The IANA media-type IRI of an export format (``…/media-types/text/turtle``)."""
-    return URIRef(IANA_MEDIA_TYPES + MEDIA_TYPES[fmt])
+    return URIRef(IANA_MEDIA_TYPES + fmt.media_type)
 
 
-def _add_distribution(out: Graph, config: PublicationConfig, fmt: str, shared: _Shared,
+def _add_distribution(out: Graph, config: PublicationConfig, fmt: Format, shared: _Shared,
                       file: Download) -> URIRef:
-    code, name = FILE_TYPES[fmt]
-    distribution = distribution_iri(config, fmt)
-    if file.url != config.download_url(SUFFIXES[fmt]):
-        raise ValueError(f"the {fmt} download measured is {file.url}, not the one described")
+    distribution = distribution_iri(config, fmt.name)
+    if file.url != config.download_url(f".{fmt.suffix}"):
+        raise ValueError(f"the {fmt.name} download measured is {file.url}, not the one described")
     url = _typed(out, file.url, RDFS.Resource)
     out.add((distribution, RDF.type, DCAT.Distribution))
     _add_texts(out, distribution, DCTERMS.title,
-               {lang: f"{title} ({name})" for lang, title in config.dataset.title.items()})
-    if fmt in VIEW_QUERIES:
-        stored = catalogue().get(VIEW_QUERIES[fmt])
+               {lang: f"{title} ({fmt.label})" for lang, title in config.dataset.title.items()})
+    if fmt.name in VIEW_QUERIES:
+        stored = catalogue().get(VIEW_QUERIES[fmt.name])
         out.add((distribution, DCTERMS.description, Literal(stored.summary, lang="en")))
     else:
         _add_texts(out, distribution, DCTERMS.description, config.distribution_description)
@@ -364,7 +360,8 @@ def _add_distribution(out: Graph, config: PublicationConfig, fmt: str, shared: _
             out.add((distribution, DCTERMS.conformsTo, shared.ontology))
     out.add((distribution, DCAT.accessURL, url))
     out.add((distribution, DCAT.downloadURL, url))
-    out.add((distribution, DCTERMS.format, _typed(out, FILE_TYPE[code], DCTERMS.MediaTypeOrExtent)))
+    assert fmt.eu_file_type is not None  # every export format has its code
+    out.add((distribution, DCTERMS.format, _typed(out, FILE_TYPE[fmt.eu_file_type], DCTERMS.MediaTypeOrExtent)))
     out.add((distribution, DCAT.mediaType, _typed(out, media_type_iri(fmt), DCTERMS.MediaType)))
     # DCAT 3 and DCAT-AP 3 type the size as xsd:nonNegativeInteger (DCAT-AP.de 2.0 wanted xsd:decimal).
     out.add((distribution, DCAT.byteSize, Literal(file.size, datatype=XSD.nonNegativeInteger)))
@@ -482,8 +479,8 @@ def build_void(graph: KnowledgeGraph, config: PublicationConfig | None = None) -
     out.add((dataset, VOID.classes, classes["classes"]))
     out.add((dataset, VOID.uriSpace, Literal(config.uri_space)))
     out.add((dataset, VOID.sparqlEndpoint, URIRef(config.sparql_endpoint)))
-    for fmt in RDF_FORMATS:
-        out.add((dataset, VOID.dataDump, URIRef(config.download_url(SUFFIXES[fmt]))))
+    for fmt in RDF_EXPORT_FORMATS:
+        out.add((dataset, VOID.dataDump, URIRef(config.download_url(f".{fmt.suffix}"))))
     used: set[str] = set()
     for row in _select(graph, CLASS_PARTITION_QUERY):
         partition = BNode()
@@ -538,9 +535,9 @@ def schema_org_dataset(graph: KnowledgeGraph, config: PublicationConfig | None =
                                   "name": config.catalog.title.get(language)
                                   or next(iter(config.catalog.title.values()))},
         "distribution": [
-            {"@type": "DataDownload", "name": f"{config.dataset.title[language]} ({FILE_TYPES[fmt][1]})",
-             "encodingFormat": MEDIA_TYPES[fmt], "contentUrl": config.download_url(SUFFIXES[fmt])}
-            for fmt in MEDIA_TYPES
+            {"@type": "DataDownload", "name": f"{config.dataset.title[language]} ({fmt.label})",
+             "encodingFormat": fmt.media_type, "contentUrl": config.download_url(f".{fmt.suffix}")}
+            for fmt in EXPORT_FORMATS
         ],
     }
     if facts.get("creator") is not None:
@@ -576,20 +573,21 @@ def _schema_publisher(config: PublicationConfig) -> dict[str, Any]:
 def render(description: Graph | Mapping[str, Any], fmt: str) -> str:
     """A description in ``fmt`` (turtle, rdfxml, jsonld). A schema.org dict is written as it
     is for jsonld, and read as JSON-LD into a graph for the other formats."""
-    if fmt not in DOCUMENT_FORMATS:
+    if fmt not in names(DESCRIPTION_FORMATS):
         raise InputError(f"unknown format {fmt!r} for a dataset description",
-                         hint=f"formats: {', '.join(DOCUMENT_FORMATS)}")
+                         hint=f"formats: {', '.join(names(DESCRIPTION_FORMATS))}")
+    chosen = by_name(fmt, DESCRIPTION_FORMATS)
     if isinstance(description, Mapping):
-        if fmt == "jsonld":
+        if chosen is JSONLD:
             return json.dumps(description, ensure_ascii=False, indent=2) + "\n"
         description = _new_graph().parse(data=json.dumps(description), format="json-ld")
     description = stable_graph(description, _new_graph())
     terms = {str(term) for triple in description for term in triple if isinstance(term, URIRef)}
     used = {prefix: str(namespace) for prefix, namespace in _BINDINGS.items()
             if any(term.startswith(str(namespace)) for term in terms)}
-    if fmt == "turtle":
+    if chosen is TURTLE:
         return description.serialize(format="turtle")
-    if fmt == "rdfxml":
+    if chosen is RDFXML:
         return rdfxml(description, used)
     return sorted_jsonld(description.serialize(format="json-ld", context=used, auto_compact=True))
 
