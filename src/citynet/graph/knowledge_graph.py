@@ -24,7 +24,7 @@ from citynet.graph.files import (
 )
 from citynet.graph.names import NameIndex
 from citynet.graph.persistent import open_store
-from citynet.graph.terms import RDF_TYPE, to_rdflib_as_written
+from citynet.graph.terms import RDF_TYPE, to_rdflib_triple
 
 
 class KnowledgeGraph:
@@ -120,9 +120,8 @@ class KnowledgeGraph:
             for turtle in load_turtle_files(self.files):
                 graph += turtle.graph
             return graph
-        convert = to_rdflib_as_written
         for quad in self.store.quads_for_pattern(None, None, None, None):
-            graph.add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+            graph.add(to_rdflib_triple(quad))
         return graph
 
 

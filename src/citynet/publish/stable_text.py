@@ -18,7 +18,7 @@ from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from citynet.graph.terms import to_oxigraph
+from citynet.graph.terms import to_oxigraph_triple
 
 
 def stable_graph(description: Graph, into: Graph) -> Graph:
@@ -35,8 +35,10 @@ def in_order(description: Graph) -> list[tuple[Node, Node, Node]]:
 def rdfxml(description: Graph, prefixes: Mapping[str, str]) -> str:
     """RDF/XML of the triples in sorted order (Oxigraph writes them in the order given; rdflib
     in that of a hash set)."""
-    triples = (pyoxigraph.Triple(*map(to_oxigraph, triple)) for triple in in_order(description))
-    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=dict(prefixes)).decode("utf-8")
+    triples = map(to_oxigraph_triple, in_order(description))
+    text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=dict(prefixes))
+    assert text is not None  # serialize returns the bytes when given no output
+    return text.decode("utf-8")
 
 
 def sorted_jsonld(text: str) -> str:
