@@ -76,9 +76,8 @@ def load_rdf_file(store: pyoxigraph.Store, path: Path, *, to_graph: pyoxigraph.N
     fmt = RDF_SUFFIXES.get(path.suffix)
     if fmt is None:
         raise InputError("not an RDF file citynet reads", path=path)
-    options = {} if to_graph is None else {"to_graph": to_graph}
     try:
-        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), **options)
+        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=to_graph)
     except SyntaxError as error:
         message, line, column = describe_oxigraph_error(str(error))
         raise InputError(f"{fmt.name} syntax error: {message}", path=path, line=line, column=column,

@@ -90,7 +90,8 @@ class KnowledgeGraph:
             if len(self._classes) >= _CLASS_CACHE_SIZE:
                 self._classes.clear()  # bounded: a server hears any IRIs its clients make up
             types = self.store.quads_for_pattern(pyoxigraph.NamedNode(iri), _RDF_TYPE, None)
-            classes = self._classes[iri] = frozenset(quad.object.value for quad in types)
+            classes = self._classes[iri] = frozenset(
+                quad.object.value for quad in types if not isinstance(quad.object, pyoxigraph.Triple))
         return classes
 
     def triples_by_subject(self) -> Iterator[pyoxigraph.Quad]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pyoxigraph
 
 from citynet.errors import QueryError
+from citynet.graph.select import select
 
 _LABELS_QUERY = """
 PREFIX cn: <https://w3id.org/citynet/def#>
@@ -49,7 +50,7 @@ class NameIndex:
         classes: dict[str, set[str]] = defaultdict(set)
         english: dict[str, str] = {}
         self._by_name: dict[str, set[str]] = defaultdict(set)
-        for row in store.query(_LABELS_QUERY):
+        for row in select(store, _LABELS_QUERY):
             iri = row["entity"].value
             classes[iri].add(row["class"].value)
             if row["english"] is not None:

@@ -150,17 +150,21 @@ SELECT ?property (COUNT(*) AS ?triples) WHERE { ?s ?property ?o } GROUP BY ?prop
 # ---------------------------------------------------------------- what the graph says
 
 
-def _select(graph: KnowledgeGraph, text: str, **bindings: Node) -> list[dict[str, Node | None]]:
+def _select(graph: KnowledgeGraph, text: str, **bindings: Literal | URIRef) -> list[dict[str, Node]]:
+    """Each solution's bound values by variable name (an unbound variable has no entry)."""
     result = run(text, graph, bindings)
-    return [dict(zip(result.variables, row, strict=True)) for row in result.terms]
+    return [{name: value for name, value in zip(result.variables, row, strict=True) if value is not None}
+            for row in result.terms]
 
 
 def temporal_coverage(graph: KnowledgeGraph) -> tuple[Literal, Literal] | None:
     """The earliest and the latest date or year in the data, as they are written there."""
     rows = _select(graph, TEMPORAL_QUERY)
-    if not rows or rows[0]["earliest"] is None:
+    if not rows or "earliest" not in rows[0]:
         return None
-    return rows[0]["earliest"], rows[0]["latest"]
+    earliest, latest = rows[0]["earliest"], rows[0]["latest"]
+    assert isinstance(earliest, Literal) and isinstance(latest, Literal)  # dates and years
+    return earliest, latest
 
 
 def period_bounds(earliest: Literal, latest: Literal) -> tuple[Literal, Literal]:
@@ -179,12 +183,12 @@ def _day(value: Literal, last: bool) -> datetime.date:
     return datetime.date.fromisoformat(text[:10])
 
 
-def places(graph: KnowledgeGraph) -> dict[str, dict[str, Node | None]]:
+def places(graph: KnowledgeGraph) -> dict[str, dict[str, Node]]:
     """The graph's places by GeoNames feature IRI: their English name, latitude and longitude."""
     return {str(row["feature"]): row for row in _select(graph, PLACES_QUERY)}
 
 
-def document_facts(graph: KnowledgeGraph) -> dict[str, Node | None]:
+def document_facts(graph: KnowledgeGraph) -> dict[str, Node]:
     """The ontology IRI, its creator, creation date and version, and the newest dct:modified."""
     rows = _select(graph, DOCUMENT_QUERY)
     if not rows:
@@ -193,12 +197,16 @@ def document_facts(graph: KnowledgeGraph) -> dict[str, Node | None]:
     return rows[0]
 
 
-def _required(facts: Mapping[str, Node | None], name: str, what: str) -> Node:
+def _required(facts: Mapping[str, Node], name: str, what: str) -> Node:
     value = facts.get(name)
     if value is None:
         raise InputError(f"the graph gives no {what}: the dataset description needs it",
                          hint=f"add it to the ontology header ({facts.get('ontology')})")
     return value
+
+
+def _iri(node: Node | None) -> URIRef | None:
+    return node if isinstance(node, URIRef) else None
 
 
 # ---------------------------------------------------------------- DCAT-AP.de
@@ -218,7 +226,7 @@ def build_catalog(graph: KnowledgeGraph, config: PublicationConfig | None = None
     shared = _Shared(
         modified=_required(facts, "modified", "dct:modified date"),
         issued=facts.get("created"),
-        ontology=facts.get("ontology"),
+        ontology=_iri(facts.get("ontology")),
         publisher=_add_publisher(out, config),
         licence=_add_licence(out, config),
         contact=_add_contact(out, config),
@@ -237,7 +245,7 @@ class _Shared:
 
     modified: Node
     issued: Node | None
-    ontology: Node | None
+    ontology: URIRef | None
     publisher: URIRef
     licence: URIRef
     contact: BNode
@@ -423,7 +431,7 @@ def _add_location(out: Graph, iri: str, known: Mapping[str, Mapping[str, Node | 
     """A place of the spatial coverage; where the graph has it, with its centroid (WKT, CRS84)."""
     location = _typed(out, iri, DCTERMS.Location)
     place = known.get(iri)
-    if place is not None and place["lat"] is not None and place["long"] is not None:
+    if place is not None and "lat" in place and "long" in place:
         out.add((location, DCAT.centroid,
                  Literal(f"POINT({place['long']} {place['lat']})", datatype=GEOSPARQL.wktLiteral)))
     return location
@@ -469,8 +477,8 @@ def build_void(graph: KnowledgeGraph, config: PublicationConfig | None = None) -
     out.add((dataset, DCTERMS.publisher, URIRef(config.publisher.iri)))
     out.add((dataset, DCTERMS.license, URIRef(config.licence.document)))
     facts = document_facts(graph)
-    if facts.get("modified") is not None:
-        out.add((dataset, DCTERMS.modified, facts["modified"]))
+    if (modified := facts.get("modified")) is not None:
+        out.add((dataset, DCTERMS.modified, modified))
     out.add((dataset, VOID.triples, totals["triples"]))
     out.add((dataset, VOID.distinctSubjects, totals["subjects"]))
     out.add((dataset, VOID.distinctObjects, totals["objects"]))
@@ -514,7 +522,7 @@ def schema_org_dataset(graph: KnowledgeGraph, config: PublicationConfig | None =
     config = config or load_config()
     facts = document_facts(graph)
     language = next(iter(config.dataset.title))
-    names = {iri: str(place["name"]) for iri, place in places(graph).items() if place["name"] is not None}
+    names = {iri: str(place["name"]) for iri, place in places(graph).items() if "name" in place}
     document: dict[str, Any] = {
         "@context": {"@vocab": SCHEMA_ORG, **{key: {"@type": "@id"} for key in
                                               ("url", "contentUrl", "license", "sameAs")}},

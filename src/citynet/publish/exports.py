@@ -147,15 +147,17 @@ def member_locations_geojson(graph: KnowledgeGraph) -> dict[str, Any]:
     column = {name: i for i, name in enumerate(result.variables)}
     member, lat, long, name, kind, country, networks = (
         column[c] for c in ("member", "lat", "long", "name", "kind", "country", "networks"))
-    return {"type": "FeatureCollection", "features": [
-        {
+    features = []
+    for row in result.lexical_rows():
+        latitude, longitude, listed = row[lat], row[long], row[networks]
+        assert latitude is not None and longitude is not None  # the query selects members with both
+        features.append({
             "type": "Feature",
             "id": row[member],
-            "geometry": {"type": "Point", "coordinates": [float(row[long]), float(row[lat])]},
+            "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
             "properties": {
                 "name": row[name], "kind": row[kind], "country": row[country],
-                "networks": sorted(row[networks].split("; ")) if row[networks] else [],
+                "networks": sorted(listed.split("; ")) if listed else [],
             },
-        }
-        for row in result.lexical_rows()
-    ]}
+        })
+    return {"type": "FeatureCollection", "features": features}

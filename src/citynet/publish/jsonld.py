@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph
 
@@ -142,12 +142,14 @@ def _node_objects(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad],
         if plan is None:
             plan = plans[predicate, kind] = _plan(predicate, kind, rules)
         key, how = plan
+        # The kind worked out from the value says what it is: a literal for a string or a language map.
         if how == _AS_BARE_STRING:
-            _append(node, key, value.value)
+            _append(node, key, cast(pyoxigraph.Literal, value).value)
         elif how == _AS_BARE_REFERENCE:
             _append(node, key, _reference(value, rules))
         elif how == _IN_LANGUAGE_MAP:
-            _append(node.setdefault(key, {}), value.language, value.value)
+            literal = cast(pyoxigraph.Literal, value)
+            _append(node.setdefault(key, {}), str(literal.language), literal.value)
         elif how == _AS_CLASS:
             _append(node, key, _class(value, rules))
         else:

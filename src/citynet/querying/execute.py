@@ -10,7 +10,7 @@ from typing import Literal as Choice
 
 import pyoxigraph
 from rdflib import Graph, URIRef, Variable
-from rdflib.term import Node
+from rdflib.term import Identifier
 
 from citynet.errors import QueryError
 from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
@@ -83,14 +83,14 @@ def sparql(text: str, graph: KnowledgeGraph | None = None, *, base_iri: str | No
 
 
 def bind_parameters(stored: StoredQuery, params: Mapping[str, object],
-                    graph: KnowledgeGraph) -> dict[str, Node]:
+                    graph: KnowledgeGraph) -> dict[str, Identifier]:
     """Check ``params`` against what the query declares and turn them into RDF terms."""
     expected = ", ".join(p.signature() for p in stored.parameters) or "no parameters"
     unknown = sorted(set(params) - {p.name for p in stored.parameters})
     if unknown:
         raise QueryError(f"query {stored.name!r} has no parameter {', '.join(map(repr, unknown))}",
                          hint=f"it takes: {expected}")
-    bindings: dict[str, Node] = {}
+    bindings: dict[str, Identifier] = {}
     for parameter in stored.parameters:
         if parameter.name in params and params[parameter.name] is not None:
             value = params[parameter.name]
@@ -105,7 +105,7 @@ def bind_parameters(stored: StoredQuery, params: Mapping[str, object],
     return bindings
 
 
-def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph) -> Node:
+def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph) -> Identifier:
     if parameter.type in ENTITY_TYPES:
         if isinstance(value, URIRef):
             value = str(value)
@@ -131,7 +131,7 @@ def _is_entity_of(graph: KnowledgeGraph, value: str, allowed_classes: tuple[str,
     return bool(classes) and (not allowed_classes or not classes.isdisjoint(allowed_classes))
 
 
-def run(text: str, graph: KnowledgeGraph, bindings: Mapping[str, Node], *,
+def run(text: str, graph: KnowledgeGraph, bindings: Mapping[str, Identifier], *,
         engine: Engine = "oxigraph", prepared: StoredQuery | None = None,
         base_iri: str | None = None) -> QueryResult:
     if engine not in ENGINES:

@@ -46,7 +46,7 @@ def negotiate(request: Request, requested: Sequence[str], forms: Sequence[str] =
     if wants_graph:
         graph = negotiation.first_named(requested, GRAPH_FORMATS) or negotiation.choose(accept, GRAPH_FORMATS)
     if table is None and graph is None:
-        shown = accept if len(accept or "") <= 200 else accept[:200] + "…"
+        shown = (accept or "") if len(accept or "") <= 200 else (accept or "")[:200] + "…"
         asked = f"format {', '.join(map(repr, requested[:4]))} nor " if requested else ""
         raise NotAcceptable(f"neither {asked}the media types in Accept: {shown!r} can be served here; "
                             + _offers(wants_table, wants_graph))

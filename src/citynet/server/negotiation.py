@@ -97,10 +97,10 @@ def choose(header: str | None, offers: Sequence[Format]) -> Format | None:
     for index, offer in enumerate(offers):
         for media_type in offer.media_types():
             matches = [(r.specificity(media_type), r.q) for r in ranges]
-            matches = [(s, q) for s, q in matches if s is not None]
-            if not matches:
+            found = [(s, q) for s, q in matches if s is not None]
+            if not found:
                 continue
-            specificity, q = max(matches)  # the most specific range decides the q-value
+            specificity, q = max(found)  # the most specific range decides the q-value
             if q <= 0:
                 continue
             key = (q, specificity, -index)

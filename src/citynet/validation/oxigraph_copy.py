@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from rdflib import RDF, XSD, BNode, Graph, Literal
 from rdflib.term import Node
 
+from citynet.graph.select import select
 from citynet.graph.terms import OxigraphNode as OxTerm
 from citynet.graph.terms import to_oxigraph, to_rdflib, written_alike
 
@@ -51,8 +52,11 @@ class OxigraphCopy:
         self._object_kinds: dict[Node, frozenset[str]] = {}
         self.store = ox.Store()
         known, convert, quad = self._to, self.to_oxigraph, ox.Quad
-        self.store.bulk_extend(  # dict lookups first: most terms recur
-            quad(known.get(s) or convert(s), known.get(p) or convert(p), known.get(o) or convert(o))
+        # Dict lookups first: most terms recur. A subject or predicate of an rdflib graph is
+        # never a literal, so no check slows this loop over every triple.
+        self.store.bulk_extend(
+            quad(known.get(s) or convert(s), known.get(p) or convert(p),  # type: ignore[arg-type]
+                 known.get(o) or convert(o))
             for s, p, o in graph)
         for term, stored in _stored_forms(self._to).items():
             self._stored[term] = stored
@@ -100,7 +104,7 @@ class OxigraphCopy:
         if kinds is None:
             query = (f'SELECT DISTINCT ?kind WHERE {{ ?s {self.to_oxigraph(predicate)} ?o . '
                      'BIND (IF(isLiteral(?o), STR(DATATYPE(?o)), "node") AS ?kind) }')
-            rows = self.store.query(query)
+            rows = select(self.store, query)
             kinds = self._object_kinds[predicate] = frozenset(row["kind"].value for row in rows)
         return kinds
 
