@@ -10,7 +10,7 @@ describe them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph
@@ -146,3 +146,14 @@ def by_name(name: str, offers: Iterable[Format]) -> Format:
 
 def names(offers: Iterable[Format]) -> list[str]:
     return [offer.name for offer in offers]
+
+
+def write(statements: Iterable[pyoxigraph.Triple] | Iterable[pyoxigraph.Quad], fmt: Format,
+          prefixes: Mapping[str, str] | None = None) -> bytes:
+    """Triples or quads in ``fmt``, written by Oxigraph, with ``prefixes`` where the syntax has them."""
+    if fmt.rdf is None:
+        raise ValueError(f"Oxigraph does not write {fmt.label or fmt.name}")
+    body = pyoxigraph.serialize(statements, format=fmt.rdf,
+                                prefixes=dict(prefixes) if prefixes is not None and fmt.takes_prefixes else None)
+    assert body is not None  # serialize returns the bytes when given no output
+    return body

@@ -22,7 +22,17 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from citynet.errors import InputError
-from citynet.formats import EXPORT_FORMATS, GEOJSON, JSONLD, MEMBERSHIPS_CSV, RDF_EXPORT_FORMATS, by_name, names
+from citynet.formats import (
+    DATASET_FORMATS,
+    EXPORT_FORMATS,
+    GEOJSON,
+    JSONLD,
+    MEMBERSHIPS_CSV,
+    RDF_EXPORT_FORMATS,
+    by_name,
+    names,
+    write,
+)
 from citynet.graph.files import describe_oxigraph_error
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.prefixes import PREFIXES
@@ -60,15 +70,11 @@ def export_rdf(graph: KnowledgeGraph, fmt: str) -> str:
         # Written by citynet, compacted with its @context: pyoxigraph writes JSON-LD expanded, and
         # rdflib's compacting writer took 17 times as long (benchmarks/README.md, "JSON-LD export").
         return write_jsonld(stable_blank_nodes(graph.triples_by_subject()))
-    assert chosen.rdf is not None  # every other export is written by Oxigraph
-    if chosen.rdf.supports_datasets:
+    if chosen in DATASET_FORMATS:  # each source file in a named graph of its own
         quads: Iterable[pyoxigraph.Quad] = file_quads(graph.files)
     else:
         quads = graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
-    prefixes = PREFIXES if chosen.takes_prefixes else None
-    text = pyoxigraph.serialize(stable_blank_nodes(quads), format=chosen.rdf, prefixes=prefixes)
-    assert text is not None  # serialize returns the bytes when given no output
-    return text.decode("utf-8")
+    return write(stable_blank_nodes(quads), chosen, PREFIXES).decode("utf-8")
 
 
 def export_bytes(graph: KnowledgeGraph, fmt: str) -> bytes:

@@ -13,11 +13,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import pyoxigraph
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
+from citynet.formats import RDFXML, write
 from citynet.graph.terms import to_oxigraph_triple
 
 
@@ -36,9 +36,7 @@ def rdfxml(description: Graph, prefixes: Mapping[str, str]) -> str:
     """RDF/XML of the triples in sorted order (Oxigraph writes them in the order given; rdflib
     in that of a hash set)."""
     triples = map(to_oxigraph_triple, in_order(description))
-    text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=dict(prefixes))
-    assert text is not None  # serialize returns the bytes when given no output
-    return text.decode("utf-8")
+    return write(triples, RDFXML, prefixes).decode("utf-8")
 
 
 def sorted_jsonld(text: str) -> str:

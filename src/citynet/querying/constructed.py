@@ -13,7 +13,7 @@ from functools import cached_property
 import pyoxigraph
 from rdflib import Graph
 
-from citynet.formats import GRAPH_FORMATS, JSONLD, named
+from citynet.formats import GRAPH_FORMATS, JSONLD, named, write
 from citynet.graph.prefixes import PREFIXES
 from citynet.graph.terms import XSD_STRING, rdflib_converter, to_oxigraph_triple
 from citynet.publish.jsonld import by_subject, write_jsonld
@@ -54,9 +54,7 @@ class ConstructedGraph:
         if self._triples is None or fmt is None or fmt.rdf is None:
             return self.graph.serialize(format=format)
         prefixes = _used_prefixes(self._triples) if fmt.takes_prefixes else None
-        text = pyoxigraph.serialize(self._triples, format=fmt.rdf, prefixes=prefixes)
-        assert text is not None  # serialize returns the bytes when given no output
-        return text.decode("utf-8")
+        return write(self._triples, fmt, prefixes).decode("utf-8")
 
 
 def _used_prefixes(triples: list[pyoxigraph.Triple]) -> dict[str, str]:

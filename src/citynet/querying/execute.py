@@ -39,15 +39,22 @@ def query(name: str, params: Mapping[str, object] | None = None, /, *, graph: Kn
     Any parameter can go in ``params``, whatever its name. Keyword arguments are a shorthand
     for the others, ``query("networks-of-place", place="Rostock")``: a parameter named
     ``graph`` or ``engine`` goes in ``params``, since those keywords are the function's own."""
-    stored = catalogue().get(name)
-    given = merge_params(params, keyword_params)
-    # Not `graph or …`: that would call len(), which counts every triple of the store.
-    knowledge_graph = check_graph(graph) if graph is not None else shipped_graph()
-    bindings = bind_parameters(stored, given, knowledge_graph)
+    stored, knowledge_graph, bindings = bind_call(name, params, keyword_params, graph)
     return run(stored.text, knowledge_graph, bindings, engine=engine, prepared=stored)
 
 
-def merge_params(params: Mapping[str, object] | None, keyword_params: Mapping[str, object]) -> dict[str, object]:
+def bind_call(name: str, params: Mapping[str, object] | None, keyword_params: Mapping[str, object],
+              graph: KnowledgeGraph | None) -> tuple[StoredQuery, KnowledgeGraph, dict[str, Identifier]]:
+    """What a call of a query function names: the stored query, the graph that resolves names
+    (default: the shipped graph) and the parameters bound as RDF terms."""
+    stored = catalogue().get(name)
+    given = _merge_params(params, keyword_params)
+    # Not `graph or …`: that would call len(), which counts every triple of the store.
+    knowledge_graph = _check_graph(graph) if graph is not None else shipped_graph()
+    return stored, knowledge_graph, bind_parameters(stored, given, knowledge_graph)
+
+
+def _merge_params(params: Mapping[str, object] | None, keyword_params: Mapping[str, object]) -> dict[str, object]:
     """The parameters of a call: the mapping and the keyword shorthand together, each name once."""
     if params is not None and not isinstance(params, Mapping):
         hint = ("give the graph as graph=…" if isinstance(params, KnowledgeGraph)
@@ -62,7 +69,7 @@ def merge_params(params: Mapping[str, object] | None, keyword_params: Mapping[st
     return given
 
 
-def check_graph(graph: object) -> KnowledgeGraph:
+def _check_graph(graph: object) -> KnowledgeGraph:
     """``graph`` if it is a KnowledgeGraph: a value meant for a query parameter named ``graph``
     belongs in ``params``."""
     if not isinstance(graph, KnowledgeGraph):

@@ -47,11 +47,10 @@ from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
 from citynet.graph.progress import Progress
 from citynet.graph.terms import to_rdflib_triple
 from citynet.querying.constructed import ConstructedGraph
-from citynet.querying.execute import bind_parameters, check_graph, merge_params
+from citynet.querying.execute import bind_call
 from citynet.querying.results import QueryResult
 from citynet.querying.solutions import Solutions
 from citynet.querying.sparql_lexer import lexemes
-from citynet.querying.stored_queries import catalogue
 
 Auth = Choice["basic", "digest"]
 
@@ -154,12 +153,9 @@ def remote_query(name: str, endpoint: str, params: Mapping[str, object] | None =
     name index, default the shipped graph), then bound by a VALUES block. With
     ``graph_iri`` the query reads only that named graph (``FROM <graph_iri>``).
     """
-    stored = catalogue().get(name)
     if name in REFUSED:
         raise QueryError(f"query {name!r} cannot run on a remote endpoint: {REFUSED[name]}")
-    given = merge_params(params, keyword_params)
-    local = check_graph(graph) if graph is not None else shipped_graph()
-    bindings = bind_parameters(stored, given, local)
+    stored, _, bindings = bind_call(name, params, keyword_params, graph)
     text = with_values(stored.text, bindings, from_graph=graph_iri)
     form = stored.form
     accept = ("application/sparql-results+json" if form in ("SELECT", "ASK")

@@ -112,20 +112,17 @@ def choose(header: str | None, offers: Sequence[Format]) -> Format | None:
 def by_name(value: str, offers: Sequence[Format]) -> Format | None:
     """The offer a ``?format=`` value names: a name such as ``csv``, or a media type; a
     comma-separated list of them names its first known one. None if it names none."""
-    for part in value.split(",")[:16]:
-        chosen = named(part, offers)
-        if chosen is not None:
-            return chosen
-    return None
+    return first_named([value], offers)
 
 
 def first_named(values: Sequence[str], offers: Sequence[Format]) -> Format | None:
-    """The offer named by the first of ``values`` that names one (repeats and unknown values
-    are tolerated, as clients send them)."""
+    """The offer named by the first of ``values`` (each a comma-separated list) that names one:
+    repeats and unknown values are tolerated, as clients send them."""
     for value in values:
-        chosen = by_name(value, offers)
-        if chosen is not None:
-            return chosen
+        for part in value.split(",")[:16]:
+            chosen = named(part, offers)
+            if chosen is not None:
+                return chosen
     return None
 
 

@@ -12,7 +12,16 @@ from collections.abc import Sequence
 
 import pyoxigraph
 
-from citynet.formats import DATASET_FORMATS, GRAPH_FORMATS, JSONLD, RESULT_FORMATS, SPREADSHEET_CSV, Format, by_name
+from citynet.formats import (
+    DATASET_FORMATS,
+    GRAPH_FORMATS,
+    JSONLD,
+    RESULT_FORMATS,
+    SPREADSHEET_CSV,
+    Format,
+    by_name,
+    write,
+)
 from citynet.graph.prefixes import PREFIXES
 from citynet.graph.terms import OxigraphTerm, lexical
 from citynet.publish.jsonld import by_subject, write_jsonld
@@ -29,12 +38,6 @@ def _results_format(name: str) -> pyoxigraph.QueryResultsFormat:
     results = by_name("csv" if name == SPREADSHEET_CSV.name else name, RESULT_FORMATS).results
     assert results is not None  # every result format is one of Oxigraph's
     return results
-
-
-def _rdf_format(name: str, offers: Sequence[Format]) -> tuple[Format, pyoxigraph.RdfFormat]:
-    fmt = by_name(name, offers)
-    assert fmt.rdf is not None  # every graph and dataset format is one of Oxigraph's
-    return fmt, fmt.rdf
 
 
 def ask(boolean: bool, fmt: str) -> bytes:
@@ -65,18 +68,17 @@ def graph(triples: Sequence[pyoxigraph.Triple], fmt: str, truncated: bool, limit
     the others written by Oxigraph; a cut answer says so where the syntax has comments."""
     if fmt == JSONLD.name:
         return write_jsonld(by_subject(triples)).encode("utf-8")
-    return _rdf(triples, *_rdf_format(fmt, GRAPH_FORMATS), truncated, truncation_note(limit, "triples"))
+    return _rdf(triples, by_name(fmt, GRAPH_FORMATS), truncated, truncation_note(limit, "triples"))
 
 
 def dataset(quads: Sequence[pyoxigraph.Quad], fmt: str, truncated: bool, limit: int) -> bytes:
     """Quads in ``fmt`` (a dataset format's name), written by Oxigraph."""
-    return _rdf(quads, *_rdf_format(fmt, DATASET_FORMATS), truncated, truncation_note(limit, "quads"))
+    return _rdf(quads, by_name(fmt, DATASET_FORMATS), truncated, truncation_note(limit, "quads"))
 
 
 def _rdf(statements: Sequence[pyoxigraph.Triple] | Sequence[pyoxigraph.Quad], fmt: Format,
-         rdf_format: pyoxigraph.RdfFormat, truncated: bool, note: str) -> bytes:
-    body = pyoxigraph.serialize(statements, format=rdf_format, prefixes=PREFIXES if fmt.takes_prefixes else None)
-    assert body is not None  # serialize returns the bytes when given no output
+         truncated: bool, note: str) -> bytes:
+    body = write(statements, fmt, PREFIXES)
     if truncated and fmt.has_comments:
         body = f"# {note}\n".encode() + body
     return body
