@@ -105,8 +105,9 @@ def worker_citynet(size: int, scratch: Path) -> dict[str, Any]:
 
     import citynet
     from citynet import resources
+    from citynet.graph.terms import to_oxigraph
     from citynet.publish import exports
-    from citynet.querying.execute import bind_parameters, to_oxigraph
+    from citynet.querying.execute import bind_parameters
     from citynet.querying.stored_queries import catalogue
 
     path = graph_file(size)

@@ -4,6 +4,9 @@ A general JSON-LD processor compacts by expanding the whole graph into JSON firs
 searching term definitions for every value: at a million triples that takes a minute.
 citynet's context is fixed and small, so each (property, kind of value) pair can be mapped
 to its key once, and each subject written as it streams past, one node object per line.
+This is the one writer of a format citynet keeps instead of a library's: pyoxigraph writes
+JSON-LD expanded, without a context, and rdflib's compacting writer took 17 times as long
+(benchmarks/README.md, "JSON-LD export"; the benchmark measures it with the other exports).
 
 The choice of key keeps the meaning exact:
 - a term whose ``@type`` is ``@id`` takes only IRIs and blank nodes;
