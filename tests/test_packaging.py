@@ -40,6 +40,16 @@ def test_wheel_carries_ontology_data_and_queries(wheel):
         assert shipped and shipped == packaged, folder
 
 
+def test_wheel_is_typed_and_has_the_packages_one_version(wheel):
+    import citynet
+
+    archive = zipfile.ZipFile(wheel)
+    assert "citynet/py.typed" in archive.namelist()  # type checkers read citynet's hints (PEP 561)
+    metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+    assert f"Version: {citynet.__version__}\n" in archive.read(metadata).decode("utf-8")
+    assert wheel.name.startswith(f"citynet-{citynet.__version__}-")
+
+
 def test_installed_wheel_runs_from_anywhere(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],

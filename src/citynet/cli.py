@@ -16,6 +16,7 @@ from typing import Any
 
 from citynet import __version__
 from citynet.errors import CitynetError
+from citynet.formats import DESCRIPTION_FORMATS, EXPORT_FORMATS, RESULT_FORMATS, TURTLE, names
 from citynet.output import emit
 from citynet.server.options import add_arguments as add_serve_arguments
 
@@ -25,7 +26,8 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in citynet, not in the input
 EXIT_INTERRUPTED = 130
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+#: A table for people, then the SPARQL result formats, as the engine writes them.
+TABLE_FORMATS = ("table", *names(RESULT_FORMATS))
 SPREADSHEET_HELP = ("with --format csv: put ' before a cell a spreadsheet would run as a formula "
                     "(=, +, -, @ …; numbers excepted). This changes values: it is for people opening the "
                     "file in a spreadsheet, not for programs")
@@ -107,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("name", help="the query's name (see `citynet queries`)")
     run.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                      help="a parameter; repeat for several")
-    run.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table",
+    run.add_argument("--format", choices=(*TABLE_FORMATS, TURTLE.name), default="table",
                      help="table, csv, tsv, json or xml (SPARQL results, as the engine writes them); "
                           "CONSTRUCT queries: turtle or json (JSON-LD)")
     run.add_argument("--spreadsheet-safe", action="store_true", help=SPREADSHEET_HELP)
@@ -121,8 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "Write the graph as Turtle, N-Triples, N-Quads or TriG (one named graph per source file), "
                      "RDF/XML or JSON-LD (compacted with citynet's @context); or as a CSV of memberships or a "
                      "GeoJSON of members with coordinates and networks.")
-    export.add_argument("--format", required=True,
-                        choices=("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "csv", "geojson"))
+    export.add_argument("--format", required=True, choices=names(EXPORT_FORMATS))
     export.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
 
     catalog = command("catalog", run_catalog,
@@ -130,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "Write the DCAT-AP.de catalog that GovData and CKAN harvest (default), the VoID description "
                       "(--void) or a schema.org Dataset (--schema). Values come from the graph and "
                       "config/publication.toml.")
-    catalog.add_argument("--format", choices=("turtle", "rdfxml", "jsonld"), default="turtle")
+    catalog.add_argument("--format", choices=names(DESCRIPTION_FORMATS), default=TURTLE.name)
     which = catalog.add_mutually_exclusive_group()
     which.add_argument("--void", action="store_const", const="void", dest="what", help="the VoID description")
     which.add_argument("--schema", action="store_const", const="schema", dest="what",
@@ -176,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "--data on RDF files of your own (without the citynet ontology). Oxigraph parses and "
                      "answers it; the output is what the engine writes.")
     ad_hoc.add_argument("file", help="a .rq file, or - for standard input")
-    ad_hoc.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table")
+    ad_hoc.add_argument("--format", choices=(*TABLE_FORMATS, TURTLE.name), default="table")
     ad_hoc.add_argument("--spreadsheet-safe", action="store_true", help=SPREADSHEET_HELP)
     ad_hoc.add_argument("--base", metavar="IRI", help="the base IRI against which relative IRIs in the query resolve")
     ad_hoc.add_argument("--data", nargs="+", type=Path, metavar="PATH",
@@ -260,10 +261,10 @@ def run_query(args: argparse.Namespace) -> int:
     if args.endpoint:
         from citynet.scale.remote import remote_query
 
-        result = remote_query(args.name, args.endpoint, args.graph, **_credentials(args),
-                              **parse_params(args.param))
+        result = remote_query(args.name, args.endpoint, parse_params(args.param), graph_iri=args.graph,
+                              **_credentials(args))
     else:
-        result = query(args.name, **parse_params(args.param))
+        result = query(args.name, parse_params(args.param))
     emit(format_result(result, args.format, spreadsheet_safe=args.spreadsheet_safe), args.output)
     return EXIT_OK
 

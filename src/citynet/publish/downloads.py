@@ -12,8 +12,9 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from citynet.formats import EXPORT_FORMATS, by_name
 from citynet.graph.knowledge_graph import KnowledgeGraph
-from citynet.publish.exports import MEDIA_TYPES, SUFFIXES, export_bytes
+from citynet.publish.exports import export_bytes
 from citynet.publish.publication import PublicationConfig
 
 
@@ -32,7 +33,7 @@ class Download:
 
 
 def download_path(config: PublicationConfig, fmt: str) -> str:
-    return f"{config.paths.downloads}{config.paths.file_stem}{SUFFIXES[fmt]}"
+    return f"{config.paths.downloads}{config.paths.file_stem}.{by_name(fmt, EXPORT_FORMATS).suffix}"
 
 
 def describe(config: PublicationConfig, fmt: str, content: bytes) -> Download:
@@ -43,9 +44,9 @@ def describe(config: PublicationConfig, fmt: str, content: bytes) -> Download:
 
 def download_files(graph: KnowledgeGraph, config: PublicationConfig) -> Iterator[tuple[Download, bytes]]:
     """Every download, one export format after another, with its bytes."""
-    for fmt in MEDIA_TYPES:
-        content = export_bytes(graph, fmt)
-        yield describe(config, fmt, content), content
+    for fmt in EXPORT_FORMATS:
+        content = export_bytes(graph, fmt.name)
+        yield describe(config, fmt.name, content), content
 
 
 def downloads(graph: KnowledgeGraph, config: PublicationConfig) -> dict[str, Download]:
