@@ -146,7 +146,7 @@ def create_app(graph: KnowledgeGraph | None = None, settings: Settings | None = 
         Route("/id/{kind}/", linked_data.kind_index),
         Route("/id/{kind}/{slug}", linked_data.entity),
         Route("/doc/{kind}/{slug}", linked_data.document),
-        Route("/def", linked_data.ontology),
+        Route("/def", linked_data.ontology_document_handler),
         Route("/def.{suffix}", linked_data.ontology_file),
         Route("/def/{term}", linked_data.ontology_term),
         Route("/catalog", linked_data.catalog_handler("dcat")),

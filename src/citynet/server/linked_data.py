@@ -20,9 +20,10 @@ dereferences them by fetching ``/def`` (the fragment never reaches a server), wh
 the ontology document itself, negotiated the same way. ``/def/{version}`` serves it
 too, and ``/def/{Term}`` is the term's own page (HTML), or a redirect to ``/def#Term``.
 
-**What a description holds.** The entity's own statements with the blank nodes they
-lead to (:func:`citynet.publish.exports.describe`), the statements that point to it, and the
-labels of the things on either side.
+**What a description holds.** The entity document of :mod:`citynet.publish.entity_document`,
+the same the static site publishes: the entity's own statements with the blank nodes they
+lead to, the statements that point to it, and the labels of the things on either side. It is
+read from the Oxigraph store; the server holds no rdflib copy of the graph.
 
 **HTML** comes from :func:`citynet.publish.site.render_page`; an IRI the site has no page for
 (a logo, a schedule) gets a small built-in page (the label and a table of statements).
@@ -35,15 +36,16 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from rdflib import RDFS, SKOS, Graph, URIRef
+import pyoxigraph
+from rdflib import Graph, URIRef
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from citynet import resources
-from citynet.graph.prefixes import PREFIXES
+from citynet.graph.terms import to_rdflib_as_written
 from citynet.publish.catalog import catalog_document
-from citynet.publish.exports import describe, to_jsonld
+from citynet.publish.entity_document import document_bytes, entity_document, exists, ontology_document
 from citynet.publish.site import CSS, render_page
 from citynet.server import html, negotiation
 from citynet.server.conditional import answer
@@ -56,7 +58,6 @@ _TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,200}$")
 _VERSION = re.compile(r"^\d+(\.\d+){1,3}$")
 DOCUMENT_FORMATS: tuple[Format, ...] = (TURTLE, HTML, JSONLD, NTRIPLES, RDFXML)
 _BY_SUFFIX = {f.suffix: f for f in DOCUMENT_FORMATS}
-_RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "pretty-xml"}
 _lock = threading.Lock()
 
 
@@ -83,31 +84,17 @@ def split_suffix(slug: str) -> tuple[str, Format | None]:
     return slug, None
 
 
-def _exists(rdf: Graph, iri: URIRef) -> bool:
-    return (iri, None, None) in rdf or (None, None, iri) in rdf
+def _exists(state: ServerState, iri: str) -> bool:
+    return exists(state.graph.store, iri)
 
 
-def description(rdf: Graph, iri: URIRef) -> Graph:
-    """The entity's statements (with their blank nodes), the statements pointing to it, and
-    the labels of what is on either side."""
+def as_rdflib(triples: list[pyoxigraph.Triple]) -> Graph:
+    """A document's few statements as an rdflib graph, for the built-in HTML page."""
     out = Graph()
-    for prefix, namespace in PREFIXES.items():
-        out.bind(prefix, namespace)
-    out += describe(rdf, iri)
-    for subject, predicate in rdf.subject_predicates(iri):
-        out.add((subject, predicate, iri))
-    linked = {n for triple in out for n in (triple[0], triple[2]) if isinstance(n, URIRef) and n != iri}
-    for node in linked:
-        for predicate in (RDFS.label, SKOS.prefLabel):
-            for label in rdf.objects(node, predicate):
-                out.add((node, predicate, label))
+    for triple in triples:
+        out.add((to_rdflib_as_written(triple.subject), to_rdflib_as_written(triple.predicate),
+                 to_rdflib_as_written(triple.object)))
     return out
-
-
-def serialize(rdf: Graph, fmt: Format) -> bytes:
-    if fmt is JSONLD:
-        return to_jsonld(rdf).encode("utf-8")
-    return rdf.serialize(format=_RDFLIB_FORMATS[fmt.name]).encode("utf-8")
 
 
 def _links(path: str, current: Format | None) -> str:
@@ -118,13 +105,13 @@ def _links(path: str, current: Format | None) -> str:
 # ---------------------------------------------------------------- HTML
 
 
-def render_html(state: ServerState, iri: str, rdf: Graph | None = None) -> str:
+def render_html(state: ServerState, iri: str, triples: list[pyoxigraph.Triple] | None = None) -> str:
     """The HTML page for ``iri``: citynet.publish.site's where it has one, else the built-in one."""
     page = _site_page(state, iri)
     if page is not None:
         return page
-    rdf = rdf if rdf is not None else description(state.rdf, URIRef(iri))
-    return html.entity_page(rdf, URIRef(iri), lambda i: local_path(i, state.settings.base_iri))
+    document = triples if triples is not None else entity_document(state.graph.store, iri)
+    return html.entity_page(as_rdflib(document), URIRef(iri), lambda i: local_path(i, state.settings.base_iri))
 
 
 def _site_page(state: ServerState, iri: str) -> str | None:
@@ -162,7 +149,7 @@ async def entity(request: Request) -> Response:
         return await _document(request, kind, stem, suffix)
     state = _state(request)
     if not (_SEGMENT.match(kind) and _SEGMENT.match(slug)) \
-            or not _exists(state.rdf, URIRef(f"{state.settings.base_iri}id/{kind}/{slug}")):
+            or not _exists(state, f"{state.settings.base_iri}id/{kind}/{slug}"):
         return error(request, 404, f"nothing is known as {state.settings.base_iri}id/{kind}/{slug}",
                      log_note="not-found")
     document = f"/doc/{kind}/{slug}"
@@ -178,8 +165,8 @@ async def document(request: Request) -> Response:
 
 async def _document(request: Request, kind: str, slug: str, fixed: Format | None) -> Response:
     state = _state(request)
-    iri = URIRef(f"{state.settings.base_iri}id/{kind}/{slug}")
-    if not (_SEGMENT.match(kind) and _SEGMENT.match(slug)) or not _exists(state.rdf, iri):
+    iri = f"{state.settings.base_iri}id/{kind}/{slug}"
+    if not (_SEGMENT.match(kind) and _SEGMENT.match(slug)) or not _exists(state, iri):
         return error(request, 404, f"nothing is known as {iri}", log_note="not-found")
     fmt = fixed or negotiation.choose(request.headers.get("accept"), DOCUMENT_FORMATS)
     if fmt is None:
@@ -191,10 +178,10 @@ async def _document(request: Request, kind: str, slug: str, fixed: Format | None
         headers.update({"Vary": "Accept", "Content-Location": f"{path}.{fmt.suffix}"})
 
     def build() -> bytes:
-        rdf = description(state.rdf, iri)
+        document = entity_document(state.graph.store, iri)
         if fmt is HTML:
-            return render_html(state, str(iri), rdf).encode("utf-8")
-        return serialize(rdf, fmt)
+            return render_html(state, iri, document).encode("utf-8")
+        return document_bytes(document, fmt.name)
 
     body = await run_in_threadpool(build)
     if fmt is HTML:
@@ -220,13 +207,17 @@ async def kind_index(request: Request) -> Response:
     return HTMLResponse(page)
 
 
-def ontology_graph(state: ServerState) -> Graph:
-    def parse() -> Graph:
-        return Graph().parse(resources.ontology_path(), format="turtle")
-    return state.remember("ontology", parse)
+def ontology(state: ServerState) -> list[pyoxigraph.Triple]:
+    """The ontology document's statements (the ontology file's), read once."""
+    return state.remember("ontology", lambda: ontology_document(resources.ontology_path()))
 
 
-async def ontology(request: Request) -> Response:
+def ontology_terms(state: ServerState) -> frozenset[str]:
+    """The IRIs the ontology document says something about."""
+    return state.remember("ontology-terms", lambda: frozenset(t.subject.value for t in ontology(state)))
+
+
+async def ontology_document_handler(request: Request) -> Response:
     """``/def`` (and ``/def/{version}``): the ontology document; its terms are hash IRIs."""
     state = _state(request)
     fmt = negotiation.choose(request.headers.get("accept"), DOCUMENT_FORMATS)
@@ -253,11 +244,11 @@ async def _ontology_variant(request: Request, state: ServerState, fmt: Format, h
                       media_type=fmt.content_type, headers=headers)
 
     def build() -> bytes:
-        rdf = ontology_graph(state)
         if fmt is HTML:
             page = _site_page(state, base + "def")
-            return (page or html.ontology_page(rdf, base + "def", lambda i: local_path(i, base))).encode("utf-8")
-        return serialize(rdf, fmt)
+            return (page or html.ontology_page(as_rdflib(ontology(state)), base + "def",
+                                               lambda i: local_path(i, base))).encode("utf-8")
+        return document_bytes(ontology(state), fmt.name)
 
     body = await run_in_threadpool(build)
     if fmt is HTML:
@@ -271,11 +262,11 @@ async def ontology_term(request: Request) -> Response:
     state = _state(request)
     name = request.path_params["term"]
     if _VERSION.match(name):
-        return await ontology(request)
-    iri = URIRef(f"{state.settings.base_iri}def#{name}")
-    if not _TERM.match(name) or (iri, None, None) not in ontology_graph(state):
+        return await ontology_document_handler(request)
+    iri = f"{state.settings.base_iri}def#{name}"
+    if not _TERM.match(name) or iri not in ontology_terms(state):
         return error(request, 404, f"the ontology has no term {name!r}", log_note="not-found")
-    page = await run_in_threadpool(_site_page, state, str(iri))
+    page = await run_in_threadpool(_site_page, state, iri)
     if page is not None and negotiation.choose(request.headers.get("accept"), (HTML, TURTLE)) is HTML:
         return HTMLResponse(page, headers={"Vary": "Accept"})
     return RedirectResponse(f"/def#{name}", status_code=303, headers={"Vary": "Accept"})

@@ -12,7 +12,7 @@ from citynet.publish.site.layout import Page, frame
 from citynet.publish.site.maps import home_map
 from citynet.publish.site.pages import all_pages, entity_page, home_page, kind_index_page, ontology_page
 from citynet.publish.site.paths import ONTOLOGY, SITE_BASE, Links, RelativeLinks, ServedLinks, kind_index_iri, page_path
-from citynet.publish.site.rdfdata import entity_graph, jsonld, turtle
+from citynet.publish.site.rdfdata import DATA_FORMATS, data_file
 from citynet.publish.site.style import CSS
 from citynet.publish.site.values import View
 
@@ -60,14 +60,11 @@ def render_data(graph: KnowledgeGraph | None, iri: str, fmt: str) -> str | None:
     ``iri``; None if the site has no data for it."""
     graph = graph or shipped_graph()
     model = SiteModel.of(graph)
+    if fmt not in DATA_FORMATS:
+        raise ValueError(f"unknown data format {fmt!r}: ttl or jsonld")
     if iri != ONTOLOGY and model.entity(URIRef(iri)) is None:
         return None
-    data = entity_graph(model, URIRef(iri))
-    if fmt == "ttl":
-        return turtle(data)
-    if fmt == "jsonld":
-        return jsonld(data)
-    raise ValueError(f"unknown data format {fmt!r}: ttl or jsonld")
+    return data_file(model, iri, fmt).decode("utf-8")
 
 
 def site_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str | bytes]]:
@@ -77,9 +74,8 @@ def site_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str | bytes]]:
     for page, view in all_pages(lambda path: View(model, RelativeLinks(path))):
         yield page.path + ".html", frame(view, page)
         if page.has_data and page.iri:
-            data = entity_graph(model, URIRef(page.iri))
-            yield page.path + ".ttl", turtle(data)
-            yield page.path + ".jsonld", jsonld(data)
+            for suffix in DATA_FORMATS:
+                yield f"{page.path}.{suffix}", data_file(model, page.iri, suffix)
     yield "map.svg", render_map(graph)
     yield from download_files(graph)
 
