@@ -11,10 +11,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.publish.exports import MEDIA_TYPES, SUFFIXES, export_bytes
 from citynet.publish.publication import PublicationConfig
+
+if TYPE_CHECKING:  # catalog.py imports this module
+    from citynet.publish.catalog import What
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,20 @@ def download_files(graph: KnowledgeGraph, config: PublicationConfig) -> Iterator
     for fmt in MEDIA_TYPES:
         content = export_bytes(graph, fmt)
         yield describe(config, fmt, content), content
+
+
+#: The dataset's descriptions published as files beside the downloads, in these formats: the DCAT
+#: catalog at ``{paths.catalog}.ttl`` (``.rdf``, ``.jsonld``), the VoID at ``void.ttl`` (``.jsonld``).
+DESCRIPTION_FORMATS: dict[What, tuple[str, ...]] = {"dcat": ("turtle", "rdfxml", "jsonld"),
+                                                   "void": ("turtle", "jsonld")}
+
+
+def description_files(config: PublicationConfig) -> dict[str, tuple[What, str]]:
+    """Each description file's path below the base URL, and what it holds (``dcat`` or
+    ``void``) in which format: ``{"catalog.ttl": ("dcat", "turtle"), …}``."""
+    stems: dict[What, str] = {"dcat": config.paths.catalog, "void": "void"}
+    return {stems[what] + SUFFIXES[fmt]: (what, fmt) for what, formats in DESCRIPTION_FORMATS.items()
+            for fmt in formats}
 
 
 def downloads(graph: KnowledgeGraph, config: PublicationConfig) -> dict[str, Download]:

@@ -137,6 +137,11 @@ class SiteModel:
         return sorted((e for e in entities if e is not None), key=lambda e: sort_key(e.label))
 
     @cached_property
+    def ontology_iris(self) -> frozenset[str]:
+        """The ontology's IRI and its version IRIs: all described by the ontology's page."""
+        return frozenset({ONTOLOGY, *(str(v) for v in self.rdf.objects(URIRef(ONTOLOGY), OWL.versionIRI))})
+
+    @cached_property
     def kinds(self) -> list[str]:
         present = {kind for kind in self._pages.values() if kind not in ("term", "other")}
         return [k for k in KIND_ORDER if k in present] + sorted(present - set(KIND_ORDER))

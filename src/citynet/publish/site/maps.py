@@ -4,11 +4,12 @@ page, and a place among the members of its networks on the place's page."""
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from rdflib import URIRef
 
 from citynet.publish.site.collect import CN, Entity
-from citynet.publish.site.markup import Markup, el
 from citynet.publish.site.svgmap import PALETTE, Legend, MapPoint, draw_map
+from citynet.publish.site.templating import render
 from citynet.publish.site.values import View
 from citynet.querying.execute import run
 from citynet.querying.results import QueryResult
@@ -72,9 +73,9 @@ def all_members(view: View) -> list[MapPoint]:
     return points
 
 
-def figure(svg: Markup, caption: Markup | str, missing: list[str] | None = None) -> Markup:
-    note = f" Not on the map, for want of coordinates: {', '.join(missing)}." if missing else None
-    return el("figure", svg, el("figcaption", caption, note), class_="map")
+def figure(svg: Markup, caption: str, missing: list[str] | None = None) -> Markup:
+    note = f" Not on the map, for want of coordinates: {', '.join(missing)}." if missing else ""
+    return render("figure.html", svg=svg, caption=caption + note)
 
 
 def home_map(view: View) -> Markup:
