@@ -117,9 +117,10 @@ def test_downloads_answer_conditional_gets_with_the_catalogs_checksum(http, cata
     assert head.status_code == 200 and int(head.headers["content-length"]) == len(first.content)
 
 
-@pytest.mark.parametrize("path", ["/download/citynet.xyz", "/download/", "/catalog.xyz", "/void.rdf", "/dataset/nothing",
-                                  "/catalog/service/nothing", "/nothing", "/def/NoSuchTerm.ttl", "/def/City.xyz",
-                                  "/id/city/atlantis.html", "/id/nothing/index.html", "/.htaccess", "/nginx-types.conf"])
+@pytest.mark.parametrize("path", [
+    "/download/citynet.xyz", "/download/", "/catalog.xyz", "/void.rdf", "/dataset/nothing", "/catalog/service/nothing",
+    "/nothing", "/def/NoSuchTerm.ttl", "/def/City.xyz", "/id/city/atlantis.html", "/id/nothing/index.html",
+    "/.htaccess", "/nginx-types.conf"])
 def test_unknown_paths_are_a_clear_404(http, path):
     answer = http.get(path)
     assert answer.status_code == 404, path
