@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -16,14 +17,14 @@ from citynet.publish.catalog import FILE_TYPES, VIEW_QUERIES
 from citynet.publish.downloads import download_path
 from citynet.publish.exports import MEDIA_TYPES
 from citynet.publish.publication import load_config
-from citynet.publish.site import Page, render_served_page
+from citynet.publish.site import Page
 from citynet.server.conditional import answer
 from citynet.server.execution import execute
 from citynet.server.guard import Refused, check_query_text
 from citynet.server.negotiation import SPREADSHEET_CSV
 from citynet.server.protocol import public_base, state_of
 from citynet.server.responses import error
-from citynet.server.site_pages import QUERY_CSP, QUERY_PAGE
+from citynet.server.site_pages import QUERY_CSP, served_page
 from citynet.server.state import ServerState
 
 ASSETS = {"query.js": "text/javascript; charset=utf-8", "query.css": "text/css; charset=utf-8"}
@@ -65,12 +66,12 @@ def render_query_page(state: ServerState) -> bytes:
                 url=state.settings.base_iri + "query",
                 data={"example": EXAMPLE, "services": _services()},
                 description="Ask the citynet knowledge graph a read-only SPARQL 1.1 query.")
-    return render_served_page(state.graph, page, base="/", query_page=QUERY_PAGE).encode("utf-8")
+    return served_page(state, page).encode("utf-8")
 
 
 async def query_page(request: Request) -> Response:
     state = state_of(request)
-    body = state.remember("query-page", lambda: render_query_page(state))
+    body = await run_in_threadpool(state.remember, "query-page", lambda: render_query_page(state))
     return answer(request, body, state.last_modified, response_class=HTMLResponse,
                   headers={"Content-Security-Policy": QUERY_CSP, "Cache-Control": "no-cache"})
 

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from citynet.publish.site import CSS, render_map, render_page, render_resource_page
+from citynet.publish.site import CSS, Page, render_map, render_page, render_resource_page, render_served_page
 from citynet.server import negotiation
 from citynet.server.conditional import answer
 from citynet.server.negotiation import HTML, TURTLE
@@ -40,6 +40,12 @@ def site_page(state: ServerState, iri: str) -> str | None:
     """The site's page for ``iri`` (links under "/"), or None if the site has no page for it."""
     with _lock:
         return render_page(state.graph, iri, base="/", query_page=QUERY_PAGE)
+
+
+def served_page(state: ServerState, page: Page) -> str:
+    """A page the server makes (the query page), in the site's frame."""
+    with _lock:
+        return render_served_page(state.graph, page, base="/", query_page=QUERY_PAGE)
 
 
 def resource_page(state: ServerState, iri: str, data_path: str) -> str | None:
