@@ -10,9 +10,10 @@ from __future__ import annotations
 import unicodedata
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, SDO, TIME
@@ -89,6 +90,7 @@ class SiteModel:
         # The store answers every lookup: no rdflib copy of the whole graph (see StoreView).
         self.rdf = StoreView(graph.store)
         self._entities: dict[URIRef, Entity] = {}
+        self._remembered: dict[str, Any] = {}
 
     @cached_property
     def _pages(self) -> dict[URIRef, str]:
@@ -108,6 +110,12 @@ class SiteModel:
         return pages
 
     # ------------------------------------------------------------ per graph, once
+
+    def remember(self, key: str, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once for this graph (which does not change once loaded)."""
+        if key not in self._remembered:
+            self._remembered[key] = make()
+        return self._remembered[key]
 
     @classmethod
     def of(cls, graph: KnowledgeGraph) -> SiteModel:
