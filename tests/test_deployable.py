@@ -182,3 +182,22 @@ def test_the_static_site_ships_the_media_types_for_web_servers(site, catalog):
     for distribution in catalog.subjects(DCAT.downloadURL, None):
         suffix = Path(str(catalog.value(distribution, DCAT.downloadURL))).suffix
         assert IANA + apache[suffix] == str(catalog.value(distribution, DCAT.mediaType))
+
+
+def test_the_servers_downloads_are_made_once_and_remade_when_a_file_is_damaged(graph, tmp_path, monkeypatch):
+    from citynet.publish.downloads import download_files
+    from citynet.publish.publication import load_config
+    from citynet.server.downloads import _prepare, cache_folder
+
+    monkeypatch.setenv("CITYNET_CACHE_DIR", str(tmp_path))
+    config = load_config()
+    first = _prepare(graph, config)
+    expected = {download.path: content for download, content in download_files(graph, config)}
+    assert {path: stored.file.read_bytes() for path, stored in first.items()} == expected
+    assert cache_folder(graph).is_relative_to(tmp_path)
+    ttl = first["download/citynet.ttl"].file
+    made = ttl.stat().st_mtime_ns
+    assert _prepare(graph, config)["download/citynet.ttl"].file.stat().st_mtime_ns == made  # reused
+    ttl.write_bytes(ttl.read_bytes()[:100])  # cut short
+    again = _prepare(graph, config)
+    assert again["download/citynet.ttl"].file.read_bytes() == expected["download/citynet.ttl"]

@@ -4,16 +4,18 @@ names (``/download/citynet.ttl`` …) and the catalog and VoID as files (``/cata
 A download is byte for byte the file ``publish`` writes (both come from
 :func:`citynet.publish.downloads.download_files`), so the catalog's size and checksum hold for
 it. The server makes them once for a graph, when the first one (or the catalog) is asked for,
-and keeps them on disk in the cache folder (``$CITYNET_CACHE_DIR/downloads/…``, keyed by
-citynet's version and the graph's files): a restart reuses them, and a download is streamed
-from its file rather than held in memory. Its ETag is the catalog's checksum.
+and keeps them on disk in the cache folder (``$CITYNET_CACHE_DIR/downloads/…``, keyed by the
+graph's files and by the code that writes exports): a restart reuses them, and a download is
+streamed from its file rather than held in memory. Its ETag is the catalog's checksum.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 import citynet
+from citynet import resources
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.persistent import content_key, default_cache_dir
 from citynet.output import atomic_write
@@ -43,7 +46,21 @@ class StoredDownload:
 
 
 def cache_folder(graph: KnowledgeGraph) -> Path:
-    return default_cache_dir() / "downloads" / f"{citynet.__version__}-{content_key(graph.files)}"
+    return default_cache_dir() / "downloads" / f"{_code_key()}-{content_key(graph.files)}"
+
+
+@cache
+def _code_key() -> str:
+    """A hash of what the export bytes depend on besides the data: citynet's code, its stored
+    queries (the CSV and GeoJSON views) and its JSON-LD context. A changed exporter, even
+    without a new version number, makes its downloads anew."""
+    package = Path(citynet.__file__).resolve().parent
+    files = sorted([*package.rglob("*.py"), *resources.queries_dir().rglob("*.rq"),
+                    resources.resource_root() / "ontology" / "context.jsonld"])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\n" + path.read_bytes() + b"\n")
+    return digest.hexdigest()[:16]
 
 
 def stored_downloads(state: ServerState) -> dict[str, StoredDownload]:
@@ -64,10 +81,10 @@ def _prepare(graph: KnowledgeGraph, config: PublicationConfig) -> dict[str, Stor
     made: dict[str, Download] = {}
     if manifest.is_file():
         for fmt, known in json.loads(manifest.read_text(encoding="utf-8")).items():
-            # The path and URL follow the config of today; the bytes depend on the graph only.
+            # The path and URL follow the config of today; the bytes, the graph and the code (the key).
             path = download_path(config, fmt)
             made[fmt] = Download(fmt=fmt, path=path, url=config.url(path), size=known["size"], sha256=known["sha256"])
-    if set(made) != set(MEDIA_TYPES) or any(not _file(folder, fmt).is_file() for fmt in made):
+    if set(made) != set(MEDIA_TYPES) or not all(_intact(folder, d) for d in made.values()):
         folder.mkdir(parents=True, exist_ok=True)
         made = {}
         for download, content in download_files(graph, config):
@@ -80,6 +97,12 @@ def _prepare(graph: KnowledgeGraph, config: PublicationConfig) -> dict[str, Stor
 
 def _file(folder: Path, fmt: str) -> Path:
     return folder / f"{fmt}{SUFFIXES[fmt]}"
+
+
+def _intact(folder: Path, download: Download) -> bool:
+    """The file is there, as long as the manifest says (a full check would read every byte)."""
+    file = _file(folder, download.fmt)
+    return file.is_file() and file.stat().st_size == download.size
 
 
 async def published_file(request: Request) -> Response:
