@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 
@@ -160,7 +161,7 @@ def test_the_query_page_and_the_site_are_one_product(http):
 
 
 def test_a_crawl_of_the_static_site_finds_no_broken_link(site):
-    with serving(site, SITE_MEDIA_TYPES) as (base, _), __import__("httpx").Client(timeout=30) as client:
+    with serving(site, SITE_MEDIA_TYPES) as (base, _), httpx.Client(timeout=30) as client:
         result = crawl(client, base, ["/"])
     assert result.broken == []
     fetched = {url.removeprefix(base.rstrip("/")) for url in result.fetched}

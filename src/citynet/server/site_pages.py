@@ -17,6 +17,7 @@ from citynet.publish.site import CSS, Page, render_map, render_page, render_reso
 from citynet.server import negotiation
 from citynet.server.conditional import answer
 from citynet.server.negotiation import HTML, TURTLE
+from citynet.server.responses import error
 from citynet.server.state import ServerState
 
 #: Where the query page is: the navigation of every page links it.
@@ -78,8 +79,6 @@ async def home_file(request: Request) -> Response:
     state = state_of(request)
     page = await run_in_threadpool(site_page, state, state.settings.base_iri)
     if page is None:  # pragma: no cover - the site always has a home page
-        from citynet.server.responses import error
-
         return error(request, 404, "no home page", log_note="not-found")
     return html_answer(request, state, page)
 
