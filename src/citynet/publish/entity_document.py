@@ -4,8 +4,9 @@ The static site writes it beside each page (``id/city/rostock.ttl``, ``.jsonld``
 answers it for ``/id/city/rostock`` (Turtle, JSON-LD, N-Triples, RDF/XML) and ``citynet export
 --entity`` writes it. All three call :func:`entity_document` on the Oxigraph store.
 
-**Which statements.** Those a client needs to follow the entity's links without another
-request, and no more (the "what to return" of Heath and Bizer's *Linked Data*, 2.3 and 4.3):
+**Which statements.** Those a client needs to show the entity and name its links in both
+directions without another request, and no more (as Bizer, Cyganiak and Heath's tutorial *How to Publish Linked Data on the
+Web* answers "What should I return as RDF description for a URI?"):
 
 1. every statement about the entity, with the blank nodes they lead to, and theirs
    (its bounded description: a blank node has no IRI to be fetched by);
