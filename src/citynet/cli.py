@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "RDF/XML or JSON-LD (compacted with citynet's @context); or as a CSV of memberships or a "
                      "GeoJSON of members with coordinates and networks.")
     export.add_argument("--format", required=True, choices=names(EXPORT_FORMATS))
+    export.add_argument("--entity", metavar="IRI",
+                        help="only the entity document of this IRI (what the site and the server publish for it); "
+                             "formats turtle, ntriples, jsonld, rdfxml")
     export.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
 
     catalog = command("catalog", run_catalog,
@@ -273,6 +276,11 @@ def run_export(args: argparse.Namespace) -> int:
     from citynet.graph.knowledge_graph import shipped_graph
     from citynet.publish.exports import export
 
+    if args.entity is not None:
+        from citynet.publish.entity_document import entity_export
+
+        emit(entity_export(shipped_graph(), args.entity, args.format), args.output)
+        return EXIT_OK
     emit(export(shipped_graph(), args.format), args.output)
     return EXIT_OK
 

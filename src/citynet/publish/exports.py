@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph
-from rdflib import BNode, Graph, URIRef
-from rdflib.term import Node
 
 from citynet.errors import InputError
 from citynet.formats import (
@@ -37,8 +35,7 @@ from citynet.graph.dataset import graph_name
 from citynet.graph.files import describe_oxigraph_error
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.prefixes import PREFIXES
-from citynet.graph.terms import to_oxigraph_triple
-from citynet.publish.jsonld import by_subject, write_jsonld
+from citynet.publish.jsonld import write_jsonld
 from citynet.querying.execute import query
 
 # Views of citynet.formats.EXPORT_FORMATS by name, in the catalog's order.
@@ -117,29 +114,6 @@ def file_quads(files: Iterable[Path]) -> Iterator[pyoxigraph.Quad]:
         except SyntaxError as error:  # the file changed since the graph was loaded
             message, line, column = describe_oxigraph_error(str(error))
             raise InputError(f"Turtle syntax error: {message}", path=path, line=line, column=column) from None
-
-
-def to_jsonld(rdf: Graph) -> str:
-    """JSON-LD compacted with citynet's @context, embedded so that no reader needs the network.
-    Subjects and statements in a stable order, so that the same graph gives the same text."""
-    return write_jsonld(by_subject(map(to_oxigraph_triple, rdf)))
-
-
-def describe(rdf: Graph, entity: URIRef) -> Graph:
-    """The entity's own statements, with the blank nodes they lead to (its bounded description)."""
-    out = Graph(namespace_manager=rdf.namespace_manager)
-    stack: list[Node] = [entity]
-    seen: set[Node] = set()
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for p, o in rdf.predicate_objects(node):
-            out.add((node, p, o))
-            if isinstance(o, BNode):
-                stack.append(o)
-    return out
 
 
 def member_locations_geojson(graph: KnowledgeGraph) -> dict[str, Any]:
