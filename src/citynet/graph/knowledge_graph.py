@@ -50,7 +50,7 @@ class KnowledgeGraph:
         self.ontology_file = resources.ontology_path() if ontology else None
         self.data_files = list(data_files) if data_files is not None else resources.data_files()
         if persistent is None:
-            persistent = sum(p.stat().st_size for p in self.files if p.is_file()) > IN_MEMORY_UP_TO_BYTES
+            persistent = held_on_disk_by_default(self.files)
         self.persistent = persistent
         self._classes: dict[str, frozenset[str]] = {}
         if persistent:
@@ -144,6 +144,11 @@ _RDF_TYPE = pyoxigraph.NamedNode(RDF_TYPE)
 #: Above this many bytes of files, a graph is kept on disk (about 250,000 triples of Turtle):
 #: a later start reopens it in milliseconds instead of parsing for seconds.
 IN_MEMORY_UP_TO_BYTES = 10 * 1024 * 1024
+
+
+def held_on_disk_by_default(files: Sequence[Path]) -> bool:
+    """What ``persistent=None`` chooses for these files: on disk above ``IN_MEMORY_UP_TO_BYTES``."""
+    return sum(p.stat().st_size for p in files if p.is_file()) > IN_MEMORY_UP_TO_BYTES
 _CLASS_CACHE_SIZE = 10_000
 
 

@@ -24,7 +24,7 @@ from starlette.responses import Response
 
 import citynet
 from citynet import resources
-from citynet.graph.knowledge_graph import KnowledgeGraph
+from citynet.graph.knowledge_graph import KnowledgeGraph, held_on_disk_by_default
 from citynet.graph.persistent import content_key, default_cache_dir
 from citynet.output import atomic_write
 from citynet.publish.catalog import catalog_document
@@ -67,7 +67,18 @@ def stored_downloads(state: ServerState) -> dict[str, StoredDownload]:
     """Every download by its path below the base URL (``download/citynet.ttl``), made now if
     this graph's have not been made before. Blocking: call it from a thread."""
     with _lock:
-        return state.remember("downloads", lambda: _prepare(state.graph, load_config()))
+        return state.remember("downloads", lambda: _prepare(_as_publish_holds_it(state.graph), load_config()))
+
+
+def _as_publish_holds_it(graph: KnowledgeGraph) -> KnowledgeGraph:
+    """The graph held as ``citynet publish`` holds it for the same files. The order of an
+    export's statements, and so its bytes, follow how the store is held (the on-disk store
+    reads its index in order, the in-memory one its own way), and the catalog's checksums
+    are those of publish's files: data small enough for publish to hold in memory is read
+    again into memory here; larger data publish holds on disk, in this very store."""
+    if not graph.files or not graph.persistent or held_on_disk_by_default(graph.files):
+        return graph
+    return KnowledgeGraph(graph.data_files, persistent=False, ontology=graph.ontology_file is not None)
 
 
 def catalog_files(state: ServerState) -> dict[str, Download]:
