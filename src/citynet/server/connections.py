@@ -34,6 +34,28 @@ log = logging.getLogger("citynet.server")
 
 #: Seconds between two log lines about closed connections (a flood would otherwise flood the log).
 _LOG_EVERY = 10.0
+#: File descriptors kept for everything but connections: the store's files, worker pipes, logs.
+_FD_RESERVE = 256
+
+
+def connection_room(wanted: int) -> int:
+    """How many connections the process can hold, up to ``wanted``: the soft limit of open
+    files is raised towards the hard one as far as needed (a server past it cannot even
+    accept a connection to close it)."""
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = wanted + _FD_RESERVE
+    if soft != resource.RLIM_INFINITY and soft < need:
+        raised = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass
+    return wanted if soft == resource.RLIM_INFINITY else max(1, min(wanted, soft - _FD_RESERVE))
 
 
 def _raw_answer(status: str, message: str, extra: str = "") -> bytes:
@@ -63,6 +85,7 @@ class ConnectionGuard:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.limit = connection_room(settings.max_connections)
         self.stats = ConnectionStats()
         # Insertion order is age: the first entry is the oldest connection.
         self._all: dict[Any, None] = {}
@@ -77,7 +100,7 @@ class ConnectionGuard:
         own = self._by_client.setdefault(client, {})
         if len(own) >= self.settings.max_connections_per_client and not self._evict_from(own):
             return self._refuse()
-        if len(self._all) >= self.settings.max_connections:
+        if len(self._all) >= self.limit:
             crowded = sorted(self._by_client.values(), key=len, reverse=True)
             if not any(self._evict_from(group) for group in crowded):
                 return self._refuse()

@@ -89,6 +89,8 @@ class PoolStats:
     heavy_known: int = 0
     #: Queries that turned heavy while running and found no free slot (ran on all the same).
     heavy_overflow: int = 0
+    #: Queries answered again with a verdict kept from an earlier run (a refusal, a crash).
+    remembered: int = 0
     crashes: int = 0
     replaced: int = 0
     started: int = 0
@@ -268,17 +270,25 @@ class WorkerPool:
     async def run(self, job: dict[str, Any], key: str) -> dict[str, Any]:
         """The worker's reply to ``job`` (a query known by ``key``, see :mod:`citynet.server.costs`);
         raises :class:`PoolError` for refusals, timeouts and crashes."""
+        known = self.costs.verdict(key)
+        if known is not None:
+            self.stats.remembered += 1
+            return known
         job = {**job, "grace": self.settings.slow_query_after, "plan_budget": self.settings.plan_budget}
-        heavy = self.costs.is_heavy(key)
-        started = time.monotonic()
-        reply = await self._run_in_lane(job, heavy, key)
-        if reply.get("heavy"):  # the plan's estimate: heavy, handed back unrun
-            self.costs.mark_heavy(key)
-            heavy = True
-            started = time.monotonic()
-            reply = await self._run_in_lane(job, heavy, key)
-        if reply.get("ok") or reply.get("status") != 503:
-            self.costs.learn(key, time.monotonic() - started, self.settings.slow_query_after)
+        try:
+            reply = await self._run_in_lane(job, self.costs.is_heavy(key), key)
+            if reply.get("heavy"):  # the plan's estimate: heavy, handed back unrun
+                self.costs.mark_heavy(key)
+                reply = await self._run_in_lane(job, True, key)
+        except PoolError as failure:
+            if failure.note == "crash":  # it took its worker's memory: not again
+                self.costs.remember(key, {"ok": False, "status": 500, "note": "memory", "message": (
+                    "the query needs more memory than this endpoint allows one query: it stopped its worker "
+                    "process when it last ran, so it is not run again; ask for less (fewer patterns, LIMIT)")})
+            raise
+        if "cpu" in reply and not reply.get("heavy"):
+            self.costs.learn(key, reply["cpu"], self.settings.slow_query_after)
+        self.costs.remember(key, reply)
         return reply
 
     async def _run_in_lane(self, job: dict[str, Any], heavy: bool, key: str) -> dict[str, Any]:
@@ -352,7 +362,6 @@ class WorkerPool:
                 self.heavy.started(slot, deadline)
             elif not worker.connection.poll(min(settings.slow_query_after, settings.query_timeout)):
                 # Heavy after all: it takes a free slot, or runs on without one (never killed for it).
-                self.costs.mark_heavy(key)
                 slot = self.heavy.take(deadline)
                 if slot is None:
                     self.stats.heavy_overflow += 1
