@@ -161,8 +161,9 @@ def running(name: str) -> Iterator[Stack]:
         store = _load_oxigraph(Path(folder)) if name == "oxigraph" else Path(folder)
         port = free_port()
         log = (Path(folder) / "server.log").open("wb")
-        process = subprocess.Popen(_command(name, port, store), cwd=REPO,  # noqa: S603 (our own commands) stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(  # noqa: S603 (our own commands)
+            _command(name, port, store), cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True)
         stack = Stack(name, process, f"http://127.0.0.1:{port}", oxigraph=name == "oxigraph")
         try:
             path, params = stack.stored_query("class-counts", {})

@@ -4,12 +4,13 @@ A query is named by a key: a stored query by its name (``stored:networks-of-plac
 ad-hoc one by a hash of its text and dataset. A key is heavy once a run of it took more
 processor time than the grace period, timed out, or its plan's estimate passed the budget;
 it is light again once a run of it takes less. Processor time, not time on the clock: on a
-busy machine a light query may wait long for a processor, and must not be taken for heavy. Stored queries start light: they are the
-project's own, written to be selective. Knowing a heavy query before it runs lets the pool
-answer it 503 at once when the heavy slots are taken, without it ever taking a worker.
+busy machine a light query may wait long for a processor, and must not be taken for heavy.
+Stored queries start light: they are the project's own, written to be selective. Knowing a
+heavy query before it runs lets the pool answer it 503 at once when the heavy slots are
+taken, without it ever taking a worker.
 
-The book also keeps the verdicts that do not change: a query refused as malformed or not
-allowed (400), and one that exhausted its worker's memory, are answered the same again
+The book also keeps the verdicts that do not change: an ad-hoc query refused as malformed or
+not allowed (400), or one whose worker died of its memory limit, is answered the same again
 without a worker parsing it again, or a worker being lost to it again.
 """
 

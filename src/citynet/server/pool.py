@@ -33,6 +33,7 @@ import itertools
 import logging
 import math
 import multiprocessing
+import signal
 import threading
 import time
 from collections import deque
@@ -281,7 +282,7 @@ class WorkerPool:
                 self.costs.mark_heavy(key)
                 reply = await self._run_in_lane(job, True, key)
         except PoolError as failure:
-            if failure.note == "crash":  # it took its worker's memory: not again
+            if failure.note == "crash-memory" and key.startswith("query:"):  # took its worker's memory: not again
                 self.costs.remember(key, {"ok": False, "status": 500, "note": "memory", "message": (
                     "the query needs more memory than this endpoint allows one query: it stopped its worker "
                     "process when it last ran, so it is not run again; ask for less (fewer patterns, LIMIT)")})
@@ -376,8 +377,12 @@ class WorkerPool:
                 reply = worker.connection.recv()
             except (EOFError, OSError):
                 self.stats.crashes += 1
+                # Rust aborts a process whose allocation fails (the memory limit); a worker killed
+                # from outside, or crashing otherwise, says nothing about the query.
+                worker.process.join(timeout=2)
+                aborted = worker.process.exitcode == -signal.SIGABRT
                 raise PoolError(500, "the query stopped its worker process (it may need too much memory); "
-                                     "the worker has been replaced", "crash") from None
+                                     "the worker has been replaced", "crash-memory" if aborted else "crash") from None
             keep = not reply.get("retire")
             if not reply.get("heavy"):
                 self.stats.answered += 1
