@@ -17,6 +17,7 @@ from citynet.graph.dataset import triples_per_graph
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.persistent import store_path
 from citynet.querying.stored_queries import QueryCatalogue, catalogue
+from citynet.server.connections import ConnectionGuard
 from citynet.server.pool import WorkerPool
 from citynet.server.settings import Settings
 
@@ -34,6 +35,8 @@ class ServerState:
     forms: dict[str, str] = field(default_factory=dict)
     openapi: dict[str, Any] | None = None
     cache: dict[Any, Any] = field(default_factory=dict)
+    #: The connection guard, when run by :func:`citynet.server.serve` (another ASGI server has its own).
+    connections: ConnectionGuard | None = None
 
     #: The named graphs of the dataset (see :mod:`citynet.server.dataset`).
     local_graphs: list[str] = field(default_factory=list)
