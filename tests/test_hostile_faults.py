@@ -18,7 +18,7 @@ Catalogue row → test:
   the store build → test_a_full_disk_during_a_store_build_leaves_no_partial_store
 
 The catalogue filled a loop-mounted 3 MB file system, which needs root and a mount: here a
-file-size limit (``RLIMIT_FSIZE``) makes the same writes fail, and ``/dev/full`` gives the
+file-size limit (``RLIMIT_FSIZE``) makes the same writes fail, and a node of the full device gives the
 real "No space left on device".
 """
 
