@@ -1,14 +1,14 @@
 """The citynet command line: thin wrappers over the Python API.
 
 Exit codes: 0 success (validation: no finding of the --fail-on severity), 1 the data fails validation,
-2 bad input (a file, a query or a parameter), 70 internal error (a bug), 130 interrupted.
+2 bad input or a refusal of the system (a file, a query, a parameter, a URL; a full disk, a limit),
+70 internal error (a bug), 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,7 +33,8 @@ SPREADSHEET_HELP = ("with --format csv: put ' before a cell a spreadsheet would 
                     "file in a spreadsheet, not for programs")
 
 EPILOG = """exit codes: 0 success (validation: no violation), 1 validation failed,
-2 bad input (file, query or parameter), 70 internal error, 130 interrupted"""
+2 bad input (file, query, parameter, URL) or a refusal of the system (disk full, no permission,
+a limit), with a message that names it; 70 internal error (a bug in citynet), 130 interrupted"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,6 +52,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (e.g. `| head`): not an error of ours.
         sys.stderr.close()
         return EXIT_OK
+    except OSError as error:  # the system refused something (a file, the disk, a limit): not a bug of ours
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"citynet: error: {where}{error.strerror or error}\n"
+              "  hint: check the path, the disk space and the permissions", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        print("citynet: error: out of memory\n  hint: the input may be too large for this machine; "
+              "give the command more memory, or less data", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as error:  # never a traceback for the user; the message says what broke
         print(f"citynet: internal error: {type(error).__name__}: {error}\n"
               "  hint: this is a bug in citynet; please report it with the command you ran",
@@ -192,13 +202,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_credentials(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", help="user name for the endpoint")
-    parser.add_argument("--password", help="password (or set CITYNET_PASSWORD)")
+    parser.add_argument("--password-file", type=Path, metavar="FILE",
+                        help="read the password from the first line of FILE (- for standard input); "
+                             "else from CITYNET_PASSWORD, else you are asked for it. A password is never "
+                             "taken from the command line, where every user of the machine sees it")
+    parser.add_argument("--password", help=argparse.SUPPRESS)  # refused, with the ways that are safe
     parser.add_argument("--digest", action="store_true", help="HTTP Digest instead of Basic authentication")
 
 
 def _credentials(args: argparse.Namespace) -> dict[str, Any]:
-    password = args.password if args.password is not None else os.environ.get("CITYNET_PASSWORD")
-    return {"user": args.user, "password": password, "auth": "digest" if args.digest else "basic"}
+    from citynet.scale.credentials import password_for
+    from citynet.scale.remote import parse_endpoint, readable_on_the_way
+
+    target = parse_endpoint(args.endpoint)
+    user = args.user or target.user
+    password = password_for(user, target.shown, file=args.password_file,
+                            given_on_command_line=args.password is not None,
+                            endpoint_has_password=target.password is not None)
+    auth = "digest" if args.digest else "basic"
+    if user is not None and readable_on_the_way(target, auth):
+        print(f"citynet: warning: Basic authentication sends the password readable to {target.shown}, over "
+              "plain http://; use https://, or --digest if the store takes it", file=sys.stderr)
+    return {"user": args.user, "password": password, "auth": auth}
 
 
 def _query_list() -> str:
@@ -338,7 +363,12 @@ def run_sparql(args: argparse.Namespace) -> int:
     from citynet.querying.execute import sparql
 
     if args.file == "-":
-        text = sys.stdin.read()
+        binary = getattr(sys.stdin, "buffer", None)  # None where stdin is a text stream (tests)
+        try:
+            text = sys.stdin.read() if binary is None else binary.read().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(f"the query on standard input is not UTF-8 text (byte {error.start + 1})",
+                             hint="save the query as UTF-8") from None
     else:
         try:
             text = Path(args.file).read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from citynet.errors import InputError
 from citynet.formats import RDF_SUFFIXES as RDF_SUFFIXES  # the RDF files citynet reads, by suffix
+from citynet.graph.turtle_scan import deepest_nesting, first_long_term
 
 TURTLE_SUFFIXES = (".ttl",)
 
@@ -78,12 +79,42 @@ def load_rdf_file(store: pyoxigraph.Store, path: Path, *, to_graph: pyoxigraph.N
         raise InputError("not an RDF file citynet reads", path=path)
     try:
         store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=to_graph)
-    except SyntaxError as error:
-        message, line, column = describe_oxigraph_error(str(error))
-        raise InputError(f"{fmt.name} syntax error: {message}", path=path, line=line, column=column,
-                         hint="run `citynet validate` on a Turtle file for a full report") from None
+    except (SyntaxError, MemoryError) as error:
+        raise parse_error(error, path, fmt, hint="run `citynet validate` on a Turtle file for a full report") from None
     except OSError as error:
         raise InputError(f"cannot read file: {error}", path=path) from None
+
+
+#: The longest term (a literal or an IRI) Oxigraph's parsers read: their buffer's limit.
+LONGEST_TERM = 16 * 1024 * 1024
+
+
+def parse_error(error: SyntaxError | MemoryError, path: Path, fmt: pyoxigraph.RdfFormat, *,
+                text: str | None = None, hint: str | None = None) -> InputError:
+    """An error of Oxigraph's parser as an InputError with the file, line and column. A
+    MemoryError is a term longer than the parser's buffer, or a file too large to hold."""
+    if isinstance(error, SyntaxError):
+        message, line, column = describe_oxigraph_error(str(error))
+        return InputError(f"{fmt.name} syntax error: {message}", path=path, line=line, column=column, hint=hint)
+    if "buffer maximal size" not in str(error):
+        return InputError(f"not enough memory to read this {fmt.name} file", path=path,
+                          hint="give the command more memory, or split the file")
+    place = None
+    if fmt in _SCANNABLE:
+        if text is None:
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except (OSError, MemoryError):
+                text = ""
+        place = first_long_term(text, LONGEST_TERM)
+    return InputError(f"a literal or IRI is longer than {LONGEST_TERM // (1024 * 1024)} MiB, the most "
+                      f"the {fmt.name} parser reads as one term", path=path,
+                      line=place.line if place else None, column=place.column if place else None,
+                      hint="keep such a value in a file of its own and link to it")
+
+
+_SCANNABLE = (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.N_TRIPLES, pyoxigraph.RdfFormat.N_QUADS,
+              pyoxigraph.RdfFormat.TRIG)
 
 
 def read_text(path: Path) -> str:
@@ -104,10 +135,9 @@ def check_syntax(path: Path, text: str) -> None:
         for _ in pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE,
                                   base_iri=path.resolve().as_uri(), lenient=True):
             pass
-    except SyntaxError as error:
-        message, line, column = describe_oxigraph_error(str(error))
-        raise InputError(f"Turtle syntax error: {message}", path=path, line=line, column=column,
-                         hint="fix the Turtle at that place; every statement ends with a dot") from None
+    except (SyntaxError, MemoryError) as error:
+        raise parse_error(error, path, pyoxigraph.RdfFormat.TURTLE, text=text,
+                          hint="fix the Turtle at that place; every statement ends with a dot") from None
 
 
 def describe_oxigraph_error(text: str) -> tuple[str, int | None, int | None]:
@@ -134,6 +164,14 @@ def parse_rdflib(path: Path, text: str) -> Graph:
         # rdflib can fail with bare errors, e.g. IndexError on a missing final dot.
         raise InputError(f"Turtle could not be parsed ({type(error).__name__}: {error})",
                          path=path, hint="check the end of the file for a missing dot") from None
+    except RecursionError:
+        # rdflib's Turtle parser recurses once per nested [ ] or ( ): Oxigraph has read it.
+        depth, place = deepest_nesting(text)
+        raise InputError(f"blank nodes and lists nested {depth} levels deep (the deepest opens here) are more "
+                         "than the Turtle parser of validation can follow", path=path,
+                         line=place.line if place else None, column=place.column if place else None,
+                         hint="give the inner blank nodes labels (_:b1) and describe them in statements "
+                              "of their own") from None
     return graph
 
 

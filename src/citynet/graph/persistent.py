@@ -5,7 +5,8 @@ The store holds the dataset layout of :mod:`citynet.graph.dataset` (a named grap
 all triples also in the default graph). It lives in ``CACHE/<key>``, where the key is a
 SHA-256 over the layout, the pyoxigraph version and every file's name and bytes. A build
 goes to a temporary sibling folder and is renamed into place when complete, so a crash never
-leaves a half-built store that would later be reopened as if whole.
+leaves a half-built store that would later be reopened as if whole; the next run removes the
+staging folder a killed build left (its name says which process made it).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -22,8 +22,9 @@ import pyoxigraph
 
 from citynet.errors import InputError
 from citynet.graph.dataset import load_dataset
-from citynet.graph.files import RDF_SUFFIXES, describe_oxigraph_error
+from citynet.graph.files import RDF_SUFFIXES, parse_error
 from citynet.graph.progress import Progress
+from citynet.leftovers import create_folder, sweep
 
 _CHUNK = 1 << 20
 _COMPLETE_MARK = "citynet-store-complete"
@@ -50,7 +51,9 @@ def content_key(files: Sequence[Path]) -> str:
 
 def store_path(files: Sequence[Path], cache_dir: Path | None = None) -> Path:
     """The folder of the store holding ``files``, built now unless it was before."""
-    target = (cache_dir or default_cache_dir()) / content_key(files)
+    cache = cache_dir or default_cache_dir()
+    target = cache / content_key(files)
+    sweep(cache, ".", "")  # the staging folders of builds that were killed
     if not (target / _COMPLETE_MARK).is_file():
         build_store(files, target)
     return target
@@ -71,9 +74,8 @@ def _bulk_load(store: pyoxigraph.Store, path: Path, graph: pyoxigraph.NamedNode,
         with path.open("rb") as stream:
             reader = cast(BinaryIO, _CountingReader(stream, bar))  # read() is all the parser calls
             store.bulk_load(input=reader, format=fmt, base_iri=base, to_graph=graph)
-    except SyntaxError as error:
-        message, line, column = describe_oxigraph_error(str(error))
-        raise InputError(f"{fmt.name} syntax error: {message}", path=path, line=line, column=column) from None
+    except (SyntaxError, MemoryError) as error:
+        raise parse_error(error, path, fmt) from None
 
 
 class _CountingReader:
@@ -90,8 +92,13 @@ class _CountingReader:
 
 
 def build_store(files: Sequence[Path], target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    """Build the store of ``files`` at ``target``: in a staging folder named for this process
+    (``.<key>.<owner tag>``, see :mod:`citynet.leftovers`), renamed into place when complete."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = create_folder(target.parent, f".{target.name}.")
+    except OSError as error:
+        raise _cache_error(target.parent, error) from None
     try:
         store = pyoxigraph.Store(str(staging))
         with Progress(sum(p.stat().st_size for p in files), "building the store", unit="bytes") as bar:
@@ -108,6 +115,14 @@ def build_store(files: Sequence[Path], target: Path) -> None:
             if not (target / _COMPLETE_MARK).is_file():
                 raise
             # Another process finished the same build first: use theirs.
+    except OSError as error:
+        raise _cache_error(target.parent, error) from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _cache_error(cache: Path, error: OSError) -> InputError:
+    reason = error.strerror or str(error)  # RocksDB's errors have no errno: "IO error: … No space left …"
+    return InputError(f"cannot build the graph's on-disk store in the cache folder: {reason}", path=cache,
+                      hint="free some space there, or set CITYNET_CACHE_DIR to a folder you can write to")

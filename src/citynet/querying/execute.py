@@ -19,7 +19,12 @@ from citynet.querying.constructed import ConstructedGraph
 from citynet.querying.parameters import ENTITY_TYPES, Parameter
 from citynet.querying.results import QueryResult
 from citynet.querying.solutions import Solutions
-from citynet.querying.sparql_safety import parse_read_only_query, refuse_service, refuse_update
+from citynet.querying.sparql_safety import (
+    parse_read_only_query,
+    refuse_deep_nesting,
+    refuse_service,
+    refuse_update,
+)
 from citynet.querying.stored_queries import StoredQuery, catalogue
 
 Engine = Choice["oxigraph", "rdflib"]
@@ -86,6 +91,7 @@ def sparql(text: str, graph: KnowledgeGraph | None = None, *, base_iri: str | No
     if not text.strip():
         raise QueryError("the query is empty", hint="give a SELECT, CONSTRUCT, ASK or DESCRIBE query")
     refuse_service(text)
+    refuse_deep_nesting(text)
     return run(text, graph if graph is not None else shipped_graph(), {}, base_iri=base_iri)
 
 

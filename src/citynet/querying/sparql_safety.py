@@ -14,7 +14,7 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 
 from citynet.errors import QueryError
-from citynet.querying.sparql_lexer import has_keyword
+from citynet.querying.sparql_lexer import expand_codepoints, has_keyword, lexemes
 
 # rdflib's SPARQL parser keeps global state and breaks for good when first used
 # from several threads at once: every parse goes through this lock.
@@ -49,6 +49,28 @@ def refuse_service(text: str) -> None:
     if has_keyword(text, "SERVICE"):
         raise QueryError("SERVICE is not allowed: citynet queries only its own graph",
                          hint="remove the SERVICE clause")
+
+
+#: Brackets nested deeper than this are refused before Oxigraph parses an ad-hoc query: its
+#: parser recurses once per level, and some thousands of levels overflow its stack, which
+#: ends the process (a crash, not an error). The server's own limit is lower (its settings).
+MAX_NESTING = 256
+
+
+def refuse_deep_nesting(text: str, limit: int = MAX_NESTING) -> None:
+    """Refuse a query whose ``{ }``, ``( )`` or ``[ ]`` nest more than ``limit`` levels deep
+    (strings, IRIs and comments do not count; ``\\u0028`` does)."""
+    depth = 0
+    for offset, lexeme in lexemes(expand_codepoints(text)):
+        if lexeme in "{([":
+            depth += 1
+            if depth > limit:
+                raise QueryError(f"the query nests {{ }}, ( ) or [ ] more than {limit} levels deep "
+                                 f"(at character {offset + 1} of the query, with its \\u escapes read); "
+                                 "citynet does not run queries nested so deeply",
+                                 hint="write the inner part as a separate pattern or BIND")
+        elif lexeme in "})]":
+            depth = max(0, depth - 1)
 
 
 def refuse_update(text: str) -> None:

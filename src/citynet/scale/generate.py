@@ -25,10 +25,9 @@ the web addresses use the reserved ``.example`` domain.
 
 from __future__ import annotations
 
-import os
+import io
 import random
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from typing import Any, TextIO
 from citynet.errors import InputError
 from citynet.graph.prefixes import PREFIXES
 from citynet.graph.progress import Progress
+from citynet.output import atomic_file
 
 ID = "https://w3id.org/citynet/id/"
 
@@ -904,21 +904,12 @@ def generate(triples: int, seed: int, out: Path, defects: dict[str, int] | None 
     generator.build()
     generator.inject_defects()
     out = Path(out)
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError("folder does not exist", path=folder)
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream, \
-                Progress(triples, f"generating {out.name}", unit="triples",
-                         enabled=progress) as bar:
-            written = generator.write(stream, bar)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # Written atomically, with the umask's mode (see citynet.output.atomic_file).
+    with atomic_file(out) as binary, \
+            Progress(triples, f"generating {out.name}", unit="triples", enabled=progress) as bar:
+        stream = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
+        written = generator.write(stream, bar)
+        stream.flush()
+        stream.detach()  # atomic_file closes the file
     return GenerationReport(path=out, seed=seed, triples=written, entities=dict(generator.counts),
                             defects=generator.defect_iris, examples=generator.examples)

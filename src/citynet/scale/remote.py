@@ -20,10 +20,19 @@ queries at ``/query``) and Virtuoso 7 (Graph Store with Digest authentication at
 system triples in other graphs, so give ``graph_iri``: the query then reads
 ``FROM <graph_iri>`` only. Queries go as GET, or as a form POST when long (Virtuoso
 does not answer a POST of ``application/sparql-query``).
+
+Credentials: ``user`` and ``password``, else a ``user:password@`` in the endpoint URL (taken
+out of the URL and sent in the Authorization header only), else ``CITYNET_PASSWORD``. No
+message shows a password: URLs are shown as ``user:***@host`` and a store's error answer
+with the password and its Basic encoding masked. The graph to send is written to a folder in
+the system's temporary folder named for this process, which the next push removes if this
+one was killed (:mod:`citynet.leftovers`).
 """
 
 from __future__ import annotations
 
+import base64
+import ipaddress
 import json
 import os
 import re
@@ -46,6 +55,8 @@ from citynet.formats import NTRIPLES, RDFXML, TURTLE, names
 from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
 from citynet.graph.progress import Progress
 from citynet.graph.terms import to_rdflib_triple
+from citynet.leftovers import create_folder, remove, sweep
+from citynet.output import write_error
 from citynet.querying.constructed import ConstructedGraph
 from citynet.querying.execute import bind_call
 from citynet.querying.results import QueryResult
@@ -103,15 +114,18 @@ def push(graph: KnowledgeGraph | None, endpoint: str, graph_iri: str, user: str 
     Raises RemoteError when the store cannot be reached, refuses the credentials (401,
     403), has no Graph Store at that address (404) or answers with another error.
     """
-    graph = graph if graph is not None else shipped_graph()
     _check_iri(graph_iri, "graph IRI")
+    _check_auth(auth)
+    target = parse_endpoint(endpoint)
+    graph = graph if graph is not None else shipped_graph()
     pushed = next((fmt for fmt in _PUSH_FORMATS if fmt.name == format), None)
     if pushed is None or pushed.rdf is None:
         raise CitynetError(f"cannot push as {format!r}", hint=f"formats: {', '.join(names(_PUSH_FORMATS))}")
-    url = _with_query(endpoint, {"graph": graph_iri})
+    url = _with_query(target.url, {"graph": graph_iri})
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="citynet-push-") as folder:
-        body = Path(folder) / f"graph.{pushed.suffix}"
+    folder = _push_folder()
+    try:
+        body = folder / f"graph.{pushed.suffix}"
         quads = graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
         triples = 0
 
@@ -123,20 +137,42 @@ def push(graph: KnowledgeGraph | None, endpoint: str, graph_iri: str, user: str 
                     bar.update(triples)
                 yield quad
 
-        with Progress(1, "writing the graph", unit="triples") as bar:
-            if bar.enabled:
-                bar.total = max(len(graph), 1)  # counting costs a pass over the store: only for the bar
-            pyoxigraph.serialize(counted(bar), output=str(body), format=pushed.rdf)
-            bar.update(triples)
-        size = body.stat().st_size
+        try:
+            with Progress(1, "writing the graph", unit="triples") as bar:
+                if bar.enabled:
+                    bar.total = max(len(graph), 1)  # counting costs a pass over the store: only for the bar
+                pyoxigraph.serialize(counted(bar), output=str(body), format=pushed.rdf)
+                bar.update(triples)
+            size = body.stat().st_size
+        except OSError as error:
+            raise write_error(body, error, doing="cannot write the graph to send",
+                              after=" (TMPDIR chooses the folder); nothing was sent") from None
         headers = {"Content-Type": pushed.content_type, "Content-Length": str(size)}
-        with _client(user, password, auth, timeout) as client:
-            if user is not None and auth == "digest":
-                _request(client, "HEAD", url, endpoint)  # fetch the challenge before sending the body
-            response = _request(client, "PUT", url, endpoint, content=_FileBody(body), headers=headers)
-    _raise_for_status(response, endpoint, "Graph Store")
-    return PushReport(endpoint=endpoint, graph_iri=graph_iri, triples=triples, bytes=size,
+        credentials = _credentials(target, user, password)
+        with _client(credentials, auth, timeout) as client:
+            if credentials is not None and auth == "digest":
+                _request(client, "HEAD", url, target)  # fetch the challenge before sending the body
+            response = _request(client, "PUT", url, target, content=_FileBody(body), headers=headers)
+    finally:
+        remove(folder)
+    _raise_for_status(response, target, "Graph Store", credentials)
+    return PushReport(endpoint=target.shown, graph_iri=graph_iri, triples=triples, bytes=size,
                       seconds=time.perf_counter() - started, status=response.status_code)
+
+
+def _push_folder() -> Path:
+    """A folder for the graph to send, in the system's temporary folder, named for this
+    process; folders that killed pushes left there are removed first."""
+    temporary = Path(tempfile.gettempdir())
+    sweep(temporary, _PUSH_PREFIX)
+    try:
+        return create_folder(temporary, _PUSH_PREFIX)
+    except OSError as error:
+        raise write_error(temporary, error, doing="cannot create a folder for the graph to send",
+                          after=" (TMPDIR chooses the folder); nothing was sent") from None
+
+
+_PUSH_PREFIX = "citynet-push-"
 
 
 # ---------------------------------------------------------------- queries
@@ -155,6 +191,8 @@ def remote_query(name: str, endpoint: str, params: Mapping[str, object] | None =
     """
     if name in REFUSED:
         raise QueryError(f"query {name!r} cannot run on a remote endpoint: {REFUSED[name]}")
+    _check_auth(auth)
+    target = parse_endpoint(endpoint)
     stored, _, bindings = bind_call(name, params, keyword_params, graph)
     text = with_values(stored.text, bindings, from_graph=graph_iri)
     form = stored.form
@@ -162,14 +200,15 @@ def remote_query(name: str, endpoint: str, params: Mapping[str, object] | None =
               else "application/n-triples, text/turtle;q=0.9")
     encoded = urlencode({"query": text})
     use_post = method == "POST" or (method == "auto" and len(encoded) > _LONG_QUERY)
-    with _client(user, password, auth, timeout) as client:
+    credentials = _credentials(target, user, password)
+    with _client(credentials, auth, timeout) as client:
         if use_post:
-            response = _request(client, "POST", endpoint, endpoint, content=encoded.encode(),
+            response = _request(client, "POST", target.url, target, content=encoded.encode(),
                                 headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
         else:
-            response = _request(client, "GET", _with_query(endpoint, {"query": text}), endpoint,
+            response = _request(client, "GET", _with_query(target.url, {"query": text}), target,
                                 headers={"Accept": accept})
-    _raise_for_status(response, endpoint, "SPARQL endpoint")
+    _raise_for_status(response, target, "SPARQL endpoint", credentials)
     if form in ("SELECT", "ASK"):
         return parse_json_results(response.content)
     return QueryResult(form=form, constructed=ConstructedGraph(graph=_parse_graph(response)))
@@ -354,19 +393,86 @@ def _with_query(url: str, params: Mapping[str, str]) -> str:
     return url + ("&" if "?" in url else "?") + urlencode(params)
 
 
-def _client(user: str | None, password: str | None, auth: Auth, timeout: float) -> httpx.Client:
+@dataclass(frozen=True)
+class Endpoint:
+    """An endpoint URL as given: ``url`` without the user and password it may hold (those go
+    into the Authorization header), ``shown`` for messages (the password masked)."""
+
+    url: str
+    shown: str
+    user: str | None = None
+    password: str | None = None
+
+
+def parse_endpoint(endpoint: str) -> Endpoint:
+    """Check an endpoint URL and take any ``user:password@`` out of it. Raises RemoteError,
+    naming the URL (its password masked), when it is not an http(s) URL."""
+    shown = redact_url(endpoint)
+    hint = "for example http://127.0.0.1:7878/store"
+    try:
+        url = httpx.URL(endpoint)
+    except (httpx.InvalidURL, TypeError, ValueError) as error:
+        raise RemoteError(f"the endpoint {shown!r} is not a valid URL: {redact_url(str(error))}", hint=hint) from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise RemoteError(f"the endpoint {shown!r} is not an http:// or https:// URL", hint=hint)
+    if url.port is not None and not 0 < url.port < 65536:
+        raise RemoteError(f"the endpoint {shown!r} has port {url.port}, which is not a port number (1 to 65535)",
+                          hint=hint)
+    return Endpoint(url=str(url.copy_with(username=None, password=None)), shown=shown,
+                    user=url.username or None, password=url.password or None)
+
+
+def readable_on_the_way(target: Endpoint, auth: str) -> bool:
+    """Whether Basic authentication to ``target`` would cross a network unencrypted: plain
+    http:// to a host that is not this machine (Digest sends no password, only a hash)."""
+    url = httpx.URL(target.url)
+    if auth != "basic" or url.scheme != "http":
+        return False
+    host = url.host.lower()
+    if host == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+_USERINFO = re.compile(r"(//[^/@\s:]*):[^/@\s]*@")
+
+
+def redact_url(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@host`` in it masked."""
+    return _USERINFO.sub(r"\1:***@", text)
+
+
+def _credentials(target: Endpoint, user: str | None, password: str | None) -> tuple[str, str] | None:
+    """The user and password to send: those given, else those in the endpoint URL; a
+    missing password from ``CITYNET_PASSWORD``. None without a user."""
+    if user is None and target.user is not None:
+        user, password = target.user, password if password is not None else target.password
+    if user is None:
+        return None
+    # CITYNET_REMOTE_PASSWORD: the name this API read before it shared the CLI's.
+    secret = password if password is not None else (
+        os.environ.get("CITYNET_PASSWORD") or os.environ.get("CITYNET_REMOTE_PASSWORD", ""))
+    return user, secret
+
+
+def _check_auth(auth: str) -> None:
     if auth not in ("basic", "digest"):
         raise CitynetError(f"unknown authentication {auth!r}", hint="use basic or digest")
-    credentials: httpx.Auth | None = None
-    if user is not None:
-        # CITYNET_REMOTE_PASSWORD: the name this API read before it shared the CLI's.
-        secret = password if password is not None else (
-            os.environ.get("CITYNET_PASSWORD") or os.environ.get("CITYNET_REMOTE_PASSWORD", ""))
-        credentials = httpx.DigestAuth(user, secret) if auth == "digest" else httpx.BasicAuth(user, secret)
-    return httpx.Client(auth=credentials, timeout=httpx.Timeout(timeout, connect=10.0), trust_env=False)
 
 
-def _request(client: httpx.Client, method: str, url: str, endpoint: str, **options: Any) -> httpx.Response:
+def _client(credentials: tuple[str, str] | None, auth: Auth, timeout: float) -> httpx.Client:
+    _check_auth(auth)
+    scheme: httpx.Auth | None = None
+    if credentials is not None:
+        scheme = httpx.DigestAuth(*credentials) if auth == "digest" else httpx.BasicAuth(*credentials)
+    return httpx.Client(auth=scheme, timeout=httpx.Timeout(timeout, connect=10.0), trust_env=False)
+
+
+def _request(client: httpx.Client, method: str, url: str, target: Endpoint, **options: Any) -> httpx.Response:
+    endpoint = target.shown
     try:
         return client.request(method, url, **options)
     except httpx.ConnectError as error:
@@ -378,24 +484,37 @@ def _request(client: httpx.Client, method: str, url: str, endpoint: str, **optio
     except httpx.StreamConsumed:
         raise RemoteError(f"{endpoint} asked to authenticate again after the body was sent",
                           hint="check the user name and password") from None
-    except httpx.HTTPError as error:
-        raise RemoteError(f"request to {endpoint} failed: {error}") from None
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
+        raise RemoteError(f"request to {endpoint} failed: {redact_url(str(error))}") from None
 
 
 def _reason(error: Exception) -> str:
-    text = str(error)
+    text = redact_url(str(error))
     return "connection refused" if "refused" in text.lower() else text
 
 
-def _raise_for_status(response: httpx.Response, endpoint: str, what: str) -> None:
+def _raise_for_status(response: httpx.Response, target: Endpoint, what: str,
+                      credentials: tuple[str, str] | None) -> None:
     status = response.status_code
     if status < 300:
         return
-    detail = " ".join(response.text.split())[:300]
+    endpoint = target.shown
+    detail = _without_secrets(" ".join(response.text.split()), credentials)[:300]
     if status in (401, 403):
         raise RemoteError(f"{endpoint} refused the credentials (HTTP {status})",
-                          hint="check --user and --password; Virtuoso's Graph Store wants --digest")
+                          hint="check --user and the password; Virtuoso's Graph Store wants --digest")
     if status == 404:
         raise RemoteError(f"no {what} at {endpoint} (HTTP 404)",
                           hint="Oxigraph: /store and /query; Virtuoso: /sparql-graph-crud-auth and /sparql")
     raise RemoteError(f"{endpoint} answered HTTP {status}: {detail}")
+
+
+def _without_secrets(text: str, credentials: tuple[str, str] | None) -> str:
+    """A store's answer with the password masked, as it is and as Basic authentication sends
+    it (a store that echoes the request's headers would show it)."""
+    text = redact_url(text)
+    if credentials is not None and credentials[1]:
+        user, secret = credentials
+        token = base64.b64encode(f"{user}:{secret}".encode()).decode("ascii")
+        text = text.replace(token, "***").replace(secret, "***")
+    return text

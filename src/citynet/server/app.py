@@ -170,6 +170,9 @@ def create_app(graph: KnowledgeGraph | None = None, settings: Settings | None = 
                                    "ETag"]),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    # Starlette would answer a path that differs by a trailing slash with a redirect to an
+    # absolute URL built from the client's Host header; such a path is a 404 here instead.
+    app.router.redirect_slashes = False
     app.state.citynet = state
     return app
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,9 +21,11 @@ from typing import TypedDict
 import pyshacl
 
 from citynet import __version__, resources
+from citynet.errors import InputError
 from citynet.graph.files import TURTLE_SUFFIXES
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.persistent import content_key, default_cache_dir
+from citynet.output import atomic_write
 
 
 class _Entry(TypedDict):
@@ -87,15 +87,12 @@ def _key(files: Sequence[Path]) -> str:
 
 
 def _store(path: Path, entry: _Entry) -> None:
-    """Written to a temporary file and renamed: a reader never sees half an entry."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Written atomically: a reader never sees half an entry."""
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(entry, stream)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)  # the cache is a help, not a need
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(entry))
+    except (OSError, InputError):
+        pass  # the cache is a help, not a need
 
 
 def may_put_out(graph: KnowledgeGraph, *, skip: bool, doing: str) -> bool:

@@ -35,7 +35,10 @@ def _line(finding: Finding) -> str:
     where = ""
     if finding.file:
         where = f"{_display_path(finding.file)}{f':{finding.line}' if finding.line else ''}: "
-    about = _short(finding.about if finding.about is not None else finding.focus_node)
+    node = finding.about if finding.about is not None else finding.focus_node
+    if finding.file and node == URIRef(finding.file.resolve().as_uri()):
+        return f"{where}{finding.severity_name}: {finding.message}"  # about the file itself
+    about = _short(node)
     if finding.path is not None:
         about += f" {_short(finding.path)}"
     return f"{where}{finding.severity_name}: {about}: {finding.message}"

@@ -1,7 +1,9 @@
-"""What a parsed graph hides from SHACL: ill-typed literals and malformed IRIs.
+"""What a parsed graph hides from SHACL: ill-typed literals, malformed IRIs, and a prefix
+bound twice in one file.
 
-rdflib accepts both silently, and pySHACL sees an ill-typed literal only where a shape asks
-for its datatype. citynet reports each as a violation, with the file and line it is on.
+rdflib accepts all three silently, and pySHACL sees an ill-typed literal only where a shape
+asks for its datatype. citynet reports the first two as violations and the third as a
+warning (the same name then means two things in one file), with the file and line.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import SH, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from citynet.graph.files import TurtleFile, line_of
+from citynet.graph.turtle_scan import prefix_conflicts
 from citynet.validation import xsd_lexical
 
 CNSH = "https://w3id.org/citynet/shapes#"
@@ -22,6 +25,7 @@ CNSH = "https://w3id.org/citynet/shapes#"
 TERM_CHECK_SHAPE = URIRef(CNSH + "WellFormedTerms")
 LEXICAL_FORM = URIRef(CNSH + "LexicalFormConstraintComponent")
 IRI_SYNTAX = URIRef(CNSH + "IRISyntaxConstraintComponent")
+PREFIX_REBOUND = URIRef(CNSH + "PrefixRebindingConstraintComponent")
 
 # Characters that RFC 3987 does not allow anywhere in an IRI.
 _BAD_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|\\^`]')
@@ -30,18 +34,32 @@ _BAD_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 @dataclass(frozen=True)
 class TermProblem:
     subject: Node
-    predicate: Node
+    predicate: Node | None
     term: Node
     message: str
     component: URIRef
     file: Path | None = None
     line: int | None = None
+    severity: URIRef = SH.Violation
 
 
 def term_problems(files: Iterable[TurtleFile]) -> Iterator[TermProblem]:
     """The problems in the files' triples, each with its file and line."""
     for turtle in files:
         yield from graph_term_problems(turtle.graph, turtle)
+
+
+def prefix_problems(files: Iterable[TurtleFile]) -> Iterator[TermProblem]:
+    """A warning for each ``@prefix`` that binds a prefix of the file again, to another
+    namespace: its focus node is the file, its value the new namespace."""
+    for turtle in files:
+        for conflict in prefix_conflicts(turtle.text):
+            message = (f"@prefix {conflict.prefix}: is bound again, to <{conflict.namespace}>; line "
+                       f"{conflict.earlier_line} bound it to <{conflict.earlier}>, so {conflict.prefix}:… "
+                       "means one namespace above this line and another below it (give one of them "
+                       "another prefix)")
+            yield TermProblem(URIRef(turtle.path.resolve().as_uri()), None, URIRef(conflict.namespace), message,
+                              PREFIX_REBOUND, turtle.path, conflict.line, SH.Warning)
 
 
 def graph_term_problems(graph: Graph, turtle: TurtleFile | None = None) -> Iterator[TermProblem]:
@@ -83,4 +101,4 @@ def _located(problem: TermProblem, turtle: TurtleFile | None, needles: list[str]
         return problem
     line = next((n for n in (line_of(turtle.text, needle) for needle in needles) if n), None)
     return TermProblem(problem.subject, problem.predicate, problem.term, problem.message, problem.component,
-                       turtle.path, line)
+                       turtle.path, line, problem.severity)

@@ -26,7 +26,13 @@ from citynet.validation import sparql_constraints
 from citynet.validation.core_candidates import pyshacl_results, validate_core
 from citynet.validation.oxigraph_copy import OxigraphCopy
 from citynet.validation.shacl_graph import path_for_sparql_constraint
-from citynet.validation.term_checks import TERM_CHECK_SHAPE, TermProblem, graph_term_problems, term_problems
+from citynet.validation.term_checks import (
+    TERM_CHECK_SHAPE,
+    TermProblem,
+    graph_term_problems,
+    prefix_problems,
+    term_problems,
+)
 
 if TYPE_CHECKING:
     from citynet.graph.knowledge_graph import KnowledgeGraph
@@ -128,7 +134,8 @@ def validate(data: str | Path | Iterable[str | Path] | Graph | KnowledgeGraph | 
     data_graph, located, files = _load_data(data, ontology)
     shapes_graph = _load_shapes(shapes)
     results, fallbacks = shacl_results(data_graph, shapes_graph, fast=fast)
-    problems = [] if not check_terms else list(term_problems(located) if located else graph_term_problems(data_graph))
+    problems = [] if not check_terms else [
+        *(term_problems(located) if located else graph_term_problems(data_graph)), *prefix_problems(located)]
     graph = _report_graph(results, problems)
     findings = list(map(_term_finding, problems))
     for result, finding in _shacl_findings(results, data_graph, _Locator(located)):
@@ -284,9 +291,10 @@ def _report_graph(results: Graph, problems: list[TermProblem]) -> Graph:
         graph.add((report, SH.result, node))
         graph.add((node, RDF.type, SH.ValidationResult))
         graph.add((node, SH.focusNode, problem.subject))
-        graph.add((node, SH.resultPath, problem.predicate))
+        if problem.predicate is not None:
+            graph.add((node, SH.resultPath, problem.predicate))
         graph.add((node, SH.value, problem.term))
-        graph.add((node, SH.resultSeverity, SH.Violation))
+        graph.add((node, SH.resultSeverity, problem.severity))
         graph.add((node, SH.sourceShape, TERM_CHECK_SHAPE))
         graph.add((node, SH.sourceConstraintComponent, problem.component))
         graph.add((node, SH.resultMessage, Literal(problem.message)))
@@ -326,7 +334,7 @@ _SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, S
 
 
 def _term_finding(problem: TermProblem) -> Finding:
-    return Finding(severity=Severity.VIOLATION, focus_node=problem.subject, path=problem.predicate,
+    return Finding(severity=_SEVERITIES[problem.severity], focus_node=problem.subject, path=problem.predicate,
                    value=problem.term, message=problem.message, shape=TERM_CHECK_SHAPE,
                    component=problem.component, about=problem.subject, file=problem.file, line=problem.line)
 

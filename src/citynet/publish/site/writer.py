@@ -1,8 +1,9 @@
 """Writing the site: into a temporary sibling folder, then swapped for OUTDIR.
 
 A reader of OUTDIR sees the old site or the new one, never half of either; a failed
-build leaves the old site as it was. OUTDIR is replaced only when it is missing,
-empty, or a previous citynet site (it holds the marker file :data:`MARKER`); any
+build leaves the old site as it was. A build killed with ``kill -9`` leaves its folder
+behind: the next publish into the same OUTDIR removes it (see :func:`recover`). OUTDIR is
+replaced only when it is missing, empty, or a previous citynet site (it holds the marker file :data:`MARKER`); any
 other folder is refused with an :class:`~citynet.errors.InputError`.
 
 A file whose bytes are the same as in the site it replaces keeps that file's modification
@@ -12,17 +13,17 @@ harvester asking "changed since?" hears "no" for every download whose data did n
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import citynet
 from citynet.errors import InputError
 from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
+from citynet.leftovers import abandoned, create_folder, owner_tag, remove, sweep
 from citynet.publish.site.render import site_files
 
 MARKER = ".citynet-site"
@@ -78,25 +79,19 @@ def keep_times_of_unchanged_files(new: Path, old: Path) -> None:
             os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def publish(graph: KnowledgeGraph | None, outdir: Path | str) -> PublishResult:
     """Build the whole site for ``graph`` and put it at ``outdir`` in one step."""
     outdir = Path(os.path.abspath(outdir))  # "." and "a/../b" made plain; symbolic links not followed
     check_target(outdir)
+    recover(outdir)
     graph = graph or shipped_graph()
     try:
-        building = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.building-", dir=outdir.parent))
+        building = create_folder(outdir.parent, _building_prefix(outdir), mode=0o777)  # the umask applies
     except OSError as error:
         raise InputError(f"cannot create a folder next to {outdir}: {error.strerror}", path=outdir.parent,
                          hint="publish into a folder you can write to") from None
     try:
         result = _write_tree(graph, building)
-        building.chmod(0o777 & ~_umask())
         if (outdir / MARKER).is_file():
             keep_times_of_unchanged_files(building, outdir)
         _replace(building, outdir)
@@ -110,6 +105,31 @@ def publish(graph: KnowledgeGraph | None, outdir: Path | str) -> PublishResult:
     return PublishResult(outdir, result.files, result.pages)
 
 
+def _building_prefix(outdir: Path) -> str:
+    return f".{outdir.name}.building-"
+
+
+def _old_prefix(outdir: Path) -> str:
+    return f".{outdir.name}.old-"
+
+
+def recover(outdir: Path) -> None:
+    """Clear up after publish runs into ``outdir`` that were killed: remove the folders they
+    were building, and the old sites they had moved aside, but only those of runs that have
+    ended (the folders' names say which process made them; see :mod:`citynet.leftovers`). A
+    run killed between its two renames left no OUTDIR: its old site is put back first."""
+    sweep(outdir.parent, _building_prefix(outdir))
+    aside = abandoned(outdir.parent, _old_prefix(outdir))
+    sites = [folder for folder in aside if (folder / MARKER).is_file()]
+    if sites and not os.path.lexists(outdir):
+        newest = max(sites, key=lambda folder: folder.stat().st_mtime)
+        with contextlib.suppress(OSError):  # else left for the next run; this one puts a new site there
+            os.rename(newest, outdir)
+    for folder in aside:
+        if os.path.lexists(folder):
+            remove(folder)
+
+
 def _replace(new: Path, outdir: Path) -> None:
     """Put ``new`` at ``outdir``: the old site moves aside, the new one takes its name,
     then the old one is deleted (and put back if the second rename fails)."""
@@ -117,7 +137,7 @@ def _replace(new: Path, outdir: Path) -> None:
         os.rename(new, outdir)
         return
     check_target(outdir)  # again, just before touching it
-    old = outdir.parent / f".{outdir.name}.old-{secrets.token_hex(4)}"
+    old = outdir.parent / f"{_old_prefix(outdir)}{owner_tag()}"
     os.rename(outdir, old)
     try:
         os.rename(new, outdir)
