@@ -14,7 +14,7 @@ from citynet.errors import InputError
 from citynet.publish.publication import PublicationConfig, load_config
 from citynet.publish.site.i18n import N_, current, gettext
 from citynet.publish.site.layout import Page
-from citynet.publish.site.paths import SITE_BASE
+from citynet.publish.site.paths import SITE_BASE, page_url
 from citynet.publish.site.values import View
 
 IMPRINT = SITE_BASE + "imprint"
@@ -78,7 +78,8 @@ def imprint_page(view: View) -> Page:
             entries.append(Entry(words, table[key]))
     data = {"entries": entries, "licence": config.licence, "base_url": config.base_url}
     return Page(path="imprint", title=gettext("Imprint"), template="imprint.html", data=data, section="",
-                iri=IMPRINT, description=gettext("Who publishes this site, and how to reach them."))
+                iri=IMPRINT, description=gettext("Who publishes this site, and how to reach them."),
+                schema=[_web_page(gettext("Imprint"), "imprint", config)])
 
 
 def accessibility_page(view: View) -> Page:
@@ -105,7 +106,14 @@ def accessibility_page(view: View) -> Page:
     }
     return Page(path="accessibility", title=gettext("Accessibility statement"), template="accessibility.html",
                 data=data, iri=ACCESSIBILITY,
-                description=gettext("How accessible this site is, and where to report barriers."))
+                description=gettext("How accessible this site is, and where to report barriers."),
+                schema=[_web_page(gettext("Accessibility statement"), "accessibility", config)])
+
+
+def _web_page(title: str, path: str, config: PublicationConfig) -> dict[str, Any]:
+    return {"@context": "https://schema.org", "@type": "WebPage", "name": title, "inLanguage": current(),
+            "url": page_url(path, current()),
+            "publisher": {"@type": "Organization", "name": config.publisher.name, "url": config.publisher.homepage}}
 
 
 #: The pages by IRI (``…/citynet/imprint``), as render.py looks them up.

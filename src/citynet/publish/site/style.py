@@ -125,6 +125,8 @@ ul.cards .swatch {
 ul.columns { columns: 16rem; padding-left: 1.2rem; }
 figure.map { margin: 1rem 0 1.5rem; }
 figure.map svg { display: block; width: 100%; height: auto; max-width: 100%; }
+figure.map .map-scroll { overflow-x: auto; }
+figure.map details { margin-top: 0.4rem; }
 figure.map figcaption { color: var(--muted); font-size: 0.9rem; margin-top: 0.3rem; }
 svg .map-label {
   fill: var(--ink);
@@ -165,6 +167,8 @@ footer.site {
   .table-wrap > table > caption { max-width: calc(100vw - 1.6rem); }
   table.members td, table.members th { font-size: 0.9rem; }
   dd { overflow-wrap: anywhere; }
+  /* the map keeps its labels legible: wider than the screen, it scrolls sideways */
+  figure.map svg { min-width: 46rem; max-width: none; }
 }
 @media print {
   header.site nav, .data-links { display: none; }
