@@ -126,7 +126,7 @@ ul.columns { columns: 16rem; padding-left: 1.2rem; }
 figure.map { margin: 1rem 0 1.5rem; }
 figure.map svg { display: block; width: 100%; height: auto; max-width: 100%; }
 figure.map .map-scroll { overflow-x: auto; }
-figure.map details { margin-top: 0.4rem; }
+details.map-table { margin: -1rem 0 1.5rem; }
 figure.map figcaption { color: var(--muted); font-size: 0.9rem; margin-top: 0.3rem; }
 svg .map-label {
   fill: var(--ink);
