@@ -166,7 +166,7 @@ footer.site {
   header.site { padding: 0.5rem 0.8rem; }
   .table-wrap > table > caption { max-width: calc(100vw - 1.6rem); }
   table.members td, table.members th { font-size: 0.9rem; }
-  dd { overflow-wrap: anywhere; }
+  dd, ol.sources li, blockquote, p, .data-links { overflow-wrap: anywhere; }
   /* the map keeps its labels legible: wider than the screen, it scrolls sideways */
   figure.map svg { min-width: 46rem; max-width: none; }
 }
