@@ -149,7 +149,7 @@ async function run() {
         if (input.value.trim()) params.set(input.name, input.value.trim());
       }
       address = `/queries/${encodeURIComponent(stored.name)}`;
-      response = await fetch(`${address}?${params}`, { headers: { Accept: ACCEPT } });
+      response = await fetch(address + "?" + params, { headers: { Accept: ACCEPT } });
     } else {
       address = "/sparql";
       params.set("query", query);
