@@ -287,8 +287,9 @@ def test_the_query_pages_spreadsheet_download_defuses_formulas_but_not_numbers(h
     assert numbers[:4] == ["-0.5805", "1", "2", "-7"] and numbers[-1] == "'-"
     assert not any(n.startswith("'") for n in numbers[:-1])
     assert http.get("/query/spreadsheet.csv").status_code == 400
-    page = http.get("/static/query.js").text
-    assert "/query/spreadsheet.csv?" in page and "csv for spreadsheets" in page
+    script = http.get("/static/query.js").text  # the link; its words come from the page, in its language
+    assert "/query/spreadsheet.csv?" in script and 'word("sheet")' in script
+    assert '<span data-key="sheet">CSV for spreadsheets</span>' in http.get("/query").text
 
 
 def test_hostile_headers_do_not_break_the_server(server, http):

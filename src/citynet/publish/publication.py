@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
@@ -128,6 +128,9 @@ class PublicationConfig:
     """Description of each RDF download (the whole graph), by language tag."""
     labels: Mapping[str, Mapping[str, str]]
     """Labels of the concepts (and the theme scheme) used above, by IRI, then language tag."""
+    site_texts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """The ``[imprint]`` and ``[accessibility]`` tables, as written: the site's imprint and
+    accessibility statement (:mod:`citynet.publish.site.legal` reads and checks them)."""
 
     def url(self, path: str) -> str:
         """An address below the base URL."""
@@ -177,6 +180,10 @@ def load_config(path: Path | None = None) -> PublicationConfig:
     return parse_config(document, path)
 
 
+#: Tables of the config that the site's own pages read (citynet.publish.site.legal).
+SITE_TEXT_TABLES = ("imprint", "accessibility")
+
+
 def parse_config(document: Mapping[str, Any], path: Path) -> PublicationConfig:
     """Check a parsed TOML document; ``path`` is named in errors."""
     root = _Table(document, path, "")
@@ -221,7 +228,9 @@ def parse_config(document: Mapping[str, Any], path: Path) -> PublicationConfig:
         ),
         distribution_description=distributions.languages("description"),
         labels=root.labels("labels"),
+        site_texts={name: dict(document[name]) for name in SITE_TEXT_TABLES if isinstance(document.get(name), dict)},
     )
+    root.read.update(SITE_TEXT_TABLES)
     concepts = [*config.dataset.themes, DATA_THEMES, config.contributor_id, config.publisher.type,
                 config.licence.type, config.dataset.availability]
     for concept in concepts:

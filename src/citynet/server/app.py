@@ -142,6 +142,7 @@ def create_app(graph: KnowledgeGraph | None = None, settings: Settings | None = 
         Route("/style.css", site_pages.stylesheet),
         Route("/map.svg", site_pages.map_svg),
         Route("/query", page.query_page),
+        *site_pages.ROUTES,
         Route("/query/spreadsheet.csv", page.spreadsheet_download),
         Route("/static/{name}", page.asset),
         Route("/sparql", protocol.sparql, methods=["GET", "POST"]),

@@ -47,7 +47,7 @@ from citynet.server import negotiation
 from citynet.server.conditional import answer
 from citynet.server.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from citynet.server.responses import error
-from citynet.server.site_pages import html_answer, resource_page, site_page
+from citynet.server.site_pages import html_answer, language_redirect, resource_page, site_page
 from citynet.server.state import ServerState
 
 _SEGMENT = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9._~-]{1,200}$")
@@ -98,8 +98,13 @@ async def entity(request: Request) -> Response:
         return error(request, 404, f"nothing is known as {state.settings.base_iri}id/{kind}/{slug}",
                      log_note="not-found")
     document = f"/doc/{kind}/{slug}"
+    if negotiation.choose(request.headers.get("accept"), DOCUMENT_FORMATS) is HTML:
+        # a person's browser: the page in the language it prefers (only this redirect depends on it)
+        moved = language_redirect(request, f"id/{kind}/{slug}")
+        if moved is not None:
+            return moved
     return RedirectResponse(document, status_code=303, headers={
-        "Vary": "Accept", "Link": f'<{document}>; rel="describedby", ' + _links(document, None)})
+        "Vary": "Accept, Accept-Language", "Link": f'<{document}>; rel="describedby", ' + _links(document, None)})
 
 
 async def document(request: Request) -> Response:

@@ -19,6 +19,9 @@ from citynet.publish.downloads import download_path
 from citynet.publish.exports import MEDIA_TYPES
 from citynet.publish.publication import load_config
 from citynet.publish.site import Page
+from citynet.publish.site.i18n import LANGUAGES, gettext, language
+from citynet.publish.site.paths import language_folder
+from citynet.querying.stored_queries import catalogue
 from citynet.server.conditional import answer
 from citynet.server.execution import execute
 from citynet.server.guard import Refused, check_query_text
@@ -62,17 +65,22 @@ def _services() -> list[tuple[str, str, str]]:
     ]
 
 
-def render_query_page(state: ServerState) -> bytes:
-    page = Page(path="query", title="SPARQL query", template="query.html", section="query",
-                url=state.settings.base_iri + "query",
-                data={"example": EXAMPLE, "services": _services()},
-                description="Ask the citynet knowledge graph a read-only SPARQL 1.1 query.")
-    return served_page(state, page).encode("utf-8")
+def render_query_page(state: ServerState, lang: str = "en") -> bytes:
+    base = state.settings.base_iri
+    with language(lang):
+        page = Page(path="query", title=gettext("Query the graph"), template="query.html", section="query",
+                    url=base + language_folder(lang) + "query",
+                    urls={code: base + language_folder(code) + "query" for code in LANGUAGES},
+                    hrefs={code: "/" + language_folder(code) + "query" for code in LANGUAGES},
+                    data={"example": EXAMPLE, "services": _services(),
+                          "stored": [(q.name, q.summary) for q in sorted(catalogue(), key=lambda q: q.name)]},
+                    description="Ask the citynet knowledge graph a read-only SPARQL 1.1 query.")
+    return served_page(state, page, lang).encode("utf-8")
 
 
-async def query_page(request: Request) -> Response:
+async def query_page(request: Request, lang: str = "en") -> Response:
     state = state_of(request)
-    body = await run_in_threadpool(state.remember, "query-page", lambda: render_query_page(state))
+    body = await run_in_threadpool(state.remember, f"query-page-{lang}", lambda: render_query_page(state, lang))
     return answer(request, body, state.last_modified, response_class=HTMLResponse,
                   headers={"Content-Security-Policy": QUERY_CSP, "Cache-Control": "no-cache"})
 

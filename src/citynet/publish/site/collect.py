@@ -23,6 +23,7 @@ from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.prefixes import compact
 from citynet.graph.store_view import StoreView
 from citynet.namespace import CN
+from citynet.publish.site.i18n import N_, gettext
 from citynet.publish.site.paths import ONTOLOGY, TERM_BASE, kind_of, page_path
 
 __all__ = ["CN", "DCT", "FOAF", "GN", "ORG", "SCHEMA", "TIME", "WGS", "Entity", "SiteModel"]
@@ -37,28 +38,29 @@ LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SCHEMA.name)
 
 # Kinds of data entity (the {kind} of …/id/{kind}/{slug}): singular and plural, for people.
 KIND_NAMES: dict[str, tuple[str, str]] = {
-    "network": ("city network", "City networks"),
-    "city": ("city", "Cities"),
-    "region": ("region", "Regions"),
-    "membership": ("membership", "Memberships"),
-    "event": ("event", "Conferences and events"),
-    "topic": ("topic", "Topics"),
-    "source": ("source", "Sources"),
-    "body": ("public body", "Public bodies"),
-    "part": ("network part", "Network parts"),
-    "claim": ("claim", "Disputed claims"),
-    "statement": ("member count statement", "Member count statements"),
-    "role": ("role", "Roles"),
-    "logo": ("logo", "Logos"),
-    "media": ("media", "Media"),
+    "network": (N_("city network"), N_("City networks")),
+    "city": (N_("city"), N_("Cities")),
+    "region": (N_("region"), N_("Regions")),
+    "membership": (N_("membership"), N_("Memberships")),
+    "event": (N_("event"), N_("Conferences and events")),
+    "topic": (N_("topic"), N_("Topics")),
+    "source": (N_("source"), N_("Sources")),
+    "body": (N_("public body"), N_("Public bodies")),
+    "part": (N_("network part"), N_("Network parts")),
+    "claim": (N_("claim"), N_("Disputed claims")),
+    "statement": (N_("member count statement"), N_("Member count statements")),
+    "role": (N_("role"), N_("Roles")),
+    "logo": (N_("logo"), N_("Logos")),
+    "media": (N_("media"), N_("Media")),
 }
 # The order of kinds in the navigation and on the home page.
 KIND_ORDER = tuple(KIND_NAMES)
 
 
 def kind_name(kind: str, plural: bool = False) -> str:
+    """The kind's name in the language of the page being made."""
     singular, many = KIND_NAMES.get(kind, (kind, kind.capitalize() + "s"))
-    return many if plural else singular
+    return gettext(many if plural else singular)
 
 
 @dataclass
@@ -188,6 +190,17 @@ class SiteModel:
                     if isinstance(literal, Literal) and (wanted is None or literal.language == wanted):
                         return str(literal)
         return compact(str(node))
+
+    def label_in(self, node: Node, lang: str) -> tuple[str, str | None]:
+        """The name of ``node`` in ``lang``, and None; else the English name (or any) and its
+        language, so that a page can mark a name that is not in its own language."""
+        for wanted in (lang, None, "en"):
+            for prop in LABEL_PROPERTIES:
+                for literal in self.rdf.objects(node, prop):
+                    if isinstance(literal, Literal) and literal.language == wanted:
+                        return str(literal), None if wanted in (lang, None) else wanted
+        text = self.label(node, lang)
+        return text, None
 
     def names(self, node: Node) -> list[Literal]:
         """Every label of ``node`` (rdfs:label, skos:prefLabel), English first."""

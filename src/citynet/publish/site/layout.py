@@ -10,6 +10,7 @@ from rdflib import URIRef
 
 import citynet
 from citynet.publish.site.collect import DCT, kind_name
+from citynet.publish.site.i18n import LANGUAGES, gettext
 from citynet.publish.site.paths import ONTOLOGY, kind_index_iri, page_path, page_url
 from citynet.publish.site.schemaorg import script
 from citynet.publish.site.templating import render
@@ -40,11 +41,32 @@ class Page:
     #: the IRI of the thing it describes, which answers 303 or depends on Accept. By default
     #: :func:`~citynet.publish.site.paths.page_url` of the page's path.
     url: str | None = None
+    #: The page's address in each language, where it is not :func:`page_url` of its path.
+    urls: dict[str, str] = field(default_factory=dict)
+    #: How a page links this page in each language, where not by its path (a server's pages).
+    hrefs: dict[str, str] = field(default_factory=dict)
+
+    def url_in(self, lang: str) -> str:
+        """The address of this page in ``lang``."""
+        if lang in self.urls:
+            return self.urls[lang]
+        if self.url and lang == "en":
+            return self.url
+        return page_url(self.path, lang)
 
     @property
     def canonical(self) -> str:
         return self.url or page_url(self.path)
 
+
+@dataclass(frozen=True)
+class Alternate:
+    """The same page in another language: for the language switch and ``hreflang``."""
+
+    lang: str
+    name: str
+    href: str  # as this page links it
+    url: str  # its full address
 
 @dataclass(frozen=True)
 class NavItem:
@@ -55,13 +77,24 @@ class NavItem:
 
 def nav(view: View, current: str, query_page: str | None = None) -> list[NavItem]:
     """Home, the kinds of entity the graph has, the ontology (and the query page, when served)."""
-    items = [("Home", view.links.page("index"), "home")]
+    items = [(gettext("Home"), view.links.page("index"), "home")]
     items += [(kind_name(k, plural=True), view.links.page(page_path(kind_index_iri(k)) or ""), k)
               for k in NAV_KINDS if k in view.model.kinds]
-    items.append(("Ontology", view.links.page("def"), "def"))
+    items.append((gettext("Ontology"), view.links.page("def"), "def"))
     if query_page is not None:
-        items.append(("Query", query_page, "query"))
+        items.append((gettext("Query"), query_page, "query"))
     return [NavItem(label, href, key == current) for label, href, key in items]
+
+
+def alternates(view: View, page: Page) -> list[Alternate]:
+    """The page in every language, its own first."""
+    own = view.links.lang
+    langs = [own, *(lang for lang in LANGUAGES if lang != own)]
+    return [Alternate(lang, LANGUAGES[lang], _href_in(view, page, lang), page.url_in(lang)) for lang in langs]
+
+
+def _href_in(view: View, page: Page, lang: str) -> str:
+    return page.hrefs.get(lang) or view.links.page_in(lang, page.path)
 
 
 def frame(view: View, page: Page, query_page: str | None = None) -> str:
@@ -69,6 +102,7 @@ def frame(view: View, page: Page, query_page: str | None = None) -> str:
     licence = view.model.value(URIRef(ONTOLOGY), DCT.license)
     return render(
         page.template, page=page, data=page.data, view=view, links=view.links, version=citynet.__version__,
+        lang=view.links.lang, alternates=alternates(view, page), canonical=page.url_in(view.links.lang),
         favicon=FAVICON, nav=nav(view, page.section, query_page),
         licence={"href": str(licence), "text": "CC BY 4.0" if "by/4.0" in str(licence) else str(licence)}
         if licence is not None else None,

@@ -4,15 +4,18 @@ page, and a place among the members of its networks on the place's page."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 from rdflib import URIRef
 
-from citynet.publish.site.collect import CN, Entity
-from citynet.publish.site.svgmap import PALETTE, Legend, MapPoint, draw_map
+from citynet.publish.site.basemap import covers
+from citynet.publish.site.collect import CN, Entity, sort_key
+from citynet.publish.site.i18n import gettext
+from citynet.publish.site.svgmap import PALETTE, Legend, MapPoint, draw_map, split_outside
 from citynet.publish.site.templating import render
-from citynet.publish.site.values import View
+from citynet.publish.site.values import Value, View
 from citynet.querying.execute import run
 from citynet.querying.results import QueryResult
 from citynet.querying.stored_queries import catalogue
@@ -86,20 +89,57 @@ def all_members(view: View) -> list[MapPoint]:
     return _linked(view, _located_members(view))
 
 
-def figure(svg: Markup, caption: str, missing: list[str] | None = None) -> Markup:
-    note = f" Not on the map, for want of coordinates: {', '.join(missing)}." if missing else ""
-    return render("figure.html", svg=svg, caption=caption + note)
+@dataclass(frozen=True)
+class Rest:
+    """A listed member that the map does not draw, with a link to its page."""
+
+    name: Value
+    why: str  # "outside" (the base map does not reach it) or "missing" (no coordinates)
+
+
+def figure(svg: Markup, caption: str, drawn: Sequence[MapPoint], rest: Sequence[Rest] = (),
+           legend: Legend | None = None, view: View | None = None) -> Markup:
+    """The map with its caption (which names the members it does not draw, linked) and the same
+    places as a table, for those who do not see the map."""
+    rows = []
+    for point in sorted(drawn, key=lambda p: sort_key(p.label)):
+        networks = ", ".join(legend.entries[g][1] for g in point.groups if legend and g in legend.entries)
+        name = Value(point.label, point.href, "link") if point.href else Value(point.label)
+        rows.append((name, networks, f"{point.lat:.2f}", f"{point.lon:.2f}"))
+    return render("figure.html", svg=svg, caption=caption, rows=rows,
+                  outside=[r.name for r in rest if r.why == "outside"],
+                  missing=[r.name for r in rest if r.why == "missing"])
+
+
+def _rest(view: View, outside: Sequence[MapPoint], missing: Sequence[tuple[str, str]]) -> list[Rest]:
+    found = [Rest(Value(p.label, view.href(URIRef(p.iri)), "link") if p.iri else Value(p.label), "outside")
+             for p in outside]
+    found += [Rest(Value(name, view.href(URIRef(iri)), "link") if iri else Value(name), "missing")
+              for name, iri in missing]
+    return found
+
+
+def _listed(view: View) -> list[tuple[str, str]]:
+    """Every network member (name, IRI), with coordinates or not."""
+    return view.model.remember("listed members", lambda: [(row.name, str(row.member))
+                                                           for row in stored("member-locations", view)])
 
 
 def home_map(view: View) -> Markup:
-    points = all_members(view)
+    located = all_members(view)
+    drawn, outside = split_outside(located)
+    have = {p.iri for p in located}
+    missing = sorted(((name, iri) for name, iri in _listed(view) if iri not in have), key=lambda t: sort_key(t[0]))
     legend = network_legend(view)
-    svg = draw_map(points, legend, map_id="map-all", max_height=720,
-                   title="Map of the members of the city networks",
-                   description=f"{len(points)} member places with coordinates, coloured by network; "
-                               "a place in several networks is split into slices.")
-    return figure(svg, f"Members with known coordinates: {len(points)} places. Each point links to its page; "
-                       "a point split into slices belongs to several networks.")
+    total = len(_listed(view))
+    svg = draw_map(drawn, legend, map_id="map-all", max_height=760,
+                   title=gettext("Map of the members of the city networks"),
+                   description=gettext("%(drawn)d of %(total)d member places, coloured by network; a place in "
+                                       "several networks is split into slices.") % {"drawn": len(drawn),
+                                                                                     "total": total})
+    caption = gettext("%(drawn)d of the %(total)d listed members are drawn. Each point links to its page; a point "
+                      "split into slices belongs to several networks.") % {"drawn": len(drawn), "total": total}
+    return figure(svg, caption, drawn, _rest(view, outside, missing), legend)
 
 
 def network_map(view: View, network: Entity) -> Markup | None:
@@ -108,25 +148,30 @@ def network_map(view: View, network: Entity) -> Markup | None:
     for row in stored("members-of-network", view, network=str(network.iri)):
         where = _lon_lat(row)
         if where is None:
-            missing.append(row.name)
+            missing.append((row.name, str(row.member)))
             continue
         points.append(MapPoint(lon=where[0], lat=where[1], label=row.name, href=view.href(row.member),
                                tooltip=_tooltip(view, row.name, row.kind, row.country, []),
                                groups=[str(network.iri)], iri=str(row.member)))
-    if not points:
+    drawn, outside = split_outside(points)
+    if not drawn:
         return None
     key = str(network.iri)
     colour = legend.entries.get(key, (PALETTE[0], network.label))
-    svg = draw_map(points, Legend({key: colour}), map_id="map-network", show_legend=False, max_height=680,
-                   title=f"Map of the members of {network.label}",
-                   description=f"{len(points)} of the listed members have coordinates and are shown as points.")
-    return figure(svg, f"{len(points)} members with known coordinates.", sorted(missing))
+    total = len(points) + len(missing)
+    svg = draw_map(drawn, Legend({key: colour}), map_id="map-network", show_legend=False, max_height=680,
+                   title=gettext("Map of the members of %(network)s") % {"network": network.label},
+                   description=gettext("%(drawn)d of the %(total)d listed members are drawn as points.")
+                   % {"drawn": len(drawn), "total": total})
+    caption = gettext("%(drawn)d of the %(total)d listed members are drawn.") % {"drawn": len(drawn), "total": total}
+    return figure(svg, caption, drawn, _rest(view, outside, sorted(missing, key=lambda t: sort_key(t[0]))),
+                  Legend({key: colour}))
 
 
 def place_map(view: View, place: Entity, networks: list[str]) -> Markup | None:
     """The place, highlighted, among the members of the networks it belongs to."""
     coordinates = view.model.coordinates(place.iri)
-    if coordinates is None:
+    if coordinates is None or not covers(*coordinates):
         return None
     points = _linked(view, [p for p in _located_members(view)
                             if set(p.groups) & set(networks) and p.iri != str(place.iri)])
@@ -135,10 +180,13 @@ def place_map(view: View, place: Entity, networks: list[str]) -> Markup | None:
     points.append(MapPoint(lon=coordinates[0], lat=coordinates[1], label=place.label, href=None,
                            tooltip=place.label, groups=list(networks), iri=str(place.iri),
                            highlight=True))
+    drawn, outside = split_outside(points)
     legend = network_legend(view)
     shown = Legend({k: v for k, v in legend.entries.items() if k in networks})
-    svg = draw_map(points, shown, map_id="map-place", max_height=520,
-                   title=f"Map: {place.label} and the other members of its networks",
-                   description=f"{place.label} is the large point; the others are members of the same networks.")
-    caption = f"{place.label} (large point)" + (" and the other members of its networks." if len(points) > 1 else ".")
-    return figure(svg, caption)
+    svg = draw_map(drawn, shown, map_id="map-place", max_height=560,
+                   title=gettext("Map: %(place)s and the other members of its networks") % {"place": place.label},
+                   description=gettext("%(place)s is the large point; the others are members of the same networks.")
+                   % {"place": place.label})
+    caption = gettext("%(place)s (large point) and %(drawn)d other members of its networks.") % {
+        "place": place.label, "drawn": len(drawn) - 1}
+    return figure(svg, caption, drawn, _rest(view, outside, []), shown)

@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterator
 from rdflib import OWL, SKOS, Literal, URIRef
 
 from citynet.publish.site.collect import CN, DCT, GN, ORG, SCHEMA, Entity, kind_name, term_group
+from citynet.publish.site.i18n import N_, gettext, ngettext
 from citynet.publish.site.kinds import sections_for, term_details
 from citynet.publish.site.layout import Page
+from citynet.publish.site.legal import LEGAL_PAGES
 from citynet.publish.site.maps import home_map, network_legend
 from citynet.publish.site.paths import ONTOLOGY, SITE_BASE, kind_index_iri, page_path
 from citynet.publish.site.schemaorg import SchemaOrg
@@ -30,7 +32,7 @@ def entity_page(view: View, entity: Entity) -> Page:
             "sources": sources(view, entity, shown.mentions),
             "facts": facts(view, entity, skip=_SHOWN_IN_FULL & (shown.outbound | {CN.quote})),
             "inbound": inbound(view, entity, skip=shown.inbound)}
-    return Page(path=entity.path, title=entity.label, template="entity.html", data=data, section=section,
+    return Page(path=entity.path, title=view.name(entity.iri).text, template="entity.html", data=data, section=section,
                 iri=str(entity.iri), has_data=True, schema=[SchemaOrg(view.model).entity(entity)],
                 description=description or f"{entity.label}: {kind_label} in the citynet knowledge graph.")
 
@@ -83,24 +85,24 @@ def kind_index_page(view: View, kind: str) -> Page:
     path = page_path(kind_index_iri(kind)) or f"id/{kind}/index"
     title = kind_name(kind, plural=True)
     headers, cells = _columns(view, kind)
-    rows = [(Value(e.label, view.links.page(e.path), "link"), cells(e)) for e in entities]
+    rows = [(view.value(e.iri), cells(e)) for e in entities]
     urls = [view.links.page(e.path) for e in entities]
     data = {"kind_iri": kind_index_iri(kind), "headers": headers, "rows": rows,
             "words": kind_name(kind) if len(entities) == 1 else title.lower()}
     return Page(path=path, title=title, template="kind_index.html", data=data, section=kind, iri=kind_index_iri(kind),
                 schema=[SchemaOrg(view.model).item_list(title, entities, urls)],
-                description=f"{title} in the citynet knowledge graph.")
+                description=gettext("%(what)s in the citynet knowledge graph.") % {"what": title})
 
 
 # ---------------------------------------------------------------- the ontology
 
-_GROUP_HEADINGS = {"class": "Classes", "property": "Properties", "individual": "Individuals"}
+_GROUP_HEADINGS = {"class": N_("Classes"), "property": N_("Properties"), "individual": N_("Individuals")}
 
 
 def ontology_page(view: View) -> Page:
     model = view.model
     node = URIRef(ONTOLOGY)
-    title = model.label(node)
+    title = model.label(node, view.lang)
     intro = []
     for lang in ("en", "de"):
         text = next((str(lit) for lit in model.rdf.objects(node, DCT.description)
@@ -108,19 +110,22 @@ def ontology_page(view: View) -> Page:
         if text:
             intro.append((lang, " ".join(text.split())))
     meta = []
-    for prop, words in ((OWL.versionInfo, "Version"), (OWL.versionIRI, "Version IRI"), (DCT.created, "Created"),
-                        (DCT.modified, "Modified"), (DCT.creator, "Creator"), (DCT.license, "Licence")):
-        meta += [(words, view.value(value)) for value in model.values(node, prop)]
+    for prop, words in ((OWL.versionInfo, N_("Version")), (OWL.versionIRI, N_("Version IRI")),
+                        (DCT.created, N_("Created")), (DCT.modified, N_("Modified")), (DCT.creator, N_("Creator")),
+                        (DCT.license, N_("Licence"))):
+        meta += [(gettext(words), view.value(value)) for value in model.values(node, prop)]
+    if view.lang != "en":  # the page's language first
+        intro.sort(key=lambda item: item[0] != view.lang)
     groups: dict[str, list[Entity]] = {"class": [], "property": [], "individual": []}
     for entity in model.terms():
         groups[term_group(entity)].append(entity)
     data = {"iri": ONTOLOGY, "intro": intro, "meta": meta,
-            "groups": [(group, _GROUP_HEADINGS[group], [(e, term_details(view, e)) for e in entities])
+            "groups": [(group, gettext(_GROUP_HEADINGS[group]), [(e, term_details(view, e)) for e in entities])
                        for group, entities in groups.items() if entities]}
     schema = {"@context": "https://schema.org", "@type": "DefinedTermSet", "@id": ONTOLOGY, "name": title,
               "hasDefinedTerm": [{"@type": "DefinedTerm", "@id": str(e.iri), "name": e.label, "termCode": e.slug}
                                  for e in model.terms()]}
-    description = " ".join((model.text(node, DCT.description) or title).split())
+    description = " ".join((model.text(node, DCT.description, view.lang) or title).split())
     return Page(path="def", title=title, template="ontology.html", data=data, section="def", iri=ONTOLOGY,
                 has_data=True, schema=[schema], description=description)
 
@@ -136,18 +141,18 @@ def home_page(view: View) -> Page:
         abbreviation = model.value(network.iri, CN.abbreviation)
         members = len(model.memberships_in(network.iri))
         founded = model.value(network.iri, SCHEMA.foundingDate)
-        facts_line = f"{members} member{'s' if members != 1 else ''} listed"
+        facts_line = ngettext("%(n)d member listed", "%(n)d members listed", members) % {"n": members}
         if founded is not None:
-            facts_line += f" · founded {plain_literal(founded)}"
-        cards.append({"label": network.label, "href": view.links.page(network.path),
+            facts_line += " · " + gettext("founded %(year)s") % {"year": plain_literal(founded)}
+        cards.append({"label": view.name(network.iri), "href": view.links.page(network.path),
                       "colour": legend.colour(str(network.iri)),
                       "abbreviation": str(abbreviation) if abbreviation else None, "facts": facts_line,
-                      "description": model.text(network.iri, SCHEMA.description)})
+                      "description": view.text(network.iri, SCHEMA.description)})
     browse = [(kind_name(kind, plural=True), view.links.page(path), len(model.of_kind(kind)))
               for kind in model.kinds if (path := page_path(kind_index_iri(kind)))]
-    intro = model.text(URIRef(ONTOLOGY), DCT.description)
+    intro = model.text(URIRef(ONTOLOGY), DCT.description, view.lang)
     data = {"cards": cards, "map": home_map(view), "browse": browse, "terms": len(model.terms()), "base": SITE_BASE}
-    return Page(path="index", title="City networks and their members", template="home.html", data=data,
+    return Page(path="index", title=gettext("City networks and their members"), template="home.html", data=data,
                 section="home", iri=SITE_BASE, schema=[SchemaOrg(model).dataset(networks)],
                 description=" ".join((intro or "citynet").split()))
 
@@ -159,6 +164,9 @@ def all_pages(view_for: Callable[[str], View]) -> Iterator[tuple[Page, View]]:
     yield home_page(view), view
     view = view_for("def")
     yield ontology_page(view), view
+    for make in LEGAL_PAGES.values():
+        view = view_for("index")
+        yield make(view), view
     for kind in model.kinds:
         path = page_path(kind_index_iri(kind)) or f"id/{kind}/index"
         view = view_for(path)

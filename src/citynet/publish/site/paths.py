@@ -36,6 +36,8 @@ SUFFIXES: dict[str, str] = {"html": ".html", "ttl": ".ttl", "jsonld": ".jsonld"}
 _SEGMENT = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9._~-]+$")
 _TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 RESERVED_SLUGS = frozenset({"index"})
+#: Pages of the site itself (not of the graph): the imprint and the accessibility statement.
+SITE_PAGES = ("imprint", "accessibility")
 
 
 def page_path(iri: str) -> str | None:
@@ -52,6 +54,8 @@ def page_path(iri: str) -> str | None:
         return "index"
     if iri == ONTOLOGY:
         return "def"
+    if iri.startswith(SITE_BASE) and iri[len(SITE_BASE):] in SITE_PAGES:
+        return iri[len(SITE_BASE):]
     if iri.startswith(TERM_BASE):
         term = iri[len(TERM_BASE):]
         return f"def/{term}" if _TERM.match(term) else None
@@ -66,18 +70,25 @@ def page_path(iri: str) -> str | None:
     return f"id/{rest}"
 
 
-def page_url(path: str) -> str:
+def language_folder(lang: str) -> str:
+    """Where the pages in ``lang`` are, below the site's top: ``""`` for English, ``"de/"``."""
+    return "" if lang == "en" else f"{lang}/"
+
+
+def page_url(path: str, lang: str = "en") -> str:
     """The address of the page people read at ``path``, below the site base: what the static
-    site and ``citynet serve`` both answer (the canonical link of the page).
+    site and ``citynet serve`` both answer (the canonical link of the page). Pages in German
+    are the same paths below ``de/``.
 
     >>> page_url("id/city/rostock")
     'https://w3id.org/citynet/id/city/rostock.html'
-    >>> page_url("id/city/index"), page_url("index")
-    ('https://w3id.org/citynet/id/city/', 'https://w3id.org/citynet/')
+    >>> page_url("id/city/index"), page_url("index", "de")
+    ('https://w3id.org/citynet/id/city/', 'https://w3id.org/citynet/de/')
     """
+    base = SITE_BASE + language_folder(lang)
     if path == "index" or path.endswith("/index"):
-        return SITE_BASE + path[: -len("index")]
-    return SITE_BASE + path + SUFFIXES["html"]
+        return base + path[: -len("index")]
+    return base + path + SUFFIXES["html"]
 
 
 def kind_index_iri(kind: str) -> str:
@@ -96,23 +107,35 @@ def kind_of(iri: str) -> str | None:
 class Links(Protocol):
     """How a page refers to other pages, their data and the site's assets."""
 
+    lang: str
+
     def page(self, path: str, fmt: Format = "html", fragment: str = "") -> str: ...
+
+    def page_in(self, lang: str, path: str) -> str: ...
 
     def asset(self, name: str) -> str: ...
 
 
 class RelativeLinks:
-    """Links relative to the page at ``current`` (a page path such as ``id/city/rostock``)."""
+    """Links relative to the page at ``current`` (a page path such as ``id/city/rostock``) in
+    ``lang``: its file is ``de/id/city/rostock.html`` in German. Pages link the pages of their
+    own language; data and assets are one set, at the top."""
 
-    def __init__(self, current: str) -> None:
-        self.folder = posixpath.dirname(current) or "."
+    def __init__(self, current: str, lang: str = "en") -> None:
+        self.lang = lang
+        self.folder = posixpath.dirname(language_folder(lang) + current) or "."
 
     def _relative(self, target: str) -> str:
         return posixpath.relpath(target, self.folder)
 
     def page(self, path: str, fmt: Format = "html", fragment: str = "") -> str:
-        link = self._relative(path + SUFFIXES[fmt])
+        folder = language_folder(self.lang) if fmt == "html" else ""
+        link = self._relative(folder + path + SUFFIXES[fmt])
         return f"{link}#{fragment}" if fragment else link
+
+    def page_in(self, lang: str, path: str) -> str:
+        """The same page in ``lang``."""
+        return self._relative(language_folder(lang) + path + SUFFIXES["html"])
 
     def asset(self, name: str) -> str:
         return self._relative(name)
@@ -123,14 +146,20 @@ class ServedLinks:
     server that serves ``{base}{path}`` with content negotiation and
     ``{base}{path}.ttl``/``.jsonld``/``.html`` directly."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, lang: str = "en") -> None:
         self.base = base if base.endswith("/") else base + "/"
+        self.lang = lang
 
     def page(self, path: str, fmt: Format = "html", fragment: str = "") -> str:
-        if fmt == "html" and (path == "index" or path.endswith("/index")):
-            path = path[: -len("index")]
-        link = self.base + path + ("" if fmt == "html" else SUFFIXES[fmt])
+        link = self.page_in(self.lang, path) if fmt == "html" else self.base + path + SUFFIXES[fmt]
         return f"{link}#{fragment}" if fragment else link
+
+    def page_in(self, lang: str, path: str) -> str:
+        """The same page in ``lang``: English pages by their IRI's path (negotiated), German
+        ones below ``de/``."""
+        if path == "index" or path.endswith("/index"):
+            path = path[: -len("index")]
+        return self.base + language_folder(lang) + path
 
     def asset(self, name: str) -> str:
         return self.base + name

@@ -114,11 +114,11 @@ def _names_of(view: View, node: Node) -> set[str]:
 
 
 def kind_label_of(view: View, entity: Entity) -> str:
-    """What the entity is, in words: the English labels of its most specific classes."""
+    """What the entity is, in words: the labels of its most specific classes, in the page's language."""
     model = view.model
     classes = [c for c in entity.classes
                if not any(c != other and c in model.superclasses.get(other, ()) for other in entity.classes)]
-    labels = sorted({model.label(c) if model.entity(c) else kind_name(entity.kind) for c in classes})
+    labels = sorted({model.label(c, view.lang) if model.entity(c) else kind_name(entity.kind) for c in classes})
     return ", ".join(labels) if labels else kind_name(entity.kind)
 
 

@@ -39,6 +39,13 @@ header.site nav ul {
   gap: 0.2rem 1rem;
 }
 header.site nav a[aria-current] { font-weight: 700; text-decoration-thickness: 2px; }
+header.site nav { flex: 1 1 auto; }
+header.site ul.languages { list-style: none; margin: 0; padding: 0; display: flex; gap: 0.8rem; }
+.visually-hidden {
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;
+}
+.fallback { color: var(--muted); font-size: 0.8em; }
+.placeholder { background: #fff8e6; border: 1px dashed #b26b00; padding: 0 0.3rem; }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
 h1 { font-size: 2rem; line-height: 1.2; margin: 0.8rem 0 0.3rem; }
 h2 {
@@ -63,6 +70,8 @@ h3 { font-size: 1.1rem; margin: 1.2rem 0 0.4rem; }
 .table-wrap { overflow-x: auto; margin: 0.5rem 0 1rem; }
 table { border-collapse: collapse; width: 100%; }
 caption { text-align: left; color: var(--muted); padding: 0.3rem 0; caption-side: top; }
+/* A wide table scrolls inside its frame; its caption stays whole, above it, at any width. */
+.table-wrap > table > caption { position: sticky; left: 0; max-width: calc(100vw - 2.5rem); }
 th, td {
   text-align: left;
   vertical-align: top;
@@ -116,6 +125,8 @@ ul.cards .swatch {
 ul.columns { columns: 16rem; padding-left: 1.2rem; }
 figure.map { margin: 1rem 0 1.5rem; }
 figure.map svg { display: block; width: 100%; height: auto; max-width: 100%; }
+figure.map .map-scroll { overflow-x: auto; }
+details.map-table { margin: -1rem 0 1.5rem; }
 figure.map figcaption { color: var(--muted); font-size: 0.9rem; margin-top: 0.3rem; }
 svg .map-label {
   fill: var(--ink);
@@ -151,6 +162,13 @@ footer.site {
 @media (max-width: 40rem) {
   dl.facts { grid-template-columns: 1fr; }
   h1 { font-size: 1.6rem; }
+  main { padding: 0.6rem 0.8rem 2rem; }
+  header.site { padding: 0.5rem 0.8rem; }
+  .table-wrap > table > caption { max-width: calc(100vw - 1.6rem); }
+  table.members td, table.members th { font-size: 0.9rem; }
+  dd, ol.sources li, blockquote, p, .data-links { overflow-wrap: anywhere; }
+  /* the map keeps its labels legible: wider than the screen, it scrolls sideways */
+  figure.map svg { min-width: 46rem; max-width: none; }
 }
 @media print {
   header.site nav, .data-links { display: none; }

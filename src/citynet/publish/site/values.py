@@ -78,6 +78,8 @@ class Value:
     lang: str | None = None
     #: A blank node's statements, in words: (property, value).
     statements: tuple[tuple[str, Value], ...] = ()
+    #: A name shown in English on a page in another language, for want of one in that language.
+    fallback: bool = False
 
 
 def text_in_language(literal: Literal, page_lang: str = "en") -> Value:
@@ -93,23 +95,46 @@ class View:
     model: SiteModel
     links: Links
 
+    @property
+    def lang(self) -> str:
+        return self.links.lang
+
+    def name(self, node: Node) -> Value:
+        """The name of ``node`` in the page's language; else in English, marked as such."""
+        if self.lang == "en":
+            return Value(self.model.label(node))
+        text, other = self.model.label_in(node, self.lang)
+        return Value(text, lang=other, fallback=other is not None)
+
     def href(self, node: Node | None, fmt: Format = "html") -> str | None:
         if node is not None and str(node) in self.model.ontology_iris:
             return self.links.page("def", fmt)  # the ontology and its version: the ontology's page
         entity = self.model.entity(node) if node is not None else None
         return self.links.page(entity.path, fmt) if entity else None
 
+    def text(self, node: Node, prop: URIRef) -> Value | None:
+        """A text of ``node`` (``schema:description`` …) in the page's language; else the English
+        one, marked as such."""
+        own = self.model.text(node, prop, self.lang)
+        if own is not None or self.lang == "en":
+            return Value(own) if own is not None else None
+        english = self.model.text(node, prop, "en")
+        return Value(english, lang="en", fallback=True) if english is not None else None
+
     def value(self, node: Node | None, text: str | None = None) -> Value:
         """A link to the page of ``node``; an external link for other IRIs; text otherwise."""
         if node is None:
             return Value()
         if isinstance(node, Literal):
-            return text_in_language(node)
+            return text_in_language(node, self.lang)
         if isinstance(node, BNode):
             return self.blank(node)
         label = text or self.model.label(node)
         href = self.href(node)
         if href:
+            if text is None and self.lang != "en":
+                name = self.name(node)
+                return Value(name.text, href, "link", lang=name.lang, fallback=name.fallback)
             return Value(label, href, "link")
         iri = str(node)
         if iri.startswith(_WIKIDATA):

@@ -1,10 +1,24 @@
-// The query page: runs queries against this server only (same origin), and shows the
-// answers as a table. Every value is inserted as text, never as markup.
+// The query page: runs queries against this server only (same origin) and shows the answer as
+// a table right under the editor. Every value is inserted as text, never as markup. The page's
+// words come from its <template id="messages">, in the page's language.
 "use strict";
 
 const BASE = "https://w3id.org/citynet/";
 const ACCEPT = "application/sparql-results+json, text/turtle;q=0.9";
+// Downloads that fit each form of query: SELECT and ASK answers are tables, CONSTRUCT and
+// DESCRIBE answers are graphs.
+const DOWNLOADS = {
+  SELECT: ["csv", "tsv", "json", "xml"],
+  ASK: ["json", "xml"],
+  GRAPH: ["turtle", "ntriples", "jsonld", "rdfxml"],
+};
 const $ = (id) => document.getElementById(id);
+let storedQueries = [];
+
+function word(key) {
+  const node = $("messages").content.querySelector(`[data-key="${key}"]`);
+  return node ? node.textContent : key;
+}
 
 function el(tag, text, attrs) {
   const node = document.createElement(tag);
@@ -13,9 +27,13 @@ function el(tag, text, attrs) {
   return node;
 }
 
+function pagePrefix() {
+  // German pages live under /de/: links to our own IRIs stay in the page's language.
+  return document.documentElement.lang === "de" ? "/de/" : "/";
+}
+
 function localHref(iri) {
-  // Our own IRIs are served here; others are plain links.
-  if (iri.startsWith(BASE + "id/") || iri.startsWith(BASE + "def")) return "/" + iri.slice(BASE.length);
+  if (iri.startsWith(BASE + "id/") || iri.startsWith(BASE + "def")) return pagePrefix() + iri.slice(BASE.length);
   return /^https?:\/\//.test(iri) ? iri : null;
 }
 
@@ -30,7 +48,7 @@ function cell(term) {
   } else if (term.type === "triple") {
     td.textContent = JSON.stringify(term.value);
   } else {
-    td.appendChild(el("span", term.value));
+    td.appendChild(el("span", term.value, term["xml:lang"] ? { lang: term["xml:lang"] } : {}));
     if (term["xml:lang"]) td.appendChild(el("small", " @" + term["xml:lang"]));
   }
   return td;
@@ -39,13 +57,14 @@ function cell(term) {
 function showTable(data) {
   const result = $("result");
   if (typeof data.boolean === "boolean") {
-    result.replaceChildren(el("p", data.boolean ? "yes (true)" : "no (false)", { class: "boolean" }));
-    return 1;
+    result.replaceChildren(el("p", word(data.boolean ? "yes" : "no"), { class: "boolean" }));
+    return { count: 1, form: "ASK" };
   }
   const vars = data.head.vars || [];
-  const table = el("table");
+  const table = el("table", null, { class: "answer-table" });
+  table.appendChild(el("caption", word("caption")));
   const head = el("tr");
-  vars.forEach((v) => head.appendChild(el("th", v)));
+  vars.forEach((v) => head.appendChild(el("th", v, { scope: "col" })));
   table.appendChild(el("thead")).appendChild(head);
   const body = table.appendChild(el("tbody"));
   for (const row of data.results.bindings) {
@@ -54,130 +73,156 @@ function showTable(data) {
     body.appendChild(tr);
   }
   result.replaceChildren(table);
-  return data.results.bindings.length;
+  return { count: data.results.bindings.length, form: "SELECT" };
 }
 
 async function show(response, started) {
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const type = response.headers.get("Content-Type") || "";
   const text = await response.text();
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const status = $("status");
   if (!response.ok) {
-    $("status").textContent = `Error ${response.status} (${seconds} s)`;
-    $("status").className = "error";
+    status.textContent = `${word("error")} ${response.status} (${seconds} s)`;
+    status.className = "error";
     $("result").replaceChildren(el("pre", text, { class: "error" }));
-    return;
+    return null;
   }
-  let count;
+  let shown;
   if (type.includes("json")) {
-    count = showTable(JSON.parse(text));
+    shown = showTable(JSON.parse(text));
   } else {
     $("result").replaceChildren(el("pre", text));
-    count = text.split("\n").filter((l) => l.trim() && !l.startsWith("@prefix") && !l.startsWith("#")).length;
+    const count = text.split("\n").filter((l) => l.trim() && !/^(@prefix|PREFIX|#)/i.test(l)).length;
+    shown = { count, form: "GRAPH" };
   }
-  let message = `${count} ${type.includes("json") ? "rows" : "lines"} in ${seconds} s`;
+  const unit = shown.form === "GRAPH" ? word("triples") : word(shown.count === 1 ? "row" : "rows");
+  let message = `${shown.count} ${unit} ${word("in")} ${seconds} s`;
   if (response.headers.get("Citynet-Truncated")) {
-    message += ` — cut at the server's limit of ${response.headers.get("Citynet-Row-Limit")} rows`;
+    message += ` — ${word("cut")} ${response.headers.get("Citynet-Row-Limit")}`;
   }
-  $("status").textContent = message;
-  $("status").className = "";
+  status.textContent = message;
+  status.className = "";
+  return shown;
 }
 
-async function runQuery() {
-  const query = $("query").value;
-  $("status").textContent = "Running…";
-  const started = performance.now();
-  try {
-    const response = await fetch("/sparql", {
-      method: "POST", body: query,
-      headers: { "Content-Type": "application/sparql-query", Accept: ACCEPT },
-    });
-    await show(response, started);
-  } catch (error) {
-    $("status").textContent = "The request failed: " + error;
-  }
+function offerDownloads(form, address, params) {
   const downloads = $("downloads");
-  downloads.replaceChildren(document.createTextNode("Download: "));
-  for (const format of ["csv", "tsv", "json", "xml", "turtle"]) {
-    const params = new URLSearchParams({ query, format });
-    downloads.appendChild(el("a", format, { href: "/sparql?" + params.toString() }));
+  downloads.replaceChildren(document.createTextNode(word("download") + " "));
+  for (const format of DOWNLOADS[form]) {
+    const query = new URLSearchParams(params);
+    query.set("format", format);
+    downloads.appendChild(el("a", format, { href: `${address}?${query}`, download: "" }));
     downloads.appendChild(document.createTextNode(" "));
   }
-  // SPARQL CSV carries every value unchanged; this one defuses formulas for spreadsheets.
-  const sheet = new URLSearchParams({ query });
-  downloads.appendChild(el("a", "csv for spreadsheets", {
-    href: "/query/spreadsheet.csv?" + sheet.toString(),
-    title: "Cells that a spreadsheet would run as formulas get a leading '",
-  }));
+  if (form === "SELECT" && params.has("query")) {
+    // SPARQL CSV carries every value unchanged; this one defuses formulas for spreadsheets.
+    downloads.appendChild(el("a", word("sheet"), {
+      href: "/query/spreadsheet.csv?" + new URLSearchParams({ query: params.get("query") }),
+      title: word("sheet-title"),
+    }));
+  }
+  downloads.hidden = false;
 }
 
-async function runStored(query) {
-  const params = new URLSearchParams();
-  for (const input of $("params-fields").querySelectorAll("input")) {
-    if (input.value.trim()) params.set(input.name, input.value.trim());
-  }
-  $("status").textContent = "Running…";
+function share(params) {
+  // The page's own address names the query: reload it, bookmark it or send it on.
+  const url = `${window.location.pathname}?${params}`;
+  window.history.replaceState(null, "", url);
+  const link = $("share");
+  link.href = url;
+  link.hidden = false;
+}
+
+async function run() {
+  const query = $("query").value;
+  const chosen = storedQueries.find((q) => q.name === $("stored").value);
+  const stored = chosen && chosen.sparql === query ? chosen : null;
+  $("status").textContent = word("running");
+  $("status").className = "";
   const started = performance.now();
+  let response;
+  let address;
+  const params = new URLSearchParams();
   try {
-    const response = await fetch(`/queries/${encodeURIComponent(query.name)}?${params}`, {
-      headers: { Accept: ACCEPT },
-    });
-    await show(response, started);
-  } catch (error) {
-    $("status").textContent = "The request failed: " + error;
-  }
-}
-
-function choose(query) {
-  $("query").value = query.sparql;
-  $("params-title").textContent = query.name;
-  $("params-summary").textContent = query.summary;
-  const fields = $("params-fields");
-  fields.replaceChildren();
-  for (const p of query.parameters) {
-    const label = el("label", `${p.name} (${p.type}${p.required ? ", required" : ""})`);
-    const input = el("input", null, { name: p.name, type: "text" });
-    input.value = p.example !== null && p.example !== undefined ? String(p.example) : "";
-    if (p.description) input.title = p.description;
-    label.appendChild(input);
-    fields.appendChild(label);
-  }
-  const form = $("params");
-  form.hidden = false;
-  form.onsubmit = (event) => {
-    event.preventDefault();
-    runStored(query);
-  };
-}
-
-async function loadExamples() {
-  const list = $("examples");
-  try {
-    const response = await fetch("/queries", { headers: { Accept: "application/json" } });
-    const queries = await response.json();
-    list.replaceChildren();
-    for (const query of queries) {
-      const item = el("li");
-      const button = el("button", query.name, { type: "button", class: "link" });
-      button.addEventListener("click", () => choose(query));
-      item.appendChild(button);
-      item.appendChild(el("span", " — " + query.summary));
-      list.appendChild(item);
+    if (stored) {
+      for (const input of $("params-fields").querySelectorAll("input")) {
+        if (input.value.trim()) params.set(input.name, input.value.trim());
+      }
+      address = `/queries/${encodeURIComponent(stored.name)}`;
+      response = await fetch(address + "?" + params, { headers: { Accept: ACCEPT } });
+    } else {
+      address = "/sparql";
+      params.set("query", query);
+      response = await fetch(address, {
+        method: "POST", body: query,
+        headers: { "Content-Type": "application/sparql-query", Accept: ACCEPT },
+      });
     }
   } catch (error) {
-    list.replaceChildren(el("li", "The stored queries could not be loaded: " + error));
+    $("status").textContent = `${word("failed")} ${error}`;
+    return;
+  }
+  const shown = await show(response, started);
+  const shared = new URLSearchParams(params);
+  if (stored) shared.set("stored", stored.name);
+  share(shared);
+  if (shown) offerDownloads(shown.form, address, params);
+  else $("downloads").hidden = true;
+}
+
+function choose(name, values) {
+  const query = storedQueries.find((q) => q.name === name);
+  const form = $("params");
+  const fields = $("params-fields");
+  fields.replaceChildren();
+  if (!query) {
+    form.hidden = true;
+    return;
+  }
+  $("query").value = query.sparql;
+  $("params-summary").textContent = query.summary;
+  for (const p of query.parameters) {
+    const id = "param-" + p.name;
+    const label = el("label", `${p.name} (${p.type}${p.required ? ", " + word("required") : ""})`, { for: id });
+    const input = el("input", null, { name: p.name, id, type: "text", spellcheck: "false" });
+    const given = values && values.get(p.name);
+    input.value = given !== null && given !== undefined ? given
+      : (p.example !== null && p.example !== undefined ? String(p.example) : "");
+    if (p.description) input.title = p.description;
+    fields.appendChild(label);
+    fields.appendChild(input);
+  }
+  form.hidden = false;
+}
+
+async function loadStored() {
+  try {
+    const response = await fetch("/queries", { headers: { Accept: "application/json" } });
+    storedQueries = await response.json();
+  } catch (error) {
+    $("status").textContent = `${word("failed")} ${error}`;
   }
 }
 
-document.addEventListener("DOMContentLoaded", () => {
-  $("run").addEventListener("click", runQuery);
-  $("query").addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) runQuery();
+document.addEventListener("DOMContentLoaded", async () => {
+  $("run").addEventListener("click", run);
+  $("params").addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
   });
-  loadExamples();
-  // A link to /query?query=… opens with that query and runs it.
-  const shared = new URLSearchParams(window.location.search).get("query");
-  if (shared) {
-    $("query").value = shared;
-    runQuery();
+  $("query").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run();
+  });
+  $("stored").addEventListener("change", () => choose($("stored").value));
+  await loadStored();
+  // A link to /query?query=… or /query?stored=name&param=… opens with that query and runs it.
+  const shared = new URLSearchParams(window.location.search);
+  if (shared.get("stored")) {
+    $("stored").value = shared.get("stored");
+    choose(shared.get("stored"), shared);
+    run();
+  } else if (shared.get("query")) {
+    $("query").value = shared.get("query");
+    run();
   }
 });
