@@ -30,7 +30,7 @@ SPREADSHEET_HELP = ("with --format csv: put ' before a cell a spreadsheet would 
                     "(=, +, -, @ …; numbers excepted). This changes values: it is for people opening the "
                     "file in a spreadsheet, not for programs")
 
-EPILOG = """exit codes: 0 success (validation: no violation), 1 validation failed,
+EPILOG = """exit codes: 0 success (validation: no violation), 1 validation failed (format --check: not in the layout),
 2 bad input (file, query or parameter), 70 internal error, 130 interrupted"""
 
 
@@ -170,6 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--graph", required=True, metavar="IRI", help="the named graph to replace")
     push.add_argument("--data", nargs="+", type=Path, metavar="PATH", help="push these Turtle files instead")
     add_credentials(push)
+
+    fmt = command("format", run_format, "write Turtle files in citynet's one layout (--check: only report)",
+                  "Write Turtle in one deterministic layout: prefixes sorted and kept, subjects sorted within "
+                  "their section, one group per predicate, every comment kept. A file is written only after "
+                  "checking that it says the same and keeps every comment. Exit code 1 with --check when a "
+                  "file is not in the layout.")
+    fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                     help="Turtle files or folders (default: the shipped data/)")
+    fmt.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
 
     ad_hoc = command("sparql", run_sparql, "run a read-only SPARQL query from a file or stdin",
                      "Run a read-only SPARQL query (no updates, no SERVICE) on the shipped graph, or with "
@@ -321,6 +330,18 @@ def run_push(args: argparse.Namespace) -> int:
     print(f"replaced <{report.graph_iri}> at {report.endpoint}: {report.triples} triples "
           f"in {report.seconds:.1f} s (HTTP {report.status})")
     return EXIT_OK
+
+
+def run_format(args: argparse.Namespace) -> int:
+    from citynet import resources
+    from citynet.curate.formatting import format_paths
+
+    results = format_paths(args.paths or [resources.data_dir()], check=args.check)
+    changed = [result.path for result in results if result.changed]
+    for path in changed:
+        print(f"{'would reformat' if args.check else 'reformatted'} {path}")
+    print(f"{len(changed)} of {len(results)} file(s) {'not in the layout' if args.check else 'reformatted'}")
+    return EXIT_NOT_CONFORMING if args.check and changed else EXIT_OK
 
 
 def run_sparql(args: argparse.Namespace) -> int:
