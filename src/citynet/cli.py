@@ -123,7 +123,19 @@ def build_parser() -> argparse.ArgumentParser:
                      "GeoJSON of members with coordinates and networks.")
     export.add_argument("--format", required=True,
                         choices=("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "csv", "geojson"))
+    export.add_argument("--kind", choices=("memberships", "places", "events", "sources"), default="memberships",
+                        help="with --format csv: which table (default: memberships); `citynet import` reads it back")
     export.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
+
+    table_import = command("import", run_import, "turn an edited table (CSV or XLSX) into the Turtle of data/",
+                           "Read a table as `citynet export --format csv --kind KIND` writes it, edited, and write "
+                           "its rows into data/ with their sources. Every row names a source and quotes its "
+                           "words; names resolve as query parameters do. Nothing is written unless every row is "
+                           "right and the result validates; errors give the row and column.")
+    table_import.add_argument("table", type=Path, metavar="TABLE", help="a .csv (UTF-8) or .xlsx file")
+    table_import.add_argument("--kind", required=True, choices=("memberships", "places", "events", "sources"))
+    table_import.add_argument("--data", type=Path, metavar="FOLDER",
+                              help="the data folder to write (default: the repository's data/)")
 
     catalog = command("catalog", run_catalog,
                       "describe the dataset for open-data portals (DCAT-AP.de), VoID or schema.org",
@@ -179,6 +191,19 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                      help="Turtle files or folders (default: the shipped data/)")
     fmt.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
+
+    diff = command("diff", run_diff, "what changed between two versions of the data",
+                   "Compare two versions of the data, each a folder of Turtle files, a dump (.trig, .nq …), a "
+                   "recorded release (0.1.0) or a git commit of the repository (HEAD~1, a tag, a hash), on "
+                   "canonicalised graphs. Reports per entity: memberships added or ended, members added or "
+                   "removed, values changed, with their sources.")
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW", nargs="?", default=None,
+                      help="default: the data folder of the repository")
+    diff.add_argument("--format", choices=("text", "markdown", "turtle"), default="text",
+                      help="text (default), markdown (for release notes) or turtle (PROV and Changeset RDF)")
+    diff.add_argument("--repo", type=Path, help="the git repository for commits and releases (default: this checkout)")
+    diff.add_argument("-o", "--output", type=Path, help="write to this file (atomically)")
 
     ad_hoc = command("sparql", run_sparql, "run a read-only SPARQL query from a file or stdin",
                      "Run a read-only SPARQL query (no updates, no SERVICE) on the shipped graph, or with "
@@ -278,10 +303,33 @@ def run_query(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from citynet.errors import InputError
     from citynet.graph.knowledge_graph import shipped_graph
     from citynet.publish.exports import export
 
+    if args.kind != "memberships":
+        if args.format != "csv":
+            raise InputError("--kind is for --format csv: the tables")
+        from citynet.curate.table_export import table_csv
+
+        emit(table_csv(shipped_graph(), args.kind), args.output)
+        return EXIT_OK
     emit(export(shipped_graph(), args.format), args.output)
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from citynet.curate.table_import import import_table
+    from citynet.curate.workspace import repository_root
+
+    folder = args.data if args.data is not None else repository_root() / "data"
+    report = import_table(args.table, args.kind, folder)
+    if not report.changed:
+        print(f"{report.table}: {report.rows} row(s), nothing to change; nothing written")
+        return EXIT_OK
+    entities = f"{len(report.changed)} entit{'y' if len(report.changed) == 1 else 'ies'}"
+    print(f"{report.table}: {report.rows} row(s), {entities} changed; "
+          f"wrote {', '.join(str(path) for path in report.written)}")
     return EXIT_OK
 
 
@@ -342,6 +390,24 @@ def run_format(args: argparse.Namespace) -> int:
         print(f"{'would reformat' if args.check else 'reformatted'} {path}")
     print(f"{len(changed)} of {len(results)} file(s) {'not in the layout' if args.check else 'reformatted'}")
     return EXIT_NOT_CONFORMING if args.check and changed else EXIT_OK
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from citynet.curate.change_report import render_markdown, render_rdf, render_text
+    from citynet.curate.changes import compare
+    from citynet.curate.versions import DATA_FOLDER, load_version
+    from citynet.curate.workspace import repository_root
+
+    repository = repository_root(args.repo)
+    old = load_version(args.old, repository)
+    new = load_version(args.new or str(repository / DATA_FOLDER), repository)
+    comparison = compare(old, new)
+    if args.format == "turtle":
+        text = render_rdf(comparison).serialize(format="turtle")
+    else:
+        text = (render_markdown if args.format == "markdown" else render_text)(comparison)
+    emit(text, args.output)
+    return EXIT_OK
 
 
 def run_sparql(args: argparse.Namespace) -> int:
