@@ -83,13 +83,20 @@ class DataFiles:
                    for item in group.objects]
         managed = [(item, value) for item, value in current
                    if language is None or (isinstance(value, Literal) and value.language == language)]
-        kept = [item for item, value in current if (item, value) not in managed or value in wanted]
         present = {value for _, value in current}
-        added = [node for node in wanted if node not in present]
-        if len(kept) == len(group.objects) and not added:
+        added = [Term(term_text(node, file.document)) for node in wanted if node not in present]
+        removed = [item for item, value in managed if value not in wanted]
+        if not added and not removed:
             _drop_if_empty(statement, group)
             return False
-        group.objects = kept + [Term(term_text(node, file.document)) for node in added]
+        objects: list = []
+        for item, _ in current:  # a new value takes the place of the one it replaces
+            if item in removed:
+                if added:
+                    objects.append(added.pop(0))
+            else:
+                objects.append(item)
+        group.objects = objects + added
         _drop_if_empty(statement, group)
         file.changed = True
         return True
