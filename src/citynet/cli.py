@@ -205,6 +205,16 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--repo", type=Path, help="the git repository for commits and releases (default: this checkout)")
     diff.add_argument("-o", "--output", type=Path, help="write to this file (atomically)")
 
+    release = command("release", run_release, "record a release of the data: changelog, dump, catalog versions",
+                      "Record release VERSION of the committed data in the repository: its dump "
+                      "(releases/citynet-VERSION.trig), a record in releases/releases.json (read by the catalog "
+                      "and VoID: dcat:version, adms:versionNotes, dcat:previousVersion, dct:modified from the "
+                      "commit that last changed the data) and a CHANGELOG.md entry from the diff to the last "
+                      "release. Commit the files it writes.")
+    release.add_argument("version", metavar="VERSION", help="MAJOR.MINOR.PATCH, newer than the last release")
+    release.add_argument("--notes", help="a sentence to put before the list of changes")
+    release.add_argument("--repo", type=Path, help="the repository (default: this checkout)")
+
     ad_hoc = command("sparql", run_sparql, "run a read-only SPARQL query from a file or stdin",
                      "Run a read-only SPARQL query (no updates, no SERVICE) on the shipped graph, or with "
                      "--data on RDF files of your own (without the citynet ontology). Oxigraph parses and "
@@ -407,6 +417,20 @@ def run_diff(args: argparse.Namespace) -> int:
     else:
         text = (render_markdown if args.format == "markdown" else render_text)(comparison)
     emit(text, args.output)
+    return EXIT_OK
+
+
+def run_release(args: argparse.Namespace) -> int:
+    from citynet.curate.release import make_release
+    from citynet.curate.workspace import repository_root
+
+    repository = repository_root(args.repo)
+    record, entry = make_release(args.version, repository, args.notes)
+    print(entry)
+    print(f"recorded release {record.version} (data of {record.modified}, commit {(record.commit or '')[:12]}): "
+          f"{record.dump}, releases/releases.json, CHANGELOG.md\n"
+          f"  next: git add releases CHANGELOG.md && git commit -m 'Release {record.version}' "
+          f"&& git tag v{record.version}")
     return EXIT_OK
 
 

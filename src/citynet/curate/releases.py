@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -100,13 +101,13 @@ class ReleaseHistory:
             current = self.get(current.previous) if current.previous else None
         return found
 
-    def release_of(self, graph: Graph, triples: int) -> Release | None:
-        """The release whose graph ``graph`` is (``triples``: its size, checked first so that
-        other data is told apart without canonicalising it)."""
+    def release_of(self, triples: int, graph: Callable[[], Graph]) -> Release | None:
+        """The release whose graph is the one given: ``triples`` (its size) is compared first,
+        so that other data is told apart without reading it into rdflib (``graph`` makes it)."""
         candidates = [release for release in self.releases if release.triples == triples]
         if not candidates:
             return None
-        digest = graph_digest(graph)
+        digest = graph_digest(graph())
         return next((release for release in reversed(candidates) if release.digest == digest), None)
 
     def with_release(self, release: Release) -> ReleaseHistory:

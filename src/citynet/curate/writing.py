@@ -34,6 +34,8 @@ def write_all(staged: Mapping[Path, str]) -> None:
     already replaced."""
     originals = {path: path.read_bytes() for path in staged if path.exists()}
     done: list[Path] = []
+    for path in staged:
+        path.parent.mkdir(parents=True, exist_ok=True)
     try:
         for path, text in sorted(staged.items()):
             atomic_write(path, text)
@@ -42,4 +44,6 @@ def write_all(staged: Mapping[Path, str]) -> None:
         for path in done:
             if path in originals:
                 atomic_write(path, originals[path].decode("utf-8"))
+            else:
+                path.unlink(missing_ok=True)
         raise
