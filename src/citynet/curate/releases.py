@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
 
 from citynet.errors import InputError
 
@@ -120,6 +121,13 @@ class ReleaseHistory:
 
 def graph_digest(graph: Graph) -> str:
     """SHA-256 of the graph's canonical N-Triples, sorted: the same graph gives the same digest
-    whatever the files' layout, order or blank node names."""
-    lines = sorted(" ".join(term.n3() for term in triple) for triple in to_canonical_graph(graph))
+    whatever the files' layout, order or blank node names. Language tags are compared in lower
+    case, as BCP 47 says (Oxigraph writes ``sr-Latn`` as ``sr-latn``)."""
+    lines = sorted(" ".join(_lowercase_language(term).n3() for term in triple) for triple in to_canonical_graph(graph))
     return "sha256:" + hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def _lowercase_language(term: Node) -> Node:
+    if isinstance(term, Literal) and term.language and term.language != term.language.lower():
+        return Literal(str(term), lang=term.language.lower())
+    return term
