@@ -159,9 +159,10 @@ def first_release_notes(graph: KnowledgeGraph) -> str:
     from citynet.querying.execute import run
 
     counts = {str(what): int(str(n)) for what, n in run(_COUNTS_QUERY, graph, {}).lexical_rows()}
-    listed = ", ".join(f"{counts[what]} {what}" for what in ("networks", "cities", "regions", "memberships",
-                                                              "conference editions", "claims", "sources")
-                       if counts.get(what))
+    singular = {"cities": "city", "regions": "region"}
+    listed = ", ".join(f"{counts[what]} {singular.get(what, what[:-1]) if counts[what] == 1 else what}"
+                       for what in ("networks", "cities", "regions", "memberships", "conference editions",
+                                    "claims", "sources") if counts.get(what))
     return f"First release: {listed}; every statement cites its source with the words quoted from it."
 
 

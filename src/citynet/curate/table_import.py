@@ -149,7 +149,8 @@ class _RowReader:
         missing = [column.name for column in self.kind.columns
                    if (column.required or column.role == "key") and column.name not in self.table.header]
         if unknown:
-            self.error(1, unknown[0], f"unknown column; a {self.kind.name} table has: {', '.join(known)}")
+            self.error(1, unknown[0], f"unknown column; a {self.kind.name} table has: "
+                                      f"{', '.join(self.kind.column_names)}")
         if missing:
             self.error(1, None, f"missing column(s): {', '.join(missing)}")
         if self.errors:
