@@ -13,10 +13,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from rdflib.namespace import DCTERMS, PROV
 
 import citynet
 from citynet import resources
 from citynet.cli import main
+from citynet.curate.change_report import CS, render_markdown, render_rdf
 from citynet.curate.changes import compare
 from citynet.curate.table_export import table_csv
 from citynet.curate.table_import import import_table
@@ -113,6 +115,15 @@ def test_edit_the_memberships_table_import_it_and_see_exactly_what_changed(old_v
     assert [str(s).rsplit("/", 1)[-1] for s in added.sources] == ["test-bulletin"]
     assert [str(s).rsplit("/", 1)[-1] for s in ended.sources] == ["test-bulletin"]
     assert [(str(v.before[0]), str(v.after[0])) for v in fixed.values] == [("1919", "1991")]
+
+    rdf = render_rdf(comparison)  # the versions in PROV, a changeset per entity
+    [new_version] = rdf.subjects(PROV.wasRevisionOf, None)
+    old_version_node = rdf.value(new_version, PROV.wasRevisionOf)
+    activity = rdf.value(new_version, PROV.wasGeneratedBy)
+    assert (activity, PROV.used, old_version_node) in rdf
+    assert str(rdf.value(old_version_node, DCTERMS.identifier)) == git(repository, "rev-parse", "HEAD")
+    assert {str(s) for s in rdf.objects(None, CS.subjectOfChange)} == {str(c.entity) for c in comparison.changes}
+    assert "3 changes" in render_markdown(comparison)
 
     before = snapshot(folder)
     again = import_table(edited, "memberships", folder)
@@ -307,3 +318,10 @@ def test_the_shipped_csvw_metadata_is_current_and_describes_the_export(kind, tmp
     rows = list(described.iterdicts(strict=True))
     assert len(rows) == len(table(resources.data_dir(), kind)) > 0
     assert described.check_primary_key()
+
+
+def test_the_diff_cli_compares_a_commit_with_the_data_folder(old_version, capsys):
+    assert main(["diff", "HEAD", "--repo", str(old_version)]) == 0
+    assert "no changes" in capsys.readouterr().out
+    assert main(["diff", "no-such-revision", "--repo", str(old_version)]) == 2
+    assert "no folder, dump file, recorded release or git commit" in capsys.readouterr().err

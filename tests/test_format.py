@@ -93,6 +93,17 @@ def test_comments_stay_where_they_belong():
         "# the end\n")
 
 
+def test_a_banner_above_a_directive_stays_where_it_stood():
+    """The directive moves to the top; its banner stays above the statements that follow it,
+    and a banner after the last statement ends the file."""
+    text = ("@prefix ex: <http://example.org/> .\nex:a ex:p 1 .\n\n# banner X\n\n"
+            "@prefix dct: <http://purl.org/dc/terms/> .\n\n# banner Y\n\nex:b ex:p 2 .\n\n"
+            "# the last banner\n\n@prefix foo: <http://foo.example/> .\n")
+    formatted = fmt(text)
+    assert formatted.endswith("ex:a ex:p 1 .\n\n# banner X\n\n# banner Y\n\nex:b ex:p 2 .\n\n# the last banner\n")
+    assert fmt(formatted) == formatted
+
+
 def test_long_object_lists_get_a_line_each():
     sources = " , ".join(f"ex:source-with-a-long-name-{n}" for n in range(4))
     formatted = fmt(PREFIXES + f"ex:a dct:source {sources} .\n")

@@ -203,3 +203,13 @@ def test_the_catalog_with_earlier_releases_meets_the_profiles_as_before(profile,
     assert summary["violations"] == sum(CONFLICTS[profile].values())
     warnings = [line for line in results if "Warning" in line]
     assert all("path=dct:publisher" in line and "CorporateBodyRestriction" in line for line in warnings), warnings
+
+
+@needs_git
+def test_the_release_cli_says_what_is_wrong_with_exit_code_2(chain, capsys):
+    from citynet.cli import main
+
+    assert main(["release", "0.2.5", "--repo", str(chain)]) == 2
+    assert "not newer than the last one, 0.3.0" in capsys.readouterr().err
+    assert main(["release", "1.0", "--repo", str(chain)]) == 2
+    assert "MAJOR.MINOR.PATCH" in capsys.readouterr().err

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from citynet.errors import InputError
 
@@ -205,7 +206,7 @@ class _Parser:
         token = self.peek()
         return token is not None and token.kind == "PUNCT" and token.text == text
 
-    def fail(self, token: Token | None, message: str) -> None:
+    def fail(self, token: Token | None, message: str) -> NoReturn:
         last = self.tokens[-1] if self.tokens else None
         where = token or last
         raise InputError(f"Turtle syntax error: {message}", path=self.path,
@@ -221,8 +222,9 @@ class _Parser:
             token = self.peek()
             if token is None:
                 footer = self.place_comments(comments, previous_end, None, last)
-                return Document(self.header, self.base, self.prefixes, [s for s in self.sections if s.statements]
-                                or [Section([], [])], footer)
+                sections, leftover = _without_empty_sections(self.sections)
+                return Document(self.header, self.base, self.prefixes, sections,
+                                _blocks_joined([leftover, footer]))
             if self.is_directive(token):
                 if self.seen_statement:
                     self.header_or_attach(comments, previous_end, token, last)
@@ -383,7 +385,6 @@ class _Parser:
                 text += "^^" + datatype.text
             return Term(text)
         self.fail(token, f"expected an object, found {token.text!r}")
-        raise AssertionError  # fail() raised
 
     def property_list(self) -> PropertyList:
         self.take("PUNCT", "[")
@@ -413,6 +414,29 @@ def _joined(blocks: list[list[Token]]) -> list[str]:
         if lines:
             lines.append("")
         lines += _text(block)
+    return lines
+
+
+def _without_empty_sections(sections: list[Section]) -> tuple[list[Section], list[str]]:
+    """The sections that hold statements. A banner with no statement below it (two banners
+    with a directive between them) joins the next section's banner, so it stays where it stood;
+    banners after the last statement are returned, for the footer."""
+    kept: list[Section] = []
+    pending: list[str] = []
+    for section in sections:
+        pending = _blocks_joined([pending, section.banner])
+        if section.statements:
+            kept.append(Section(pending, section.statements))
+            pending = []
+    return kept or [Section([], [])], pending
+
+
+def _blocks_joined(blocks: list[list[str]]) -> list[str]:
+    """Comment blocks one after the other, a blank line ("") between two."""
+    lines: list[str] = []
+    for block in blocks:
+        if block:
+            lines += ([""] if lines else []) + block
     return lines
 
 
