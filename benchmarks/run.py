@@ -105,8 +105,9 @@ def worker_citynet(size: int, scratch: Path) -> dict[str, Any]:
 
     import citynet
     from citynet import resources
+    from citynet.graph.terms import to_oxigraph
     from citynet.publish import exports
-    from citynet.querying.execute import bind_parameters, to_oxigraph
+    from citynet.querying.execute import bind_parameters
     from citynet.querying.stored_queries import catalogue
 
     path = graph_file(size)
@@ -145,10 +146,10 @@ def worker_citynet(size: int, scratch: Path) -> dict[str, Any]:
             return len(list(answer))
 
         def ours(name: str = stored.name, params: dict = params) -> int:
-            return len(citynet.query(name, graph, **params))
+            return len(citynet.query(name, graph=graph, **params))
 
         def ours_read(name: str = stored.name, params: dict = params) -> int:
-            result = citynet.query(name, graph, **params)
+            result = citynet.query(name, graph=graph, **params)
             return len(result.rows()) if result.graph is None else len(result.graph)
 
         entry: dict[str, Any] = {"params": params}

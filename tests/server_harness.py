@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -39,6 +40,18 @@ class RunningServer:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def log_lines_once(self, *patterns: str, timeout: float = 10.0) -> list[str]:
+        """The log's lines once each pattern (a regular expression) matches one of them: the
+        server writes a request's access-log line after it has sent the answer, so a client
+        that has its answer may still be ahead of the log. Whatever is there after ``timeout``
+        seconds, if a pattern is still missing (the caller's assertion then says which)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = self.log().splitlines()
+            if all(any(re.search(p, line) for line in lines) for p in patterns) or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.05)
 
     def client(self, **options) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=options.pop("timeout", 30), **options)
@@ -75,13 +88,15 @@ class RunningServer:
             self.process.wait(timeout=5)
 
 
-def start_server(log_dir: Path, *options: str) -> RunningServer:
+def start_server(log_dir: Path, *options: str, env: dict[str, str] | None = None) -> RunningServer:
+    """``env``: variables to set for the server, besides this process's environment."""
     port = free_port()
     log_path = log_dir / f"server-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "citynet.server", "--host", "127.0.0.1", "--port", str(port), *options],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            env={**os.environ, **env} if env else None)
     server = RunningServer(process, f"http://127.0.0.1:{port}", log_path)
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
@@ -96,8 +111,8 @@ def start_server(log_dir: Path, *options: str) -> RunningServer:
 
 
 @contextlib.contextmanager
-def running_server(log_dir: Path, *options: str) -> Iterator[RunningServer]:
-    server = start_server(log_dir, *options)
+def running_server(log_dir: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[RunningServer]:
+    server = start_server(log_dir, *options, env=env)
     try:
         yield server
     finally:

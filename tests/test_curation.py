@@ -140,6 +140,12 @@ def test_an_exported_table_imported_unchanged_changes_nothing(kind, tmp_path):
     assert report.rows > 0 and report.changed == [] and snapshot(folder) == before
 
 
+def test_the_cli_offers_every_table():
+    from citynet.cli import TABLE_KINDS
+
+    assert tuple(KINDS) == TABLE_KINDS
+
+
 def test_the_export_cli_writes_the_table_import_reads(tmp_path, capsys):
     folder = copy_data(tmp_path)
     target = tmp_path / "places.csv"
@@ -150,7 +156,7 @@ def test_the_export_cli_writes_the_table_import_reads(tmp_path, capsys):
 
 def test_the_memberships_csv_is_the_query_plus_source_and_quote(graph):
     rows = table(resources.data_dir(), "memberships")
-    assert list(rows[0]) == [*citynet.query("memberships", graph).variables, "source", "quote"]
+    assert list(rows[0]) == [*citynet.query("memberships", graph=graph).variables, "source", "quote"]
     assert all(row["source"] and row["quote"] for row in rows)
     rostock = next(row for row in rows if row["membership"].endswith("/icncm-rostock"))
     assert "Rostock" in rostock["quote"]

@@ -93,7 +93,7 @@ def test_jsonld_keeps_values_the_context_would_otherwise_retype(tmp_path, reader
 
 def test_csv_has_a_row_per_membership(graph):
     rows = list(csv.DictReader(io.StringIO(export(graph, "csv"))))
-    assert len(rows) == len(citynet.query("memberships", graph)) == 43  # 22 + 1 + 2 + 18
+    assert len(rows) == len(citynet.query("memberships", graph=graph)) == 43  # 22 + 1 + 2 + 18
     assert sum(1 for r in rows if r["abbreviation"] == "ICNCM") == 22
 
 
@@ -101,7 +101,7 @@ def test_geojson_has_a_feature_per_located_member(graph):
     collection = json.loads(export(graph, "geojson"))
     features = collection["features"]
     assert collection["type"] == "FeatureCollection"
-    assert len(features) == len(citynet.query("member-locations", graph))
+    assert len(features) == len(citynet.query("member-locations", graph=graph))
     rostock = next(f for f in features if f["properties"]["name"] == "Rostock")
     assert rostock["geometry"]["coordinates"] == [12.14049, 54.0887]
     assert len(rostock["properties"]["networks"]) == 4

@@ -17,7 +17,7 @@ def test_store_is_built_once_and_reopened(tmp_path):
     second = citynet.KnowledgeGraph(persistent=True, cache_dir=tmp_path)
     assert sorted(tmp_path.iterdir()) == built and len(built) == 1
     assert len(first) == len(second) == len(citynet.shipped_graph())
-    assert len(citynet.query("members-of-network", second, network="ICNCM")) == 22
+    assert len(citynet.query("members-of-network", graph=second, network="ICNCM")) == 22
 
 
 def test_changed_files_get_a_new_store(tmp_path):

@@ -104,9 +104,9 @@ def test_min_shared_counts_networks(tmp_path):
             lines.append(f"id:m-{place}-{network} org:member id:{place} ; org:organization id:{network} .")
     data.write_text("\n".join(lines))
     graph = citynet.KnowledgeGraph([data])
-    rows = query("shared-networks", graph, place="A", min_shared=2).rows()
+    rows = query("shared-networks", graph=graph, place="A", min_shared=2).rows()
     assert [(r.name, r.shared, r.networks.count(";")) for r in rows] == [("B", 2, 1)]
-    assert [r.name for r in query("shared-networks", graph, place="A")] == ["B", "C"]
+    assert [r.name for r in query("shared-networks", graph=graph, place="A")] == ["B", "C"]
 
 
 def test_conference_editions_and_the_2021_edition():
@@ -208,7 +208,7 @@ def test_ambiguous_name_lists_the_candidates(tmp_path):
     """)
     graph = citynet.KnowledgeGraph([data])
     with pytest.raises(QueryError, match="several places") as error:
-        query("twin-cities", graph, place="springfield")
+        query("twin-cities", graph=graph, place="springfield")
     assert "springfield-il" in str(error.value) and "springfield-ma" in str(error.value)
 
 

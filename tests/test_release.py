@@ -26,9 +26,10 @@ from citynet.curate.table_import import import_table
 from citynet.errors import InputError
 from citynet.publish import catalog
 from citynet.publish.publication import load_config
-from citynet.publish.versions import ADMS, DCAT3
+from citynet.publish.versions import ADMS, DCAT3, release_dump_files
 
 from .conftest import REPO
+from .server_harness import running_server
 from .test_catalog import CONFLICTS, PROFILES, needs_dcat_ap, run_validator, violations_by_kind
 
 DCAT = DCAT3
@@ -186,6 +187,43 @@ def test_a_commit_that_only_changes_the_layout_is_no_change_of_the_data(chain, t
     git(clone, "commit", "-qam", "only the layout", date="2031-01-01T10:00:00+00:00")
     digest = graph_digest(chain_graph(clone).rdflib_graph)
     assert last_change(clone, digest) == "2030-02-01"
+
+
+@needs_git
+def test_publish_writes_the_earlier_releases_dumps_where_the_catalog_names_them(chain):
+    config = load_config()
+    dumps = release_dump_files(chain_graph(chain), config, folder=chain)
+    dcat = catalog.build_catalog(chain_graph(chain), config, releases=chain)
+    named = {str(dcat.value(d, DCAT.downloadURL)) for version in ("0.1.0", "0.2.0")
+             for d in dcat.objects(URIRef(f"{config.dataset_iri}/{version}"), DCAT.distribution)}
+    assert {config.url(path) for path in dumps} == named
+    assert {file.name for file in dumps.values()} == {"citynet-0.1.0.trig", "citynet-0.2.0.trig"}
+
+
+@pytest.mark.slow
+@needs_git
+def test_the_server_serves_the_earlier_releases_dumps_the_catalog_names(chain, tmp_path):
+    """The clone's data and releases, served as `citynet serve` serves them (with this
+    checkout's code, which finds its data and releases beside it): every download URL of the
+    catalog it serves answers, the earlier releases' dumps byte for byte."""
+    code = tmp_path / "code"
+    shutil.copytree(REPO / "src", code / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in ("ontology", "data", "queries", "config", "releases"):
+        (code / folder).symlink_to(chain / folder)
+    env = {"PYTHONPATH": str(code / "src"), "CITYNET_CACHE_DIR": str(tmp_path / "cache")}
+    with running_server(tmp_path, env=env) as server, server.client() as http:
+        answer = http.get("/catalog", headers={"Accept": "text/turtle"})
+        assert answer.status_code == 200
+        served = Graph().parse(data=answer.text, format="turtle")
+        base = load_config().base_url
+        urls = {str(url) for url in served.objects(None, DCAT.downloadURL)}
+        assert len(urls) == 8 + 2  # the current downloads, and a dump for each earlier release
+        for url in sorted(urls):
+            download = http.get("/" + url.removeprefix(base))
+            assert download.status_code == 200, url
+            if "-0." in url:
+                assert download.content == (chain / "releases" / url.rsplit("/", 1)[-1]).read_bytes()
+                assert download.headers["content-type"].startswith("application/trig")
 
 
 @pytest.mark.slow

@@ -7,12 +7,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -24,6 +20,7 @@ from citynet.errors import InputError
 from citynet.publish.site import MARKER, page_path, publish, render_data, render_map, render_page
 
 from .browser import assert_offline, chromium, needs_chromium
+from .static_server import serving
 
 # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -433,32 +430,6 @@ def test_a_failed_build_leaves_the_old_site(graph, tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- in a real browser
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    requests: list[tuple[str, int]]
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        self.requests.append((self.path, int(code) if str(code).isdigit() else 0))
-
-
-@contextmanager
-def serving(folder: Path) -> Iterator[tuple[str, list[tuple[str, int]]]]:
-    """``folder`` on http://127.0.0.1:{a free port}/, served from a thread, and the requests it got."""
-    requests: list[tuple[str, int]] = []
-    handler = type("Handler", (QuietHandler,), {"requests": requests})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", requests
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
 
 @pytest.fixture(scope="module")
 def served(site) -> Iterator[tuple[str, list[tuple[str, int]]]]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from citynet import __version__
 from citynet.errors import CitynetError
+from citynet.formats import DESCRIPTION_FORMATS, EXPORT_FORMATS, RESULT_FORMATS, TURTLE, names
 from citynet.output import emit
 from citynet.server.options import add_arguments as add_serve_arguments
 
@@ -25,7 +26,11 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in citynet, not in the input
 EXIT_INTERRUPTED = 130
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+#: The tables `citynet export --format csv --kind` writes and `citynet import` reads
+#: (citynet.curate.table_kinds.KINDS, named here so that the CLI starts without rdflib).
+TABLE_KINDS = ("memberships", "places", "events", "sources")
+#: A table for people, then the SPARQL result formats, as the engine writes them.
+TABLE_FORMATS = ("table", *names(RESULT_FORMATS))
 SPREADSHEET_HELP = ("with --format csv: put ' before a cell a spreadsheet would run as a formula "
                     "(=, +, -, @ …; numbers excepted). This changes values: it is for people opening the "
                     "file in a spreadsheet, not for programs")
@@ -107,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("name", help="the query's name (see `citynet queries`)")
     run.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                      help="a parameter; repeat for several")
-    run.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table",
+    run.add_argument("--format", choices=(*TABLE_FORMATS, TURTLE.name), default="table",
                      help="table, csv, tsv, json or xml (SPARQL results, as the engine writes them); "
                           "CONSTRUCT queries: turtle or json (JSON-LD)")
     run.add_argument("--spreadsheet-safe", action="store_true", help=SPREADSHEET_HELP)
@@ -121,10 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
                      "Write the graph as Turtle, N-Triples, N-Quads or TriG (one named graph per source file), "
                      "RDF/XML or JSON-LD (compacted with citynet's @context); or as a CSV of memberships or a "
                      "GeoJSON of members with coordinates and networks.")
-    export.add_argument("--format", required=True,
-                        choices=("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "csv", "geojson"))
-    export.add_argument("--kind", choices=("memberships", "places", "events", "sources"), default="memberships",
+    export.add_argument("--format", required=True, choices=names(EXPORT_FORMATS))
+    export.add_argument("--kind", choices=TABLE_KINDS,
                         help="with --format csv: which table (default: memberships); `citynet import` reads it back")
+    export.add_argument("--entity", metavar="IRI",
+                        help="only the entity document of this IRI (what the site and the server publish for it); "
+                             "formats turtle, ntriples, jsonld, rdfxml")
     export.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
 
     table_import = command("import", run_import, "turn an edited table (CSV or XLSX) into the Turtle of data/",
@@ -133,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "words; names resolve as query parameters do. Nothing is written unless every row is "
                            "right and the result validates; errors give the row and column.")
     table_import.add_argument("table", type=Path, metavar="TABLE", help="a .csv (UTF-8) or .xlsx file")
-    table_import.add_argument("--kind", required=True, choices=("memberships", "places", "events", "sources"))
+    table_import.add_argument("--kind", required=True, choices=TABLE_KINDS)
     table_import.add_argument("--data", type=Path, metavar="FOLDER",
                               help="the data folder to write (default: the repository's data/)")
 
@@ -142,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "Write the DCAT-AP.de catalog that GovData and CKAN harvest (default), the VoID description "
                       "(--void) or a schema.org Dataset (--schema). Values come from the graph and "
                       "config/publication.toml.")
-    catalog.add_argument("--format", choices=("turtle", "rdfxml", "jsonld"), default="turtle")
+    catalog.add_argument("--format", choices=names(DESCRIPTION_FORMATS), default=TURTLE.name)
     which = catalog.add_mutually_exclusive_group()
     which.add_argument("--void", action="store_const", const="void", dest="what", help="the VoID description")
     which.add_argument("--schema", action="store_const", const="schema", dest="what",
@@ -220,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "--data on RDF files of your own (without the citynet ontology). Oxigraph parses and "
                      "answers it; the output is what the engine writes.")
     ad_hoc.add_argument("file", help="a .rq file, or - for standard input")
-    ad_hoc.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table")
+    ad_hoc.add_argument("--format", choices=(*TABLE_FORMATS, TURTLE.name), default="table")
     ad_hoc.add_argument("--spreadsheet-safe", action="store_true", help=SPREADSHEET_HELP)
     ad_hoc.add_argument("--base", metavar="IRI", help="the base IRI against which relative IRIs in the query resolve")
     ad_hoc.add_argument("--data", nargs="+", type=Path, metavar="PATH",
@@ -304,10 +311,10 @@ def run_query(args: argparse.Namespace) -> int:
     if args.endpoint:
         from citynet.scale.remote import remote_query
 
-        result = remote_query(args.name, args.endpoint, args.graph, **_credentials(args),
-                              **parse_params(args.param))
+        result = remote_query(args.name, args.endpoint, parse_params(args.param), graph_iri=args.graph,
+                              **_credentials(args))
     else:
-        result = query(args.name, **parse_params(args.param))
+        result = query(args.name, parse_params(args.param))
     emit(format_result(result, args.format, spreadsheet_safe=args.spreadsheet_safe), args.output)
     return EXIT_OK
 
@@ -317,12 +324,17 @@ def run_export(args: argparse.Namespace) -> int:
     from citynet.graph.knowledge_graph import shipped_graph
     from citynet.publish.exports import export
 
-    if args.kind != "memberships":
-        if args.format != "csv":
-            raise InputError("--kind is for --format csv: the tables")
+    if args.kind is not None and (args.format != "csv" or args.entity is not None):
+        raise InputError("--kind is for --format csv of the whole graph: the tables")
+    if args.kind not in (None, "memberships"):
         from citynet.curate.table_export import table_csv
 
         emit(table_csv(shipped_graph(), args.kind), args.output)
+        return EXIT_OK
+    if args.entity is not None:
+        from citynet.publish.entity_document import entity_export
+
+        emit(entity_export(shipped_graph(), args.entity, args.format), args.output)
         return EXIT_OK
     emit(export(shipped_graph(), args.format), args.output)
     return EXIT_OK

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import to_canonical_graph
@@ -115,7 +116,7 @@ def description(entity: URIRef, graph: Graph) -> dict[Path, set[Node]]:
 
     def walk(node: Node, path: Path, seen: frozenset[Node]) -> None:
         for predicate, value in graph.predicate_objects(node):
-            here = (*path, predicate)
+            here = (*path, cast(URIRef, predicate))  # a predicate is an IRI
             if isinstance(value, BNode) and value not in seen:
                 before = sum(len(v) for v in values.values())
                 walk(value, here, seen | {value})
@@ -135,8 +136,8 @@ def _change(entity: URIRef, before: Graph, after: Graph) -> Change | None:
     graph = after if new else before
     label = label_of(entity, graph)
     types = set(graph.objects(entity, RDF.type))
-    network = graph.value(entity, ORG.organization)
-    member = graph.value(entity, ORG.member)
+    network = _iri(graph.value(entity, ORG.organization))
+    member = _iri(graph.value(entity, ORG.member))
     values = [ValueChange(path, _sorted(old.get(path, set())), _sorted(new.get(path, set())))
               for path in sorted(set(old) | set(new)) if old.get(path, set()) != new.get(path, set())]
     added_sources = [s for s in new.get((DCTERMS.source,), set()) - old.get((DCTERMS.source,), set())
@@ -155,6 +156,10 @@ def _change(entity: URIRef, before: Graph, after: Graph) -> Change | None:
         kind = "changed"
     return Change(entity, kind, label, values, sources, network if is_membership else None,
                   member if is_membership else None)
+
+
+def _iri(node: Node | None) -> URIRef | None:
+    return node if isinstance(node, URIRef) else None
 
 
 def _sorted(values: set[Node]) -> tuple[Node, ...]:

@@ -96,7 +96,8 @@ class ReleaseHistory:
 
     def chain(self, release: Release) -> list[Release]:
         """The release and every one before it, newest first (following ``previous``)."""
-        found, current = [], release
+        found: list[Release] = []
+        current: Release | None = release
         while current is not None:
             found.append(current)
             current = self.get(current.previous) if current.previous else None

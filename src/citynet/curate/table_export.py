@@ -73,7 +73,7 @@ def table_rows(graph: KnowledgeGraph, table: TableKind) -> list[Row]:
 
 
 def membership_rows(graph: KnowledgeGraph) -> list[Row]:
-    result = query("memberships", graph)
+    result = query("memberships", graph=graph)
     rows: dict[str, Row] = {}
     for values in result.lexical_rows():
         row = {name: value or "" for name, value in zip(result.variables, values, strict=True)}
@@ -132,7 +132,7 @@ def entity_row(rdf: Graph, table: TableKind, entity: URIRef) -> Row:
             row[column.name] = "\n".join(str(q) for q in rdf.objects(entity, CN.quote))
     if table.name != "sources":
         candidates = [(str(source), str(quote)) for source in rdf.objects(entity, DCTERMS.source)
-                      for quote in [*rdf.objects(source, CN.quote)] or [""]]
+                      for quote in [*rdf.objects(source, CN.quote)] or [Literal("")]]
         names = {normalise(str(o)) for o in rdf.objects(entity, RDFS.label)}
         row["source"], row["quote"] = pick_evidence(candidates, names) if candidates else ("", "")
     return row

@@ -288,7 +288,7 @@ class _RowReader:
         if unknown:
             self.error(plan.row, column.name, f"{unknown[0]!r} is not one of: {', '.join(names)}")
             return
-        classes = [names[name] for name in wanted]
+        classes: list[Node] = [names[name] for name in wanted]
         current = [cls for cls in names.values() if (plan.entity, RDF.type, cls) in self.rdf]
         if self.kind.name == "places" and not plan.new and current != classes:
             self.error(plan.row, column.name, "a place's kind is in its IRI and cannot change")

@@ -132,5 +132,5 @@ def _xlsx_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]  # type: ignore[attr-defined]
+        return value.isoformat()[:10]
     return str(value)

@@ -228,7 +228,7 @@ def _with_prefixes(node: PropertyList, document: Document) -> PropertyList:
         objects = [_with_prefixes(item, document) if isinstance(item, PropertyList)
                    else Term(term_text(item.value, document)) if isinstance(item, _Value) else item
                    for item in group.objects]
-        groups.append(Group(verb, group.iri, objects))  # type: ignore[arg-type]
+        groups.append(Group(verb, group.iri, objects))
     return PropertyList(groups)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph
 
 from citynet.graph.files import load_rdf_file
+from citynet.graph.select import select
 
 GRAPH_BASE = "https://w3id.org/citynet/graph/"
 
@@ -55,5 +56,5 @@ def local_graph_names(store: pyoxigraph.Store) -> list[str]:
 
 def triples_per_graph(store: pyoxigraph.Store) -> dict[str, int]:
     """Triples per named graph, counted by the engine."""
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    rows = select(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     return {row["g"].value: int(row["n"].value) for row in rows if isinstance(row["g"], pyoxigraph.NamedNode)}

@@ -13,15 +13,9 @@ from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from citynet.errors import InputError
+from citynet.formats import RDF_SUFFIXES as RDF_SUFFIXES  # the RDF files citynet reads, by suffix
 
 TURTLE_SUFFIXES = (".ttl",)
-#: The RDF files citynet loads as data of one's own (KnowledgeGraph.from_files, serve --data).
-RDF_SUFFIXES: dict[str, pyoxigraph.RdfFormat] = {
-    ".ttl": pyoxigraph.RdfFormat.TURTLE, ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
-    ".nq": pyoxigraph.RdfFormat.N_QUADS, ".trig": pyoxigraph.RdfFormat.TRIG,
-    ".rdf": pyoxigraph.RdfFormat.RDF_XML, ".owl": pyoxigraph.RdfFormat.RDF_XML,
-    ".jsonld": pyoxigraph.RdfFormat.JSON_LD,
-}
 
 # "Parser error at line 3 between columns 11 and 30: …" / "… between line 3 column 11 and line 4 …"
 _OXIGRAPH_LOCATION = re.compile(
@@ -82,9 +76,8 @@ def load_rdf_file(store: pyoxigraph.Store, path: Path, *, to_graph: pyoxigraph.N
     fmt = RDF_SUFFIXES.get(path.suffix)
     if fmt is None:
         raise InputError("not an RDF file citynet reads", path=path)
-    options = {} if to_graph is None else {"to_graph": to_graph}
     try:
-        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), **options)
+        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=to_graph)
     except SyntaxError as error:
         message, line, column = describe_oxigraph_error(str(error))
         raise InputError(f"{fmt.name} syntax error: {message}", path=path, line=line, column=column,

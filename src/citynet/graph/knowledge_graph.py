@@ -24,7 +24,8 @@ from citynet.graph.files import (
 )
 from citynet.graph.names import NameIndex
 from citynet.graph.persistent import open_store
-from citynet.graph.terms import RDF_TYPE, to_rdflib_as_written
+from citynet.graph.select import select
+from citynet.graph.terms import RDF_TYPE, to_rdflib_triple
 
 
 class KnowledgeGraph:
@@ -49,7 +50,7 @@ class KnowledgeGraph:
         self.ontology_file = resources.ontology_path() if ontology else None
         self.data_files = list(data_files) if data_files is not None else resources.data_files()
         if persistent is None:
-            persistent = sum(p.stat().st_size for p in self.files if p.is_file()) > IN_MEMORY_UP_TO_BYTES
+            persistent = held_on_disk_by_default(self.files)
         self.persistent = persistent
         self._classes: dict[str, frozenset[str]] = {}
         if persistent:
@@ -92,7 +93,7 @@ class KnowledgeGraph:
     def _triples(self) -> int:
         if not self.persistent:
             return len(self.store)
-        rows = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        rows = select(self.store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(next(iter(rows))["n"].value)
 
     def classes_of(self, iri: str) -> frozenset[str]:
@@ -103,7 +104,8 @@ class KnowledgeGraph:
             if len(self._classes) >= _CLASS_CACHE_SIZE:
                 self._classes.clear()  # bounded: a server hears any IRIs its clients make up
             types = self.store.quads_for_pattern(pyoxigraph.NamedNode(iri), _RDF_TYPE, None)
-            classes = self._classes[iri] = frozenset(quad.object.value for quad in types)
+            classes = self._classes[iri] = frozenset(
+                quad.object.value for quad in types if not isinstance(quad.object, pyoxigraph.Triple))
         return classes
 
     def triples_by_subject(self) -> Iterator[pyoxigraph.Quad]:
@@ -133,9 +135,8 @@ class KnowledgeGraph:
             for turtle in load_turtle_files(self.files):
                 graph += turtle.graph
             return graph
-        convert = to_rdflib_as_written
         for quad in self.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()):
-            graph.add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+            graph.add(to_rdflib_triple(quad))
         return graph
 
 
@@ -143,6 +144,11 @@ _RDF_TYPE = pyoxigraph.NamedNode(RDF_TYPE)
 #: Above this many bytes of files, a graph is kept on disk (about 250,000 triples of Turtle):
 #: a later start reopens it in milliseconds instead of parsing for seconds.
 IN_MEMORY_UP_TO_BYTES = 10 * 1024 * 1024
+
+
+def held_on_disk_by_default(files: Sequence[Path]) -> bool:
+    """What ``persistent=None`` chooses for these files: on disk above ``IN_MEMORY_UP_TO_BYTES``."""
+    return sum(p.stat().st_size for p in files if p.is_file()) > IN_MEMORY_UP_TO_BYTES
 _CLASS_CACHE_SIZE = 10_000
 
 

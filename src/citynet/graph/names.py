@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pyoxigraph
 
 from citynet.errors import QueryError
+from citynet.graph.select import select
 
 _PREFIXES = """
 PREFIX cn: <https://w3id.org/citynet/def#>
@@ -48,12 +49,12 @@ class NameIndex:
         classes: dict[str, set[str]] = defaultdict(set)
         english: dict[str, str] = {}
         self._by_name: dict[str, set[str]] = defaultdict(set)
-        for entity, cls in store.query(_CLASSES_QUERY):
+        for entity, cls in select(store, _CLASSES_QUERY):
             classes[entity.value].add(cls.value)
-        for entity, name in store.query(_NAMES_QUERY):
+        for entity, name in select(store, _NAMES_QUERY):
             if entity.value in classes:  # typed entities only, as parameters name them
                 self._by_name[normalise(name.value)].add(entity.value)
-        for entity, label in store.query(_ENGLISH_QUERY):
+        for entity, label in select(store, _ENGLISH_QUERY):
             english.setdefault(entity.value, label.value)
         self._candidates = {
             iri: Candidate(iri, english.get(iri, iri), frozenset(cls)) for iri, cls in classes.items()}

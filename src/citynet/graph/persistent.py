@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import pyoxigraph
 
@@ -62,18 +62,18 @@ def open_store(files: Sequence[Path], cache_dir: Path | None = None) -> pyoxigra
 
 
 def _bulk_load(store: pyoxigraph.Store, path: Path, graph: pyoxigraph.NamedNode, bar: Progress) -> None:
-    options = {"format": RDF_SUFFIXES.get(path.suffix, pyoxigraph.RdfFormat.TURTLE),
-               "base_iri": path.resolve().as_uri(), "to_graph": graph}
+    fmt = RDF_SUFFIXES.get(path.suffix, pyoxigraph.RdfFormat.TURTLE)
+    base = path.resolve().as_uri()
     try:
         if not bar.enabled:
-            store.bulk_load(path=str(path), **options)
+            store.bulk_load(path=str(path), format=fmt, base_iri=base, to_graph=graph)
             return
         with path.open("rb") as stream:
-            store.bulk_load(input=_CountingReader(stream, bar), **options)
+            reader = cast(BinaryIO, _CountingReader(stream, bar))  # read() is all the parser calls
+            store.bulk_load(input=reader, format=fmt, base_iri=base, to_graph=graph)
     except SyntaxError as error:
         message, line, column = describe_oxigraph_error(str(error))
-        raise InputError(f"{options['format'].name} syntax error: {message}", path=path, line=line,
-                         column=column) from None
+        raise InputError(f"{fmt.name} syntax error: {message}", path=path, line=line, column=column) from None
 
 
 class _CountingReader:

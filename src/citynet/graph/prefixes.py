@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
 
 DATA_KINDS = ("body", "city", "claim", "event", "logo", "media", "membership", "network", "part",
               "region", "role", "source", "statement", "topic")
@@ -35,8 +36,9 @@ def namespace_manager() -> NamespaceManager:
     return manager
 
 
-def compact(iri: str) -> str:
-    """``city:rostock`` for a known namespace, else the IRI itself."""
+def compact(term: str | Node) -> str:
+    """``city:rostock`` for an IRI in a known namespace, else the term's text."""
+    iri = str(term)
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
             local = iri[len(namespace):]

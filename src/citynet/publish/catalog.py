@@ -32,10 +32,21 @@ from rdflib.term import Node
 
 from citynet.curate.releases import Release, version_iri
 from citynet.errors import InputError
+from citynet.formats import (
+    DESCRIPTION_FORMATS,
+    EXPORT_FORMATS,
+    JSONLD,
+    RDF_EXPORT_FORMATS,
+    RDFXML,
+    TRIG,
+    TURTLE,
+    Format,
+    by_name,
+    names,
+)
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.prefixes import PREFIXES
 from citynet.publish.downloads import Download, downloads
-from citynet.publish.exports import MEDIA_TYPES, RDF_FORMATS, SUFFIXES
 from citynet.publish.publication import DATA_THEMES, EU_AUTHORITY, PublicationConfig, load_config
 from citynet.publish.stable_text import rdfxml, sorted_jsonld, stable_graph
 from citynet.publish.versions import ADMS, DCAT3, add_version, dump_path, versioning_of
@@ -55,23 +66,10 @@ SHA256 = SPDX.checksumAlgorithm_sha256
 ENDPOINT_DISTRIBUTION = "sparql"
 """The last path segment of the distribution that points to the SPARQL service."""
 
-FILE_TYPES: dict[str, tuple[str, str]] = {
-    "turtle": ("RDF_TURTLE", "Turtle"),
-    "ntriples": ("RDF_N_TRIPLES", "N-Triples"),
-    "nquads": ("RDF_N_QUADS", "N-Quads"),
-    "trig": ("RDF_TRIG", "TriG"),
-    "rdfxml": ("RDF_XML", "RDF/XML"),
-    "jsonld": ("JSON_LD", "JSON-LD"),
-    "csv": ("CSV", "CSV"),
-    "geojson": ("GEOJSON", "GeoJSON"),
-}
-"""Each export format: its code in the EU file-type vocabulary, and its name."""
-
 VIEW_QUERIES = {"csv": "memberships", "geojson": "member-locations"}
 """The stored query behind each tabular export (see :func:`citynet.publish.exports.export`);
 its summary describes the distribution."""
 
-DOCUMENT_FORMATS = ("turtle", "rdfxml", "jsonld")
 What = Choice["dcat", "void", "schema"]
 
 _PREFIXES = """
@@ -156,17 +154,21 @@ SELECT ?property (COUNT(*) AS ?triples) WHERE { ?s ?property ?o } GROUP BY ?prop
 # ---------------------------------------------------------------- what the graph says
 
 
-def _select(graph: KnowledgeGraph, text: str, **bindings: Node) -> list[dict[str, Node | None]]:
+def _select(graph: KnowledgeGraph, text: str, **bindings: Literal | URIRef) -> list[dict[str, Node]]:
+    """Each solution's bound values by variable name (an unbound variable has no entry)."""
     result = run(text, graph, bindings)
-    return [dict(zip(result.variables, row, strict=True)) for row in result.terms]
+    return [{name: value for name, value in zip(result.variables, row, strict=True) if value is not None}
+            for row in result.terms]
 
 
 def temporal_coverage(graph: KnowledgeGraph) -> tuple[Literal, Literal] | None:
     """The earliest and the latest date or year in the data, as they are written there."""
     rows = _select(graph, TEMPORAL_QUERY)
-    if not rows or rows[0]["earliest"] is None:
+    if not rows or "earliest" not in rows[0]:
         return None
-    return rows[0]["earliest"], rows[0]["latest"]
+    earliest, latest = rows[0]["earliest"], rows[0]["latest"]
+    assert isinstance(earliest, Literal) and isinstance(latest, Literal)  # dates and years
+    return earliest, latest
 
 
 def period_bounds(earliest: Literal, latest: Literal) -> tuple[Literal, Literal]:
@@ -185,12 +187,12 @@ def _day(value: Literal, last: bool) -> datetime.date:
     return datetime.date.fromisoformat(text[:10])
 
 
-def places(graph: KnowledgeGraph) -> dict[str, dict[str, Node | None]]:
+def places(graph: KnowledgeGraph) -> dict[str, dict[str, Node]]:
     """The graph's places by GeoNames feature IRI: their English name, latitude and longitude."""
     return {str(row["feature"]): row for row in _select(graph, PLACES_QUERY)}
 
 
-def document_facts(graph: KnowledgeGraph) -> dict[str, Node | None]:
+def document_facts(graph: KnowledgeGraph) -> dict[str, Node]:
     """The ontology IRI, its creator, creation date and version, and the newest dct:modified."""
     rows = _select(graph, DOCUMENT_QUERY)
     if not rows:
@@ -199,12 +201,16 @@ def document_facts(graph: KnowledgeGraph) -> dict[str, Node | None]:
     return rows[0]
 
 
-def _required(facts: Mapping[str, Node | None], name: str, what: str) -> Node:
+def _required(facts: Mapping[str, Node], name: str, what: str) -> Node:
     value = facts.get(name)
     if value is None:
         raise InputError(f"the graph gives no {what}: the dataset description needs it",
                          hint=f"add it to the ontology header ({facts.get('ontology')})")
     return value
+
+
+def _iri(node: Node | None) -> URIRef | None:
+    return node if isinstance(node, URIRef) else None
 
 
 # ---------------------------------------------------------------- DCAT-AP.de
@@ -227,7 +233,7 @@ def build_catalog(graph: KnowledgeGraph, config: PublicationConfig | None = None
     shared = _Shared(
         modified=versioning.modified if versioning else _required(facts, "modified", "dct:modified date"),
         issued=facts.get("created"),
-        ontology=facts.get("ontology"),
+        ontology=_iri(facts.get("ontology")),
         publisher=_add_publisher(out, config),
         licence=_add_licence(out, config),
         contact=_add_contact(out, config),
@@ -282,8 +288,9 @@ def _add_earlier_version(out: Graph, config: PublicationConfig, shared: _Shared,
     _add_texts(out, distribution, DCTERMS.description, config.distribution_description)
     out.add((distribution, DCAT.accessURL, url))
     out.add((distribution, DCAT.downloadURL, url))
-    out.add((distribution, DCTERMS.format, _typed(out, FILE_TYPE[FILE_TYPES["trig"][0]], DCTERMS.MediaTypeOrExtent)))
-    out.add((distribution, DCAT.mediaType, _typed(out, media_type_iri("trig"), DCTERMS.MediaType)))
+    assert TRIG.eu_file_type is not None
+    out.add((distribution, DCTERMS.format, _typed(out, FILE_TYPE[TRIG.eu_file_type], DCTERMS.MediaTypeOrExtent)))
+    out.add((distribution, DCAT.mediaType, _typed(out, media_type_iri(TRIG), DCTERMS.MediaType)))
     _add_terms_of_use(out, config, distribution, replace(shared, modified=modified))
     return node
 
@@ -294,7 +301,7 @@ class _Shared:
 
     modified: Node
     issued: Node | None
-    ontology: Node | None
+    ontology: URIRef | None
     publisher: URIRef
     licence: URIRef
     contact: BNode
@@ -353,8 +360,8 @@ def _add_dataset(out: Graph, config: PublicationConfig, shared: _Shared,
         out.add((period, RDF.type, DCTERMS.PeriodOfTime))
         out.add((period, DCAT.startDate, start))
         out.add((period, DCAT.endDate, end))
-    for fmt in MEDIA_TYPES:
-        out.add((dataset, DCAT.distribution, _add_distribution(out, config, fmt, shared, files[fmt])))
+    for fmt in EXPORT_FORMATS:
+        out.add((dataset, DCAT.distribution, _add_distribution(out, config, fmt, shared, files[fmt.name])))
     out.add((dataset, DCAT.distribution, _add_endpoint_distribution(out, config, shared)))
 
 
@@ -394,23 +401,22 @@ def distribution_iri(config: PublicationConfig, fmt: str) -> URIRef:
     return URIRef(f"{config.dataset_iri}/{fmt}")
 
 
-def media_type_iri(fmt: str) -> URIRef:
+def media_type_iri(fmt: Format) -> URIRef:
     """The IANA media-type IRI of an export format (``…/media-types/text/turtle``)."""
-    return URIRef(IANA_MEDIA_TYPES + MEDIA_TYPES[fmt])
+    return URIRef(IANA_MEDIA_TYPES + fmt.media_type)
 
 
-def _add_distribution(out: Graph, config: PublicationConfig, fmt: str, shared: _Shared,
+def _add_distribution(out: Graph, config: PublicationConfig, fmt: Format, shared: _Shared,
                       file: Download) -> URIRef:
-    code, name = FILE_TYPES[fmt]
-    distribution = distribution_iri(config, fmt)
-    if file.url != config.download_url(SUFFIXES[fmt]):
-        raise ValueError(f"the {fmt} download measured is {file.url}, not the one described")
+    distribution = distribution_iri(config, fmt.name)
+    if file.url != config.download_url(f".{fmt.suffix}"):
+        raise ValueError(f"the {fmt.name} download measured is {file.url}, not the one described")
     url = _typed(out, file.url, RDFS.Resource)
     out.add((distribution, RDF.type, DCAT.Distribution))
     _add_texts(out, distribution, DCTERMS.title,
-               {lang: f"{title} ({name})" for lang, title in config.dataset.title.items()})
-    if fmt in VIEW_QUERIES:
-        stored = catalogue().get(VIEW_QUERIES[fmt])
+               {lang: f"{title} ({fmt.label})" for lang, title in config.dataset.title.items()})
+    if fmt.name in VIEW_QUERIES:
+        stored = catalogue().get(VIEW_QUERIES[fmt.name])
         out.add((distribution, DCTERMS.description, Literal(stored.summary, lang="en")))
     else:
         _add_texts(out, distribution, DCTERMS.description, config.distribution_description)
@@ -418,7 +424,8 @@ def _add_distribution(out: Graph, config: PublicationConfig, fmt: str, shared: _
             out.add((distribution, DCTERMS.conformsTo, shared.ontology))
     out.add((distribution, DCAT.accessURL, url))
     out.add((distribution, DCAT.downloadURL, url))
-    out.add((distribution, DCTERMS.format, _typed(out, FILE_TYPE[code], DCTERMS.MediaTypeOrExtent)))
+    assert fmt.eu_file_type is not None  # every export format has its code
+    out.add((distribution, DCTERMS.format, _typed(out, FILE_TYPE[fmt.eu_file_type], DCTERMS.MediaTypeOrExtent)))
     out.add((distribution, DCAT.mediaType, _typed(out, media_type_iri(fmt), DCTERMS.MediaType)))
     # DCAT 3 and DCAT-AP 3 type the size as xsd:nonNegativeInteger (DCAT-AP.de 2.0 wanted xsd:decimal).
     out.add((distribution, DCAT.byteSize, Literal(file.size, datatype=XSD.nonNegativeInteger)))
@@ -480,7 +487,7 @@ def _add_location(out: Graph, iri: str, known: Mapping[str, Mapping[str, Node | 
     """A place of the spatial coverage; where the graph has it, with its centroid (WKT, CRS84)."""
     location = _typed(out, iri, DCTERMS.Location)
     place = known.get(iri)
-    if place is not None and place["lat"] is not None and place["long"] is not None:
+    if place is not None and "lat" in place and "long" in place:
         out.add((location, DCAT.centroid,
                  Literal(f"POINT({place['long']} {place['lat']})", datatype=GEOSPARQL.wktLiteral)))
     return location
@@ -532,8 +539,8 @@ def build_void(graph: KnowledgeGraph, config: PublicationConfig | None = None,
     if versioning is not None:
         out.add((dataset, DCTERMS.modified, versioning.modified))
         add_version(out, dataset, versioning.release, config)
-    elif facts.get("modified") is not None:
-        out.add((dataset, DCTERMS.modified, facts["modified"]))
+    elif (modified := facts.get("modified")) is not None:
+        out.add((dataset, DCTERMS.modified, modified))
     out.add((dataset, VOID.triples, totals["triples"]))
     out.add((dataset, VOID.distinctSubjects, totals["subjects"]))
     out.add((dataset, VOID.distinctObjects, totals["objects"]))
@@ -542,8 +549,8 @@ def build_void(graph: KnowledgeGraph, config: PublicationConfig | None = None,
     out.add((dataset, VOID.classes, classes["classes"]))
     out.add((dataset, VOID.uriSpace, Literal(config.uri_space)))
     out.add((dataset, VOID.sparqlEndpoint, URIRef(config.sparql_endpoint)))
-    for fmt in RDF_FORMATS:
-        out.add((dataset, VOID.dataDump, URIRef(config.download_url(SUFFIXES[fmt]))))
+    for fmt in RDF_EXPORT_FORMATS:
+        out.add((dataset, VOID.dataDump, URIRef(config.download_url(f".{fmt.suffix}"))))
     used: set[str] = set()
     for row in _select(graph, CLASS_PARTITION_QUERY):
         partition = BNode()
@@ -577,7 +584,7 @@ def schema_org_dataset(graph: KnowledgeGraph, config: PublicationConfig | None =
     config = config or load_config()
     facts = document_facts(graph)
     language = next(iter(config.dataset.title))
-    names = {iri: str(place["name"]) for iri, place in places(graph).items() if place["name"] is not None}
+    names = {iri: str(place["name"]) for iri, place in places(graph).items() if "name" in place}
     document: dict[str, Any] = {
         "@context": {"@vocab": SCHEMA_ORG, **{key: {"@type": "@id"} for key in
                                               ("url", "contentUrl", "license", "sameAs")}},
@@ -598,9 +605,9 @@ def schema_org_dataset(graph: KnowledgeGraph, config: PublicationConfig | None =
                                   "name": config.catalog.title.get(language)
                                   or next(iter(config.catalog.title.values()))},
         "distribution": [
-            {"@type": "DataDownload", "name": f"{config.dataset.title[language]} ({FILE_TYPES[fmt][1]})",
-             "encodingFormat": MEDIA_TYPES[fmt], "contentUrl": config.download_url(SUFFIXES[fmt])}
-            for fmt in MEDIA_TYPES
+            {"@type": "DataDownload", "name": f"{config.dataset.title[language]} ({fmt.label})",
+             "encodingFormat": fmt.media_type, "contentUrl": config.download_url(f".{fmt.suffix}")}
+            for fmt in EXPORT_FORMATS
         ],
     }
     if facts.get("creator") is not None:
@@ -641,20 +648,21 @@ def _schema_publisher(config: PublicationConfig) -> dict[str, Any]:
 def render(description: Graph | Mapping[str, Any], fmt: str) -> str:
     """A description in ``fmt`` (turtle, rdfxml, jsonld). A schema.org dict is written as it
     is for jsonld, and read as JSON-LD into a graph for the other formats."""
-    if fmt not in DOCUMENT_FORMATS:
+    if fmt not in names(DESCRIPTION_FORMATS):
         raise InputError(f"unknown format {fmt!r} for a dataset description",
-                         hint=f"formats: {', '.join(DOCUMENT_FORMATS)}")
+                         hint=f"formats: {', '.join(names(DESCRIPTION_FORMATS))}")
+    chosen = by_name(fmt, DESCRIPTION_FORMATS)
     if isinstance(description, Mapping):
-        if fmt == "jsonld":
+        if chosen is JSONLD:
             return json.dumps(description, ensure_ascii=False, indent=2) + "\n"
         description = _new_graph().parse(data=json.dumps(description), format="json-ld")
     description = stable_graph(description, _new_graph())
     terms = {str(term) for triple in description for term in triple if isinstance(term, URIRef)}
     used = {prefix: str(namespace) for prefix, namespace in _BINDINGS.items()
             if any(term.startswith(str(namespace)) for term in terms)}
-    if fmt == "turtle":
+    if chosen is TURTLE:
         return description.serialize(format="turtle")
-    if fmt == "rdfxml":
+    if chosen is RDFXML:
         return rdfxml(description, used)
     return sorted_jsonld(description.serialize(format="json-ld", context=used, auto_compact=True))
 

@@ -11,10 +11,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from citynet.formats import EXPORT_FORMATS, by_name
 from citynet.graph.knowledge_graph import KnowledgeGraph
-from citynet.publish.exports import MEDIA_TYPES, SUFFIXES, export_bytes
+from citynet.publish.exports import export_bytes
 from citynet.publish.publication import PublicationConfig
+
+if TYPE_CHECKING:  # catalog.py imports this module
+    from citynet.publish.catalog import What
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class Download:
 
 
 def download_path(config: PublicationConfig, fmt: str) -> str:
-    return f"{config.paths.downloads}{config.paths.file_stem}{SUFFIXES[fmt]}"
+    return f"{config.paths.downloads}{config.paths.file_stem}.{by_name(fmt, EXPORT_FORMATS).suffix}"
 
 
 def describe(config: PublicationConfig, fmt: str, content: bytes) -> Download:
@@ -43,9 +48,23 @@ def describe(config: PublicationConfig, fmt: str, content: bytes) -> Download:
 
 def download_files(graph: KnowledgeGraph, config: PublicationConfig) -> Iterator[tuple[Download, bytes]]:
     """Every download, one export format after another, with its bytes."""
-    for fmt in MEDIA_TYPES:
-        content = export_bytes(graph, fmt)
-        yield describe(config, fmt, content), content
+    for fmt in EXPORT_FORMATS:
+        content = export_bytes(graph, fmt.name)
+        yield describe(config, fmt.name, content), content
+
+
+#: The dataset's descriptions published as files beside the downloads, in these formats: the DCAT
+#: catalog at ``{paths.catalog}.ttl`` (``.rdf``, ``.jsonld``), the VoID at ``void.ttl`` (``.jsonld``).
+DESCRIPTION_FORMATS: dict[What, tuple[str, ...]] = {"dcat": ("turtle", "rdfxml", "jsonld"),
+                                                   "void": ("turtle", "jsonld")}
+
+
+def description_files(config: PublicationConfig) -> dict[str, tuple[What, str]]:
+    """Each description file's path below the base URL, and what it holds (``dcat`` or
+    ``void``) in which format: ``{"catalog.ttl": ("dcat", "turtle"), …}``."""
+    stems: dict[What, str] = {"dcat": config.paths.catalog, "void": "void"}
+    return {f"{stems[what]}.{by_name(fmt, EXPORT_FORMATS).suffix}": (what, fmt)
+            for what, formats in DESCRIPTION_FORMATS.items() for fmt in formats}
 
 
 def downloads(graph: KnowledgeGraph, config: PublicationConfig) -> dict[str, Download]:

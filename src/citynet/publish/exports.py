@@ -18,61 +18,57 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph
-from rdflib import BNode, Graph, URIRef
-from rdflib.term import Node
 
 from citynet.errors import InputError
+from citynet.formats import (
+    DATASET_FORMATS,
+    EXPORT_FORMATS,
+    GEOJSON,
+    JSONLD,
+    MEMBERSHIPS_CSV,
+    RDF_EXPORT_FORMATS,
+    by_name,
+    names,
+    write,
+)
 from citynet.graph.dataset import graph_name
 from citynet.graph.files import describe_oxigraph_error
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.prefixes import PREFIXES
-from citynet.graph.terms import to_oxigraph
-from citynet.publish.jsonld import by_subject, write_jsonld
+from citynet.publish.jsonld import write_jsonld
 from citynet.querying.execute import query
 
-RDF_FORMATS: dict[str, pyoxigraph.RdfFormat | None] = {
-    "turtle": pyoxigraph.RdfFormat.TURTLE,
-    "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
-    "nquads": pyoxigraph.RdfFormat.N_QUADS,
-    "trig": pyoxigraph.RdfFormat.TRIG,
-    "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
-    "jsonld": None,  # rdflib, to compact with citynet's @context
-}
-TABLE_FORMATS = ("csv", "geojson")
-MEDIA_TYPES = {
-    "turtle": "text/turtle", "ntriples": "application/n-triples", "nquads": "application/n-quads",
-    "trig": "application/trig", "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json",
-    "csv": "text/csv", "geojson": "application/geo+json",
-}
-SUFFIXES = {"turtle": ".ttl", "ntriples": ".nt", "nquads": ".nq", "trig": ".trig", "rdfxml": ".rdf",
-            "jsonld": ".jsonld", "csv": ".csv", "geojson": ".geojson"}
+# Views of citynet.formats.EXPORT_FORMATS by name, in the catalog's order.
+RDF_FORMATS = names(RDF_EXPORT_FORMATS)
+MEDIA_TYPES = {fmt.name: fmt.media_type for fmt in EXPORT_FORMATS}
+SUFFIXES = {fmt.name: f".{fmt.suffix}" for fmt in EXPORT_FORMATS}
 
 
 def export(graph: KnowledgeGraph, fmt: str) -> str:
     """The whole graph (or a view of it) in ``fmt``."""
     if fmt in RDF_FORMATS:
         return export_rdf(graph, fmt)
-    if fmt == "csv":
+    if fmt == MEMBERSHIPS_CSV.name:
         from citynet.curate.table_export import table_csv  # the table `citynet import` reads back
 
         return table_csv(graph, "memberships")
-    if fmt == "geojson":
+    if fmt == GEOJSON.name:
         # No indent: json.dumps then uses its C encoder, several times faster on large maps.
         return json.dumps(member_locations_geojson(graph), ensure_ascii=False)
-    raise InputError(f"unknown export format {fmt!r}",
-                     hint=f"formats: {', '.join([*RDF_FORMATS, *TABLE_FORMATS])}")
+    raise InputError(f"unknown export format {fmt!r}", hint=f"formats: {', '.join(names(EXPORT_FORMATS))}")
 
 
 def export_rdf(graph: KnowledgeGraph, fmt: str) -> str:
-    if fmt == "jsonld":
+    chosen = by_name(fmt, RDF_EXPORT_FORMATS)
+    if chosen is JSONLD:
+        # Written by citynet, compacted with its @context: pyoxigraph writes JSON-LD expanded, and
+        # rdflib's compacting writer took 17 times as long (benchmarks/README.md, "JSON-LD export").
         return write_jsonld(stable_blank_nodes(graph.triples_by_subject()))
-    rdf_format = RDF_FORMATS[fmt]
-    if rdf_format.supports_datasets:
+    if chosen in DATASET_FORMATS:  # each source file in a named graph of its own
         quads: Iterable[pyoxigraph.Quad] = file_quads(graph.files)
     else:
         quads = graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
-    prefixes = PREFIXES if fmt in ("turtle", "trig", "rdfxml") else None
-    return pyoxigraph.serialize(stable_blank_nodes(quads), format=rdf_format, prefixes=prefixes).decode("utf-8")
+    return write(stable_blank_nodes(quads), chosen, PREFIXES).decode("utf-8")
 
 
 def export_bytes(graph: KnowledgeGraph, fmt: str) -> bytes:
@@ -122,44 +118,23 @@ def file_quads(files: Iterable[Path]) -> Iterator[pyoxigraph.Quad]:
             raise InputError(f"Turtle syntax error: {message}", path=path, line=line, column=column) from None
 
 
-def to_jsonld(rdf: Graph) -> str:
-    """JSON-LD compacted with citynet's @context, embedded so that no reader needs the network.
-    Subjects and statements in a stable order, so that the same graph gives the same text."""
-    return write_jsonld(by_subject(pyoxigraph.Triple(*map(to_oxigraph, triple)) for triple in rdf))
-
-
-def describe(rdf: Graph, entity: URIRef) -> Graph:
-    """The entity's own statements, with the blank nodes they lead to (its bounded description)."""
-    out = Graph(namespace_manager=rdf.namespace_manager)
-    stack: list[Node] = [entity]
-    seen: set[Node] = set()
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for p, o in rdf.predicate_objects(node):
-            out.add((node, p, o))
-            if isinstance(o, BNode):
-                stack.append(o)
-    return out
-
-
 def member_locations_geojson(graph: KnowledgeGraph) -> dict[str, Any]:
     """A GeoJSON FeatureCollection: one point per member with coordinates, and its networks."""
-    result = query("member-locations", graph)
+    result = query("member-locations", graph=graph)
     column = {name: i for i, name in enumerate(result.variables)}
     member, lat, long, name, kind, country, networks = (
         column[c] for c in ("member", "lat", "long", "name", "kind", "country", "networks"))
-    return {"type": "FeatureCollection", "features": [
-        {
+    features = []
+    for row in result.lexical_rows():
+        latitude, longitude, listed = row[lat], row[long], row[networks]
+        assert latitude is not None and longitude is not None  # the query selects members with both
+        features.append({
             "type": "Feature",
             "id": row[member],
-            "geometry": {"type": "Point", "coordinates": [float(row[long]), float(row[lat])]},
+            "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
             "properties": {
                 "name": row[name], "kind": row[kind], "country": row[country],
-                "networks": sorted(row[networks].split("; ")) if row[networks] else [],
+                "networks": sorted(listed.split("; ")) if listed else [],
             },
-        }
-        for row in result.lexical_rows()
-    ]}
+        })
+    return {"type": "FeatureCollection", "features": features}

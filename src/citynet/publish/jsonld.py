@@ -4,6 +4,9 @@ A general JSON-LD processor compacts by expanding the whole graph into JSON firs
 searching term definitions for every value: at a million triples that takes a minute.
 citynet's context is fixed and small, so each (property, kind of value) pair can be mapped
 to its key once, and each subject written as it streams past, one node object per line.
+This is the one writer of a format citynet keeps instead of a library's: pyoxigraph writes
+JSON-LD expanded, without a context, and rdflib's compacting writer took 17 times as long
+(benchmarks/README.md, "JSON-LD export"; the benchmark measures it with the other exports).
 
 The choice of key keeps the meaning exact:
 - a term whose ``@type`` is ``@id`` takes only IRIs and blank nodes;
@@ -20,7 +23,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph
 
@@ -142,12 +145,14 @@ def _node_objects(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad],
         if plan is None:
             plan = plans[predicate, kind] = _plan(predicate, kind, rules)
         key, how = plan
+        # The kind worked out from the value says what it is: a literal for a string or a language map.
         if how == _AS_BARE_STRING:
-            _append(node, key, value.value)
+            _append(node, key, cast(pyoxigraph.Literal, value).value)
         elif how == _AS_BARE_REFERENCE:
             _append(node, key, _reference(value, rules))
         elif how == _IN_LANGUAGE_MAP:
-            _append(node.setdefault(key, {}), value.language, value.value)
+            literal = cast(pyoxigraph.Literal, value)
+            _append(node.setdefault(key, {}), str(literal.language), literal.value)
         elif how == _AS_CLASS:
             _append(node, key, _class(value, rules))
         else:

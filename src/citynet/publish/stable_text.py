@@ -13,12 +13,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import pyoxigraph
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from citynet.graph.terms import to_oxigraph
+from citynet.formats import RDFXML, write
+from citynet.graph.terms import to_oxigraph_triple
 
 
 def stable_graph(description: Graph, into: Graph) -> Graph:
@@ -35,8 +35,8 @@ def in_order(description: Graph) -> list[tuple[Node, Node, Node]]:
 def rdfxml(description: Graph, prefixes: Mapping[str, str]) -> str:
     """RDF/XML of the triples in sorted order (Oxigraph writes them in the order given; rdflib
     in that of a hash set)."""
-    triples = (pyoxigraph.Triple(*map(to_oxigraph, triple)) for triple in in_order(description))
-    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=dict(prefixes)).decode("utf-8")
+    triples = map(to_oxigraph_triple, in_order(description))
+    return write(triples, RDFXML, prefixes).decode("utf-8")
 
 
 def sorted_jsonld(text: str) -> str:

@@ -62,12 +62,19 @@ def dump_path(config: PublicationConfig, version: str) -> str:
     return f"{config.paths.downloads}{config.paths.file_stem}-{version}.trig"
 
 
+def release_dump_files(graph: KnowledgeGraph, config: PublicationConfig,
+                       folder: Path | None = None) -> dict[str, Path]:
+    """The dumps of the releases before the graph's, by the path below the base URL the catalog
+    gives them (``download/citynet-0.1.0.trig``), with the file that holds each. ``folder``:
+    the one holding ``releases/``, by default citynet's own."""
+    versioning = versioning_of(graph, folder=folder)
+    if versioning is None:
+        return {}
+    return {dump_path(config, release.version): versioning.folder / release.dump for release in versioning.earlier
+            if (versioning.folder / release.dump).is_file()}
+
+
 def release_downloads(graph: KnowledgeGraph, config: PublicationConfig) -> Iterator[tuple[str, bytes]]:
     """The dumps of the releases before the graph's, at the addresses the catalog gives them."""
-    versioning = versioning_of(graph)
-    if versioning is None:
-        return
-    for release in versioning.earlier:
-        dump = versioning.folder / release.dump
-        if dump.is_file():
-            yield dump_path(config, release.version), dump.read_bytes()
+    for path, file in release_dump_files(graph, config).items():
+        yield path, file.read_bytes()

@@ -13,17 +13,10 @@ from functools import cached_property
 import pyoxigraph
 from rdflib import Graph
 
+from citynet.formats import GRAPH_FORMATS, JSONLD, named, write
 from citynet.graph.prefixes import PREFIXES
-from citynet.graph.terms import XSD_STRING, to_oxigraph, to_rdflib_as_written
+from citynet.graph.terms import XSD_STRING, rdflib_converter, to_oxigraph_triple
 from citynet.publish.jsonld import by_subject, write_jsonld
-
-# rdflib's format names for what Oxigraph writes itself.
-_OXIGRAPH_FORMATS = {
-    "turtle": pyoxigraph.RdfFormat.TURTLE, "ttl": pyoxigraph.RdfFormat.TURTLE,
-    "nt": pyoxigraph.RdfFormat.N_TRIPLES, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
-    "nt11": pyoxigraph.RdfFormat.N_TRIPLES,
-    "xml": pyoxigraph.RdfFormat.RDF_XML, "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
-}
 
 
 class ConstructedGraph:
@@ -43,29 +36,25 @@ class ConstructedGraph:
     @cached_property
     def graph(self) -> Graph:
         graph = Graph()
-        converted: dict[object, object] = {}
+        convert = rdflib_converter()
         add = graph.add
         for triple in self._triples or ():
-            terms = []
-            for term in (triple.subject, triple.predicate, triple.object):
-                node = converted.get(term)
-                if node is None:
-                    node = converted[term] = to_rdflib_as_written(term)
-                terms.append(node)
-            add(tuple(terms))
+            subject, predicate, value = convert(triple.subject), convert(triple.predicate), convert(triple.object)
+            assert subject is not None and predicate is not None and value is not None  # a triple has all three
+            add((subject, predicate, value))
         return graph
 
     def serialize(self, format: str = "turtle") -> str:
-        """The triples in ``format`` (an rdflib format name)."""
-        if format in ("json-ld", "jsonld"):  # compacted with citynet's context, from any source
-            triples = self._triples if self._triples is not None else (
-                pyoxigraph.Triple(*map(to_oxigraph, triple)) for triple in self.graph)
+        """The triples in ``format``: a graph format of :mod:`citynet.formats` by any of its names
+        (``turtle``, ``nt``, ``xml``, ``json-ld`` …), or else any format rdflib writes."""
+        fmt = named(format, GRAPH_FORMATS)
+        if fmt is JSONLD:  # compacted with citynet's context, from any source
+            triples = self._triples if self._triples is not None else map(to_oxigraph_triple, self.graph)
             return write_jsonld(by_subject(triples))
-        oxigraph_format = _OXIGRAPH_FORMATS.get(format)
-        if self._triples is None or oxigraph_format is None:
+        if self._triples is None or fmt is None or fmt.rdf is None:
             return self.graph.serialize(format=format)
-        prefixes = None if oxigraph_format is pyoxigraph.RdfFormat.N_TRIPLES else _used_prefixes(self._triples)
-        return pyoxigraph.serialize(self._triples, format=oxigraph_format, prefixes=prefixes).decode("utf-8")
+        prefixes = _used_prefixes(self._triples) if fmt.takes_prefixes else None
+        return write(self._triples, fmt, prefixes).decode("utf-8")
 
 
 def _used_prefixes(triples: list[pyoxigraph.Triple]) -> dict[str, str]:

@@ -9,12 +9,12 @@ from typing import Any
 from typing import Literal as Choice
 
 import pyoxigraph
-from rdflib import Graph, Literal, URIRef, Variable
-from rdflib.term import Node
+from rdflib import Graph, URIRef, Variable
+from rdflib.term import Identifier
 
 from citynet.errors import QueryError
 from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
-from citynet.graph.terms import XSD_STRING, to_oxigraph
+from citynet.graph.terms import as_simple_literal, to_oxigraph
 from citynet.querying.constructed import ConstructedGraph
 from citynet.querying.parameters import ENTITY_TYPES, Parameter
 from citynet.querying.results import QueryResult
@@ -23,6 +23,7 @@ from citynet.querying.sparql_safety import parse_read_only_query, refuse_service
 from citynet.querying.stored_queries import StoredQuery, catalogue
 
 Engine = Choice["oxigraph", "rdflib"]
+ENGINES: tuple[Engine, ...] = ("oxigraph", "rdflib")
 
 
 def queries() -> list[StoredQuery]:
@@ -30,14 +31,51 @@ def queries() -> list[StoredQuery]:
     return list(catalogue())
 
 
-def query(name: str, graph: KnowledgeGraph | None = None, *, engine: Engine = "oxigraph",
-          **params: Any) -> QueryResult:
-    """Run the stored query ``name`` with typed parameters."""
+def query(name: str, params: Mapping[str, object] | None = None, /, *, graph: KnowledgeGraph | None = None,
+          engine: Engine = "oxigraph", **keyword_params: object) -> QueryResult:
+    """Run the stored query ``name`` on ``graph`` (default: the shipped graph) with its
+    parameters in ``params``, a mapping from parameter name to value, bound as typed RDF terms.
+
+    Any parameter can go in ``params``, whatever its name. Keyword arguments are a shorthand
+    for the others, ``query("networks-of-place", place="Rostock")``: a parameter named
+    ``graph`` or ``engine`` goes in ``params``, since those keywords are the function's own."""
+    stored, knowledge_graph, bindings = bind_call(name, params, keyword_params, graph)
+    return run(stored.text, knowledge_graph, bindings, engine=engine, prepared=stored)
+
+
+def bind_call(name: str, params: Mapping[str, object] | None, keyword_params: Mapping[str, object],
+              graph: KnowledgeGraph | None) -> tuple[StoredQuery, KnowledgeGraph, dict[str, Identifier]]:
+    """What a call of a query function names: the stored query, the graph that resolves names
+    (default: the shipped graph) and the parameters bound as RDF terms."""
     stored = catalogue().get(name)
+    given = _merge_params(params, keyword_params)
     # Not `graph or …`: that would call len(), which counts every triple of the store.
-    graph = graph if graph is not None else shipped_graph()
-    bindings = bind_parameters(stored, params, graph)
-    return run(stored.text, graph, bindings, engine=engine, prepared=stored)
+    knowledge_graph = _check_graph(graph) if graph is not None else shipped_graph()
+    return stored, knowledge_graph, bind_parameters(stored, given, knowledge_graph)
+
+
+def _merge_params(params: Mapping[str, object] | None, keyword_params: Mapping[str, object]) -> dict[str, object]:
+    """The parameters of a call: the mapping and the keyword shorthand together, each name once."""
+    if params is not None and not isinstance(params, Mapping):
+        hint = ("give the graph as graph=…" if isinstance(params, KnowledgeGraph)
+                else "give a mapping such as {'place': 'Rostock'}")
+        raise QueryError(f"the parameters must be a mapping from name to value, not {type(params).__name__}",
+                         hint=hint)
+    given = dict(params or {})
+    twice = sorted(set(given) & set(keyword_params))
+    if twice:
+        raise QueryError(f"parameter {', '.join(map(repr, twice))} is given both in params and as a keyword")
+    given.update(keyword_params)
+    return given
+
+
+def _check_graph(graph: object) -> KnowledgeGraph:
+    """``graph`` if it is a KnowledgeGraph: a value meant for a query parameter named ``graph``
+    belongs in ``params``."""
+    if not isinstance(graph, KnowledgeGraph):
+        raise QueryError(f"graph= takes the KnowledgeGraph to query, not {type(graph).__name__}",
+                         hint="a query parameter named 'graph' goes in params: query(name, {'graph': …})")
+    return graph
 
 
 def sparql(text: str, graph: KnowledgeGraph | None = None, *, base_iri: str | None = None) -> QueryResult:
@@ -51,15 +89,15 @@ def sparql(text: str, graph: KnowledgeGraph | None = None, *, base_iri: str | No
     return run(text, graph if graph is not None else shipped_graph(), {}, base_iri=base_iri)
 
 
-def bind_parameters(stored: StoredQuery, params: Mapping[str, Any],
-                    graph: KnowledgeGraph) -> dict[str, Node]:
+def bind_parameters(stored: StoredQuery, params: Mapping[str, object],
+                    graph: KnowledgeGraph) -> dict[str, Identifier]:
     """Check ``params`` against what the query declares and turn them into RDF terms."""
     expected = ", ".join(p.signature() for p in stored.parameters) or "no parameters"
     unknown = sorted(set(params) - {p.name for p in stored.parameters})
     if unknown:
         raise QueryError(f"query {stored.name!r} has no parameter {', '.join(map(repr, unknown))}",
                          hint=f"it takes: {expected}")
-    bindings: dict[str, Node] = {}
+    bindings: dict[str, Identifier] = {}
     for parameter in stored.parameters:
         if parameter.name in params and params[parameter.name] is not None:
             value = params[parameter.name]
@@ -74,7 +112,7 @@ def bind_parameters(stored: StoredQuery, params: Mapping[str, Any],
     return bindings
 
 
-def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph) -> Node:
+def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph) -> Identifier:
     if parameter.type in ENTITY_TYPES:
         if isinstance(value, URIRef):
             value = str(value)
@@ -100,9 +138,12 @@ def _is_entity_of(graph: KnowledgeGraph, value: str, allowed_classes: tuple[str,
     return bool(classes) and (not allowed_classes or not classes.isdisjoint(allowed_classes))
 
 
-def run(text: str, graph: KnowledgeGraph, bindings: Mapping[str, Node], *,
+def run(text: str, graph: KnowledgeGraph, bindings: Mapping[str, Identifier], *,
         engine: Engine = "oxigraph", prepared: StoredQuery | None = None,
         base_iri: str | None = None) -> QueryResult:
+    if engine not in ENGINES:
+        raise QueryError(f"unknown engine {engine!r}", hint=f"engines: {', '.join(ENGINES)}; a query parameter "
+                                                            "named 'engine' goes in params: query(name, {'engine': …})")
     if engine == "rdflib":
         compiled = prepared.prepared if prepared else parse_read_only_query(text)
         return _from_rdflib(graph.rdflib_graph.query(
@@ -143,18 +184,12 @@ def _from_oxigraph(answer: Any) -> QueryResult:
 def _from_rdflib(answer: Any) -> QueryResult:
     if answer.type == "ASK":
         return QueryResult(form="ASK", boolean=bool(answer.askAnswer))
+    # rdflib keeps xsd:string explicit where Oxigraph drops it: make them alike.
     if answer.type == "SELECT":
         variables = [str(v) for v in answer.vars]
-        rows = [tuple(_plain(row[v]) for v in answer.vars) for row in answer]
+        rows = [tuple(as_simple_literal(row[v]) for v in answer.vars) for row in answer]
         return QueryResult(form="SELECT", variables=variables, terms=rows)
     graph = Graph()
-    for triple in answer.graph:
-        graph.add(tuple(_plain(t) for t in triple))
+    for subject, predicate, value in answer.graph:
+        graph.add((as_simple_literal(subject), as_simple_literal(predicate), as_simple_literal(value)))
     return QueryResult(form="CONSTRUCT", constructed=ConstructedGraph(graph=graph))
-
-
-def _plain(term: Node | None) -> Node | None:
-    """rdflib keeps xsd:string explicit where Oxigraph drops it: make them alike."""
-    if isinstance(term, Literal) and term.datatype == URIRef(XSD_STRING):
-        return Literal(str(term))
-    return term

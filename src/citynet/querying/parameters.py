@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from rdflib import XSD, Literal, URIRef
-from rdflib.term import Node
 
 from citynet.errors import QueryError
 
@@ -49,7 +48,7 @@ class Parameter:
         text += ", required)" if self.required else f", default {self.default!r})"
         return text
 
-    def to_literal_term(self, value: Any) -> Node:
+    def to_literal_term(self, value: Any) -> Literal | URIRef:
         """Convert a non-entity value; entity types are resolved by citynet.graph.names."""
         try:
             if self.type == "string":

@@ -55,7 +55,7 @@ def python_value(term: Node | None) -> Any:
     return str(term)
 
 
-class Row(dict):
+class Row(dict[str, Any]):
     """One solution: a mapping from variable name to Python value, also by attribute."""
 
     def __getattr__(self, name: str) -> Any:

@@ -10,16 +10,15 @@ same whether or not the rows were read before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import overload
 
 import pyoxigraph
 from rdflib.term import Node
 
 from citynet.errors import QueryError
-from citynet.graph.terms import lexical, to_oxigraph, to_rdflib_as_written
+from citynet.graph.terms import OxigraphNode, OxigraphTerm, lexical, rdflib_converter, to_oxigraph
 
 TSV = pyoxigraph.QueryResultsFormat.TSV
-OxigraphTerm = Any  # pyoxigraph.NamedNode | BlankNode | Literal | Triple
 
 
 def tsv_term(term: OxigraphTerm | None) -> str:
@@ -32,7 +31,12 @@ def tsv_term(term: OxigraphTerm | None) -> str:
 
 
 def tsv_record(variables: Sequence[str], rows: Iterable[Sequence[OxigraphTerm | None]]) -> bytes:
-    """Rows of Oxigraph terms as a SPARQL TSV document (what Oxigraph's parser reads back exactly)."""
+    """Rows of Oxigraph terms as a SPARQL TSV document (what Oxigraph's parser reads back exactly).
+
+    The one piece of a result format written here, not by Oxigraph: pyoxigraph cannot make a
+    ``QuerySolutions`` of rows held in Python (the server's, cut at its row limit; rows of
+    rdflib terms), so they reach its parser as TSV, whose terms are N-Triples: ``str()`` of
+    an Oxigraph term. Every format a client receives is then written by Oxigraph."""
     lines = ["\t".join("?" + v for v in variables)]
     lines += ["\t".join(map(tsv_term, row)) for row in rows]
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -40,13 +44,20 @@ def tsv_record(variables: Sequence[str], rows: Iterable[Sequence[OxigraphTerm | 
 
 def serialize_tsv(record: bytes, fmt: pyoxigraph.QueryResultsFormat) -> bytes:
     """A SPARQL TSV document written again by Oxigraph, in ``fmt``."""
-    return pyoxigraph.parse_query_results(record, TSV).serialize(format=fmt)
+    return _serialized(pyoxigraph.parse_query_results(record, TSV), fmt)
 
 
 def serialize_boolean(value: bool, fmt: pyoxigraph.QueryResultsFormat) -> bytes:
     """An ASK answer written by Oxigraph in ``fmt``."""
     answer = b'{"head":{},"boolean":true}' if value else b'{"head":{},"boolean":false}'
-    return pyoxigraph.parse_query_results(answer, pyoxigraph.QueryResultsFormat.JSON).serialize(format=fmt)
+    return _serialized(pyoxigraph.parse_query_results(answer, pyoxigraph.QueryResultsFormat.JSON), fmt)
+
+
+def _serialized(answer: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean,
+                fmt: pyoxigraph.QueryResultsFormat) -> bytes:
+    body = answer.serialize(format=fmt)
+    assert body is not None  # serialize returns the bytes when given no output
+    return body
 
 
 class Solutions(Sequence[tuple[Node | None, ...]]):
@@ -64,12 +75,11 @@ class Solutions(Sequence[tuple[Node | None, ...]]):
         self._rdflib = rdflib_rows
         self._oxigraph: list[tuple[OxigraphTerm | None, ...]] | None = None
         self._oxigraph_wrote = False  # whether the record is Oxigraph's own TSV
-        # Oxigraph writes one line per row and escapes line breaks inside terms.
-        self._length = len(rdflib_rows) if rdflib_rows is not None else record.count(b"\n") - 1  # type: ignore[union-attr]
+        self._length = _rows_in(record) if record is not None else len(rdflib_rows or ())
 
     @classmethod
     def from_oxigraph(cls, answer: pyoxigraph.QuerySolutions) -> Solutions:
-        solutions = cls([v.value for v in answer.variables], record=answer.serialize(format=TSV))
+        solutions = cls([v.value for v in answer.variables], record=_serialized(answer, TSV))
         solutions._oxigraph_wrote = True
         return solutions
 
@@ -91,6 +101,7 @@ class Solutions(Sequence[tuple[Node | None, ...]]):
         if self._oxigraph is None:
             if self._record is not None:
                 parsed = pyoxigraph.parse_query_results(self._record, TSV)
+                assert isinstance(parsed, pyoxigraph.QuerySolutions)  # a TSV document is never a boolean
                 self._oxigraph = [tuple(solution) for solution in parsed]
             else:
                 self._oxigraph = [tuple(None if t is None else _to_oxigraph(t) for t in row)
@@ -100,17 +111,9 @@ class Solutions(Sequence[tuple[Node | None, ...]]):
     def _rows(self) -> list[tuple[Node | None, ...]]:
         # Built when first read: an rdflib Literal costs microseconds (it parses its lexical
         # form), more than Oxigraph takes to find it, so a caller that only counts or writes
-        # the rows does not pay for them. Each distinct term is converted once.
+        # the rows does not pay for them.
         if self._rdflib is None:
-            cache: dict[Any, Node | None] = {None: None}
-
-            def convert(term: Any) -> Node | None:
-                try:
-                    return cache[term]
-                except KeyError:
-                    node = cache[term] = to_rdflib_as_written(term)
-                    return node
-
+            convert = rdflib_converter()
             self._rdflib = [tuple(map(convert, row)) for row in self.oxigraph_rows()]
         return self._rdflib
 
@@ -122,7 +125,11 @@ class Solutions(Sequence[tuple[Node | None, ...]]):
     def __len__(self) -> int:
         return self._length
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> tuple[Node | None, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Node | None, ...]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[Node | None, ...] | list[tuple[Node | None, ...]]:
         return self._rows()[index]
 
     def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
@@ -137,7 +144,12 @@ class Solutions(Sequence[tuple[Node | None, ...]]):
         return f"Solutions({self.variables!r}, {self._rows()!r})"
 
 
-def _to_oxigraph(term: Node) -> OxigraphTerm:
+def _rows_in(record: bytes) -> int:
+    # Oxigraph writes one line per row, after the header, and escapes line breaks inside terms.
+    return record.count(b"\n") - 1
+
+
+def _to_oxigraph(term: Node) -> OxigraphNode:
     try:
         return to_oxigraph(term)
     except ValueError as error:

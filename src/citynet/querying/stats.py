@@ -18,12 +18,12 @@ class NetworkCounts:
 
 
 def class_counts(graph: KnowledgeGraph | None = None) -> list[tuple[str, int]]:
-    return [(row.label or compact(row["class"]), row.count) for row in query("class-counts", graph)]
+    return [(row.label or compact(row["class"]), row.count) for row in query("class-counts", graph=graph)]
 
 
 def network_counts(graph: KnowledgeGraph | None = None) -> list[NetworkCounts]:
     networks: dict[str, NetworkCounts] = {}
-    for row in query("network-profile", graph):
+    for row in query("network-profile", graph=graph):
         entry = networks.setdefault(row.network, NetworkCounts(row.name, row.listedMembers or 0, []))
         if row.statedCount is not None:
             when = f", stated {row.statedOn}" if row.statedOn else ""

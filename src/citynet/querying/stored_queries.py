@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -120,7 +121,7 @@ class QueryCatalogue:
         self.folder = folder or resources.queries_dir()
         self._queries = {q.name: q for q in map(parse_stored_query, sorted(self.folder.glob("*.rq")))}
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[StoredQuery]:
         return iter(self._queries.values())
 
     def __len__(self) -> int:

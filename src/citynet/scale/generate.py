@@ -732,7 +732,7 @@ class _Generator:
         def pick(candidates: list[Entity], kind: str, n: int, fits: Callable[[Entity], bool]) -> list[Entity]:
             order = list(range(len(candidates)))
             rng.shuffle(order)
-            chosen = []
+            chosen: list[Entity] = []
             for i in order:
                 if len(chosen) == n:
                     break
@@ -758,6 +758,7 @@ class _Generator:
                             and (self.place_info[m.place][0], m.network) not in hosting)
                 for entity in pick([m.entity for m in self.memberships], kind, n, ends_fit):
                     m = by_entity[id(entity)]
+                    assert m.start is not None  # ends_fit chose memberships with a start
                     m.end = m.start - rng.randint(1, 5)
                     entity.rows = [r for r in entity.rows if r[0] != "org:memberDuring"]
                     entity.rows.append(self.interval(m.start, m.end))

@@ -4,7 +4,7 @@
 replaces a named graph through the SPARQL 1.1 Graph Store HTTP Protocol (an HTTP PUT
 of the whole graph, streamed as N-Triples or Turtle), with Basic or Digest
 authentication. ``remote_query("networks-of-place", "http://127.0.0.1:7878/query",
-graph_iri=…, place="Rostock")`` runs a stored query against a SPARQL endpoint and
+{"place": "Rostock"}, graph_iri=…)`` runs a stored query against a SPARQL endpoint and
 returns the same ``QueryResult`` as a local query.
 
 Parameters are resolved locally first (a place name becomes its IRI through the local
@@ -13,9 +13,6 @@ query's outermost WHERE group: nothing the caller types is pasted into the query
 as SPARQL. The block joins the parameter with that whole group, so it binds a variable
 used only in FILTER or HAVING just as a substitution does; tests/test_remote.py checks
 that every stored query gives the same results both ways.
-
-Known limit: Virtuoso 7.2.5 drops the OPTIONAL values of ``network-profile`` when a
-network is given (by VALUES, BIND or FILTER alike); without a network it is right.
 
 Endpoints that were tried: Oxigraph (``oxigraph serve``: Graph Store at ``/store``,
 queries at ``/query``) and Virtuoso 7 (Graph Store with Digest authentication at
@@ -41,26 +38,23 @@ from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from citynet.errors import CitynetError, QueryError
+from citynet.formats import NTRIPLES, RDFXML, TURTLE, names
 from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
 from citynet.graph.progress import Progress
-from citynet.graph.terms import to_rdflib_as_written
+from citynet.graph.terms import to_rdflib_triple
 from citynet.querying.constructed import ConstructedGraph
-from citynet.querying.execute import bind_parameters
+from citynet.querying.execute import bind_call
 from citynet.querying.results import QueryResult
+from citynet.querying.solutions import Solutions
 from citynet.querying.sparql_lexer import lexemes
-from citynet.querying.stored_queries import catalogue
 
 Auth = Choice["basic", "digest"]
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_PUSH_FORMATS = {
-    "ntriples": (pyoxigraph.RdfFormat.N_TRIPLES, "application/n-triples"),
-    "turtle": (pyoxigraph.RdfFormat.TURTLE, "text/turtle"),
-}
+_PUSH_FORMATS = (NTRIPLES, TURTLE)
 _LONG_QUERY = 1800  # characters of the encoded query above which it goes as a form POST
 
 # Stored queries that remote_query refuses, with the reason; empty while every stored
@@ -111,13 +105,13 @@ def push(graph: KnowledgeGraph | None, endpoint: str, graph_iri: str, user: str 
     """
     graph = graph if graph is not None else shipped_graph()
     _check_iri(graph_iri, "graph IRI")
-    if format not in _PUSH_FORMATS:
-        raise CitynetError(f"cannot push as {format!r}", hint=f"formats: {', '.join(_PUSH_FORMATS)}")
-    rdf_format, media_type = _PUSH_FORMATS[format]
+    pushed = next((fmt for fmt in _PUSH_FORMATS if fmt.name == format), None)
+    if pushed is None or pushed.rdf is None:
+        raise CitynetError(f"cannot push as {format!r}", hint=f"formats: {', '.join(names(_PUSH_FORMATS))}")
     url = _with_query(endpoint, {"graph": graph_iri})
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="citynet-push-") as folder:
-        body = Path(folder) / f"graph{'.nt' if format == 'ntriples' else '.ttl'}"
+        body = Path(folder) / f"graph.{pushed.suffix}"
         quads = graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
         triples = 0
 
@@ -132,10 +126,10 @@ def push(graph: KnowledgeGraph | None, endpoint: str, graph_iri: str, user: str 
         with Progress(1, "writing the graph", unit="triples") as bar:
             if bar.enabled:
                 bar.total = max(len(graph), 1)  # counting costs a pass over the store: only for the bar
-            pyoxigraph.serialize(counted(bar), output=str(body), format=rdf_format)
+            pyoxigraph.serialize(counted(bar), output=str(body), format=pushed.rdf)
             bar.update(triples)
         size = body.stat().st_size
-        headers = {"Content-Type": f"{media_type}; charset=utf-8", "Content-Length": str(size)}
+        headers = {"Content-Type": pushed.content_type, "Content-Length": str(size)}
         with _client(user, password, auth, timeout) as client:
             if user is not None and auth == "digest":
                 _request(client, "HEAD", url, endpoint)  # fetch the challenge before sending the body
@@ -147,21 +141,21 @@ def push(graph: KnowledgeGraph | None, endpoint: str, graph_iri: str, user: str 
 
 # ---------------------------------------------------------------- queries
 
-def remote_query(name: str, endpoint: str, graph_iri: str | None = None, *, graph: KnowledgeGraph | None = None,
-                 user: str | None = None, password: str | None = None, auth: Auth = "basic",
-                 method: Choice["auto", "GET", "POST"] = "auto", timeout: float = 120.0,
-                 **params: Any) -> QueryResult:
-    """Run the stored query ``name`` at the SPARQL endpoint ``endpoint``.
+def remote_query(name: str, endpoint: str, params: Mapping[str, object] | None = None, /, *,
+                 graph_iri: str | None = None, graph: KnowledgeGraph | None = None, user: str | None = None,
+                 password: str | None = None, auth: Auth = "basic", method: Choice["auto", "GET", "POST"] = "auto",
+                 timeout: float = 120.0, **keyword_params: object) -> QueryResult:
+    """Run the stored query ``name`` at the SPARQL endpoint ``endpoint``, with its parameters
+    in ``params`` (keyword arguments are a shorthand for those whose names are not this
+    function's own, as in :func:`citynet.query`).
 
     Parameters are checked and resolved to RDF terms locally (names through ``graph``'s
     name index, default the shipped graph), then bound by a VALUES block. With
     ``graph_iri`` the query reads only that named graph (``FROM <graph_iri>``).
     """
-    stored = catalogue().get(name)
     if name in REFUSED:
         raise QueryError(f"query {name!r} cannot run on a remote endpoint: {REFUSED[name]}")
-    local = graph if graph is not None else shipped_graph()
-    bindings = bind_parameters(stored, params, local)
+    stored, _, bindings = bind_call(name, params, keyword_params, graph)
     text = with_values(stored.text, bindings, from_graph=graph_iri)
     form = stored.form
     accept = ("application/sparql-results+json" if form in ("SELECT", "ASK")
@@ -245,51 +239,49 @@ def _values_block(bindings: Mapping[str, Node]) -> str:
 
 
 def parse_json_results(payload: bytes | str) -> QueryResult:
-    """SPARQL 1.1 Query Results JSON as a QueryResult (Virtuoso's "typed-literal" included)."""
+    """SPARQL 1.1 Query Results JSON as a QueryResult, read by Oxigraph's parser (which takes
+    Virtuoso's "typed-literal" too) and kept as the endpoint wrote it, like a local answer."""
+    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    if b"nodeID://" in data:
+        data = _without_node_ids(data)
     try:
-        document = json.loads(payload)
+        answer = pyoxigraph.parse_query_results(data, pyoxigraph.QueryResultsFormat.JSON)
+        if isinstance(answer, pyoxigraph.QueryBoolean):
+            return QueryResult(form="ASK", boolean=bool(answer))
+        solutions = Solutions.from_oxigraph(answer)
+    except SyntaxError as error:
+        raise RemoteError(f"the endpoint's JSON results cannot be read: {error}") from None
+    return QueryResult(form="SELECT", variables=solutions.variables, terms=solutions)
+
+
+def _without_node_ids(data: bytes) -> bytes:
+    """Virtuoso names blank nodes ``nodeID://b1``, which is not a blank node label: ``b1``."""
+    try:
+        document = json.loads(data)
     except ValueError as error:
         raise RemoteError(f"the endpoint answered with something that is not JSON: {error}") from None
-    if "boolean" in document:
-        return QueryResult(form="ASK", boolean=bool(document["boolean"]))
-    variables = list(document.get("head", {}).get("vars", []))
-    rows = [tuple(_json_term(binding.get(v)) for v in variables)
-            for binding in document.get("results", {}).get("bindings", [])]
-    return QueryResult(form="SELECT", variables=variables, terms=rows)
+    for binding in document.get("results", {}).get("bindings", []):
+        for value in binding.values():
+            if value.get("type") == "bnode":
+                value["value"] = value["value"].removeprefix("nodeID://")
+    return json.dumps(document).encode("utf-8")
 
 
-def _json_term(value: dict[str, str] | None) -> Node | None:
-    if value is None:
-        return None
-    kind = value.get("type")
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"].removeprefix("nodeID://"))
-    # normalize=False: the endpoint's lexical form, unchanged ("30000"^^xsd:double stays so).
-    language = value.get("xml:lang")
-    if language:
-        return Literal(value["value"], lang=language, normalize=False)
-    datatype = value.get("datatype")
-    if datatype and datatype != _XSD_STRING:
-        return Literal(value["value"], datatype=URIRef(datatype), normalize=False)
-    return Literal(value["value"], normalize=False)
+_CONSTRUCT_FORMATS = (NTRIPLES, TURTLE, RDFXML)
 
 
 def _parse_graph(response: httpx.Response) -> Graph:
     media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    formats = {"application/n-triples": pyoxigraph.RdfFormat.N_TRIPLES, "text/plain": pyoxigraph.RdfFormat.N_TRIPLES,
-               "text/turtle": pyoxigraph.RdfFormat.TURTLE, "application/rdf+xml": pyoxigraph.RdfFormat.RDF_XML}
-    if media not in formats:
+    fmt = next((f for f in _CONSTRUCT_FORMATS if media in f.media_types()), None)
+    if fmt is None or fmt.rdf is None:
         raise RemoteError(f"the endpoint answered a CONSTRUCT query with {media or 'no media type'!r}",
                           hint="expected N-Triples or Turtle")
     graph = Graph()
     try:
-        for triple in pyoxigraph.parse(response.content, format=formats[media]):
-            graph.add((to_rdflib_as_written(triple.subject), to_rdflib_as_written(triple.predicate),
-                       to_rdflib_as_written(triple.object)))
+        for triple in pyoxigraph.parse(response.content, format=fmt.rdf):
+            graph.add(to_rdflib_triple(triple))
     except SyntaxError as error:
-        raise RemoteError(f"the endpoint's {media} answer cannot be parsed: {error}") from None
+        raise RemoteError(f"the endpoint's {fmt.label} answer cannot be parsed: {error}") from None
     return graph
 
 

@@ -17,7 +17,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 
 # Headers a 304 repeats from the 200 it stands for (RFC 9110, 15.4.5).
 _KEPT = ("cache-control", "content-location", "vary", "link", "content-security-policy")
@@ -36,7 +36,12 @@ def source_files(graph_files: Iterable[Path], config: Path) -> list[Path]:
 
 
 def entity_tag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return tag_of_digest(hashlib.sha256(body).hexdigest())
+
+
+def tag_of_digest(sha256: str) -> str:
+    """The ETag of a body whose SHA-256 (hexadecimal) is known, e.g. from the catalog."""
+    return '"' + sha256[:32] + '"'
 
 
 def answer(request: Request, body: bytes, last_modified: datetime, *, media_type: str | None = None,
@@ -44,11 +49,30 @@ def answer(request: Request, body: bytes, last_modified: datetime, *, media_type
     """``body`` with its ETag and Last-Modified, or 304 without it when the request's
     conditions say the client has it already."""
     tag = entity_tag(body)
-    all_headers = {**(headers or {}), "ETag": tag, "Last-Modified": format_datetime(last_modified, usegmt=True)}
+    all_headers = _validators(headers, tag, last_modified)
     if not_modified(request, tag, last_modified):
-        kept = {k: v for k, v in all_headers.items() if k.lower() in (*_KEPT, "etag", "last-modified")}
-        return Response(status_code=304, headers=kept)
+        return _not_modified(all_headers)
     return response_class(body, media_type=media_type, headers=all_headers)
+
+
+def answer_file(request: Request, path: Path, sha256: str, last_modified: datetime, *, media_type: str,
+                headers: Mapping[str, str] | None = None) -> Response:
+    """The file at ``path`` (streamed, not read into memory), as :func:`answer` answers a body:
+    its ETag from ``sha256``, the checksum of its bytes."""
+    tag = tag_of_digest(sha256)
+    all_headers = _validators(headers, tag, last_modified)
+    if not_modified(request, tag, last_modified):
+        return _not_modified(all_headers)
+    return FileResponse(path, media_type=media_type, headers=all_headers)
+
+
+def _validators(headers: Mapping[str, str] | None, tag: str, last_modified: datetime) -> dict[str, str]:
+    return {**(headers or {}), "ETag": tag, "Last-Modified": format_datetime(last_modified, usegmt=True)}
+
+
+def _not_modified(headers: Mapping[str, str]) -> Response:
+    kept = {k: v for k, v in headers.items() if k.lower() in (*_KEPT, "etag", "last-modified")}
+    return Response(status_code=304, headers=kept)
 
 
 def not_modified(request: Request, tag: str, last_modified: datetime) -> bool:

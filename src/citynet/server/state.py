@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from rdflib import Graph
-
 from citynet.graph.dataset import triples_per_graph
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.persistent import store_path
@@ -41,10 +39,6 @@ class ServerState:
     local_graphs: list[str] = field(default_factory=list)
     #: Last-Modified of every document made from the graph (see :mod:`citynet.server.conditional`).
     last_modified: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
-
-    @property
-    def rdf(self) -> Graph:
-        return self.graph.rdflib_graph
 
     def open_store(self) -> None:
         """Open the on-disk store (built now if the files are new): the one parse of the data."""

@@ -101,20 +101,6 @@ def analyse(text: str, local_graphs: frozenset[str], base_iri: str | None = None
     return form, bool(clauses)
 
 
-def _term(spec: tuple[str, ...]) -> Any:
-    kind = spec[0]
-    if kind == "uri":
-        return pyoxigraph.NamedNode(spec[1])
-    if kind == "bnode":
-        return pyoxigraph.BlankNode(spec[1])
-    _, value, language, datatype = spec
-    if language:
-        return pyoxigraph.Literal(value, language=language)
-    if datatype:
-        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(datatype))
-    return pyoxigraph.Literal(value)
-
-
 def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str, Any]) -> dict[str, Any]:
     """Run one job; every outcome is a reply dict."""
     started = time.perf_counter()
@@ -136,7 +122,7 @@ def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str,
             options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.get("named_graphs") or ()]
         elif not has_dataset:
             options["use_default_graph_as_union"] = True
-        substitutions = {pyoxigraph.Variable(k): _term(v) for k, v in (job.get("bindings") or {}).items()}
+        substitutions = {pyoxigraph.Variable(k): v for k, v in (job.get("bindings") or {}).items()}
         limit: int = job["max_rows"]
         try:
             answer = store.query(text, substitutions=substitutions, base_iri=job.get("base_iri"), **options)
@@ -145,7 +131,8 @@ def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str,
             raise Failure(400, f"SPARQL syntax error: {error}", "syntax") from None
         except (OSError, ValueError) as error:
             raise Failure(400, f"the query failed: {error}", "failed") from None
-        except CitynetError as error:  # an answer the format cannot hold (JSON-LD, an IRI like a compact IRI)
+        except CitynetError as error:
+            # An answer the format cannot hold (JSON-LD and an IRI that reads as a compact IRI).
             raise Failure(406, f"the answer cannot be written in the format asked for: {error.message}",
                           "not-acceptable") from None
         return {"ok": True, "form": form, "format": fmt, "body": body, "truncated": truncated, "count": count,

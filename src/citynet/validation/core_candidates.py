@@ -37,6 +37,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from citynet.errors import InputError
+from citynet.graph.select import select
 from citynet.validation.oxigraph_copy import ILL_TYPED, LOSSY, OxigraphCopy
 from citynet.validation.shacl_graph import (
     SHAPE_LINKS,
@@ -60,10 +61,10 @@ _PER_VALUE = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH["in"], SH.la
               SH.disjoint, SH.lessThan, SH.lessThanOrEquals}
 _COUNTING = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape, SH.qualifiedMinCount,
              SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint}
-_NODE_KINDS = {SH.IRI: "isIRI({})", SH.BlankNode: "isBlank({})", SH.Literal: "isLiteral({})",
+_NODE_KINDS: dict[Node, str] = {SH.IRI: "isIRI({})", SH.BlankNode: "isBlank({})", SH.Literal: "isLiteral({})",
                SH.BlankNodeOrIRI: "!isLiteral({})", SH.BlankNodeOrLiteral: "!isIRI({})",
                SH.IRIOrLiteral: "!isBlank({})"}
-_RANGES = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
+_RANGES: dict[Node, str] = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
 _MAX_DEPTH = 8
 _MAX_COUNT = 4  # sh:minCount and sh:maxCount up to this are selected by a join of that many values
 
@@ -92,7 +93,7 @@ def validate_core(data: Graph, shapes: Graph, copy: OxigraphCopy) -> tuple[Graph
         if query is None:
             continue  # all its focus nodes
         removed += selection.targeting(shape)
-        candidates = dict.fromkeys(node for row in copy.store.query(query)
+        candidates = dict.fromkeys(node for row in select(copy.store, query)
                                    for node in selection.focus_nodes_for(shape, row["this"]))
         # Target nodes that no query can judge stay focus nodes: blank ones (a query cannot
         # name them), and those the data does not hold (paths of length zero reach them).
@@ -180,7 +181,7 @@ class _Selection:
 
     def targeting(self, shape: Node) -> list[tuple[Node, Node, Node]]:
         """The triples that give ``shape`` its targets, an implicit class target included."""
-        triples = [(shape, t, o) for t in TARGETS for o in self.shapes.objects(shape, t)]
+        triples: list[tuple[Node, Node, Node]] = [(shape, t, o) for t in TARGETS for o in self.shapes.objects(shape, t)]
         return triples + [(shape, RDF.type, c) for c in self.shapes.objects(shape, RDF.type) if c in self._class_types]
 
     def _targeted_shapes(self) -> list[Node]:
@@ -237,6 +238,7 @@ class _Selection:
 
     def _property_fails(self, shape: Node, node: str, depth: int) -> Condition:
         shacl_path = self.shapes.value(shape, SH.path)
+        assert shacl_path is not None  # called for property shapes only
         path = value_path(self.shapes, shacl_path, self._term)
         if path is None:
             return Unknown("a path SPARQL cannot write")
@@ -322,10 +324,10 @@ class _Selection:
             elif parameter == SH["or"]:
                 parts.append(_all(self._shape_fails(m, node, depth + 1) for m in self._list(argument)))
             elif parameter == SH.xone:
-                members = self._list(argument)
+                alternatives = self._list(argument)
                 both = [_all([self._shape_conforms(a, node, depth + 1), self._shape_conforms(b, node, depth + 1)])
-                        for a, b in combinations(members, 2)]
-                parts.append(_any([*both, _all(self._shape_fails(m, node, depth + 1) for m in members)]))
+                        for a, b in combinations(alternatives, 2)]
+                parts.append(_any([*both, _all(self._shape_fails(m, node, depth + 1) for m in alternatives)]))
             else:
                 return self._unknown_rule(parameter)  # a constraint without a rule here: could fail
         return _any(parts)
@@ -342,6 +344,7 @@ class _Selection:
         for parameter, argument in self._constraints(shape):
             if is_property:
                 shacl_path = self.shapes.value(shape, SH.path)
+                assert shacl_path is not None  # a property shape
                 if parameter == SH.minCount and _integer(argument) == 1 and not reaches_its_start(
                         self.shapes, shacl_path):
                     path = value_path(self.shapes, shacl_path, self._term)
@@ -372,7 +375,7 @@ class _Selection:
         """The shape's constraint parameters: SHACL's own, and those of the constraint
         components declared in the shapes; not annotations such as rdfs:label."""
         for parameter, argument in self.shapes.predicate_objects(shape):
-            if parameter not in _NOT_CONSTRAINTS and (parameter.startswith(str(SH)) or parameter in self._custom):
+            if parameter not in _NOT_CONSTRAINTS and (str(parameter).startswith(str(SH)) or parameter in self._custom):
                 yield parameter, argument
 
     def _values(self, node: str, path: str, count: int) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import pyshacl
 
@@ -25,6 +26,14 @@ from citynet import __version__, resources
 from citynet.graph.files import TURTLE_SUFFIXES
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.persistent import content_key, default_cache_dir
+
+
+class _Entry(TypedDict):
+    """A verdict as the cache keeps it."""
+
+    passes: bool
+    summary: str
+    findings: list[str]
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,7 @@ def verdict(graph: KnowledgeGraph, cache_dir: Path | None = None) -> Verdict:
     return Verdict(entry["passes"], entry["summary"], tuple(entry["findings"]))
 
 
-def _validate(data_files: list[Path], ontology: bool) -> dict[str, object]:
+def _validate(data_files: list[Path], ontology: bool) -> _Entry:
     from citynet.graph.knowledge_graph import KnowledgeGraph
     from citynet.validation.output import render_text
     from citynet.validation.validator import Severity, validate
@@ -77,7 +86,7 @@ def _key(files: Sequence[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
-def _store(path: Path, entry: dict[str, object]) -> None:
+def _store(path: Path, entry: _Entry) -> None:
     """Written to a temporary file and renamed: a reader never sees half an entry."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

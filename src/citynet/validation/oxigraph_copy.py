@@ -22,9 +22,9 @@ import pyoxigraph as ox
 from rdflib import RDF, XSD, BNode, Graph, Literal
 from rdflib.term import Node
 
-from citynet.graph.terms import XSD_STRING, to_oxigraph, to_rdflib
-
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+from citynet.graph.select import select
+from citynet.graph.terms import OxigraphNode as OxTerm
+from citynet.graph.terms import to_oxigraph, to_rdflib, written_alike
 
 # Literals that are not valid for their datatype in rdflib's view, kept as objects in
 # this named graph: Oxigraph cannot tell. That is rdflib's ``ill_typed``, or no Python
@@ -52,12 +52,15 @@ class OxigraphCopy:
         self._object_kinds: dict[Node, frozenset[str]] = {}
         self.store = ox.Store()
         known, convert, quad = self._to, self.to_oxigraph, ox.Quad
-        self.store.bulk_extend(  # dict lookups first: most terms recur
-            quad(known.get(s) or convert(s), known.get(p) or convert(p), known.get(o) or convert(o))
+        # Dict lookups first: most terms recur. A subject or predicate of an rdflib graph is
+        # never a literal, so no check slows this loop over every triple.
+        self.store.bulk_extend(
+            quad(known.get(s) or convert(s), known.get(p) or convert(p),  # type: ignore[arg-type]
+                 known.get(o) or convert(o))
             for s, p, o in graph)
         for term, stored in _stored_forms(self._to).items():
             self._stored[term] = stored
-            if not _converts_back(term, stored):
+            if not written_alike(term, stored):
                 self._back.setdefault(stored, []).append(term)
         # The kinds (datatype IRIs) of the stored forms that are not the written ones.
         self.lossy_kinds = frozenset(stored.datatype.value for stored in self._back if isinstance(stored, ox.Literal))
@@ -84,12 +87,12 @@ class OxigraphCopy:
         """The original term; for a stored form that stands for several (only where the
         copy is not ``injective``), one of them."""
         originals = self._back.get(term)
-        return originals[0] if originals else to_rdflib(term)
+        return originals[0] if originals else to_rdflib(term, canonical=True)
 
     def originals(self, term: OxTerm) -> list[Node]:
         """Every term of the data that is stored as ``term``."""
         originals = list(self._back.get(term, ()))
-        plain = to_rdflib(term)
+        plain = to_rdflib(term, canonical=True)
         if plain in self._to or not originals:
             originals.append(plain)
         return originals
@@ -101,7 +104,7 @@ class OxigraphCopy:
         if kinds is None:
             query = (f'SELECT DISTINCT ?kind WHERE {{ ?s {self.to_oxigraph(predicate)} ?o . '
                      'BIND (IF(isLiteral(?o), STR(DATATYPE(?o)), "node") AS ?kind) }')
-            rows = self.store.query(query)
+            rows = select(self.store, query)
             kinds = self._object_kinds[predicate] = frozenset(row["kind"].value for row in rows)
         return kinds
 
@@ -129,7 +132,7 @@ def _may_change(term: Node) -> bool:
 def _stands_for_one(stored: OxTerm, terms: list[Node], known: dict[Node, OxTerm]) -> bool:
     """Is ``terms`` the only term stored as ``stored``? rdflib itself takes "b"@en and
     "b"@EN as one term: that is no merge."""
-    plain = to_rdflib(stored)
+    plain = to_rdflib(stored, canonical=True)
     return len(terms) == 1 and (plain not in known or plain == terms[0])
 
 
@@ -147,18 +150,3 @@ def _convert(term: Node) -> OxTerm:
         # An IRI with a space or the like (citynet reports it): kept apart, as an IRI.
         return ox.NamedNode("urn:citynet:invalid-iri:" + _IRI_UNSAFE.sub(
             lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), str(term)))
-
-
-def _converts_back(term: Node, stored: OxTerm) -> bool:
-    """Does ``to_rdflib(stored)`` give ``term`` exactly, lexical form, datatype and the
-    case of the language tag included? (Without building an rdflib Literal, which parses
-    its value: slow for a million literals.)"""
-    if isinstance(term, Literal):
-        if not isinstance(stored, ox.Literal) or stored.value != str(term):
-            return False
-        if term.language:
-            return stored.language == term.language
-        if term.datatype is None:
-            return True  # a simple literal: xsd:string in Oxigraph, no datatype back in rdflib
-        return str(term.datatype) != XSD_STRING and stored.datatype.value == str(term.datatype)
-    return stored.value == str(term)

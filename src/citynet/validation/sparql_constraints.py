@@ -38,9 +38,11 @@ from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Node
+from rdflib.query import ResultRow
+from rdflib.term import Identifier, Node
 
 from citynet.errors import InputError
+from citynet.graph.select import select
 from citynet.validation.engine_agreement import disagreement, walk
 from citynet.validation.oxigraph_copy import OxigraphCopy
 from citynet.validation.shacl_graph import (
@@ -338,8 +340,12 @@ def evaluate(constraints: Taken, shapes: Graph, graph: Graph, data: OxigraphCopy
     in_rdflib: dict[Node, str] = {}
     finder = _FocusNodes(shapes, graph, data)
     for constraint, contexts in constraints:
-        reason = "a nested FILTER EXISTS, which Oxigraph evaluates in quadratic time" if (
-            constraint.in_rdflib) else disagreement(_algebra(constraint.query), data)
+        if constraint.in_rdflib:
+            reason: str | None = "a nested FILTER EXISTS, which Oxigraph evaluates in quadratic time"
+        else:
+            algebra = _algebra(constraint.query)
+            assert algebra is not None  # a constraint is made only of a query rdflib reads
+            reason = disagreement(algebra, data)
         if reason is not None:
             in_rdflib[constraint.constraint] = reason
         rows, projects_this = _rows(constraint, graph, data, in_rdflib=reason is not None)
@@ -420,7 +426,7 @@ class _FocusNodes:
 
     def _select(self, query: str, **bound: Node) -> Iterable[Node]:
         substitutions = {ox.Variable(k): self.data.to_oxigraph(v) for k, v in bound.items()}
-        for solution in self.data.store.query(query, substitutions=substitutions):
+        for solution in select(self.data.store, query, substitutions=substitutions):
             yield self.data.to_rdflib(solution["f"])
 
 
@@ -434,9 +440,9 @@ def _rows(constraint: SparqlConstraint, graph: Graph, data: OxigraphCopy, *,
     if in_rdflib:
         result = graph.query(constraint.query)
         names = [str(v) for v in result.vars or []]
-        found: Iterable[_Row] = ({str(k): v for k, v in row.asdict().items()} for row in result)
+        found: Iterable[_Row] = (_row(row) for row in result)
     else:
-        solutions = data.store.query(constraint.query)
+        solutions = select(data.store, constraint.query)
         names = [v.value for v in solutions.variables]
         found = ({name: data.to_rdflib(solution[name]) for name in names if solution[name] is not None}
                  for solution in solutions)
@@ -445,8 +451,15 @@ def _rows(constraint: SparqlConstraint, graph: Graph, data: OxigraphCopy, *,
 
 def _rows_bound(constraint: SparqlConstraint, graph: Graph, focus: Node) -> list[_Row]:
     """The rows for one focus node with $this pre-bound, as pySHACL runs the query."""
+    assert isinstance(focus, Identifier)  # every node of an rdflib graph is
     result = graph.query(constraint.query, initBindings={"this": focus})
-    return [{str(k): v for k, v in row.asdict().items()} for row in result]
+    return [_row(row) for row in result]
+
+
+def _row(row: object) -> _Row:
+    """One solution of an rdflib SELECT answer, by variable name."""
+    assert isinstance(row, ResultRow)  # rdflib answers a SELECT query with rows
+    return {str(name): value for name, value in row.asdict().items()}
 
 
 def _by_focus(constraint: SparqlConstraint, found: Iterable[_Row]) -> dict[Node | None, list[_Row]]:

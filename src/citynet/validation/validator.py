@@ -169,7 +169,7 @@ def _blank_shapes_as_given(results: Graph, shapes: Graph) -> None:
     heads = {o for p in (SH.sourceShape, SH.sourceConstraint, SH.resultPath)
              for o in results.objects(None, p) if isinstance(o, BNode)}
     below: set[Node] = set()
-    todo = list(heads)
+    todo: list[Node] = list(heads)
     while todo:
         node = todo.pop()
         if node not in below:
@@ -301,6 +301,7 @@ def _shacl_findings(results: Graph, data: Graph, locator: _Locator) -> Iterable[
     for report in results.subjects(RDF.type, SH.ValidationReport):
         for result in results.objects(report, SH.result):
             focus = results.value(result, SH.focusNode)
+            assert focus is not None  # every SHACL validation result has a focus node
             value = results.value(result, SH.value)
             # Whole-graph rules run from the ontology node and name the offender as the value.
             about = value if focus in ontologies and isinstance(value, (URIRef, BNode)) else focus
@@ -309,7 +310,8 @@ def _shacl_findings(results: Graph, data: Graph, locator: _Locator) -> Iterable[
             file, line = locator.locate(about)
             severity = results.value(result, SH.resultSeverity)
             yield result, Finding(
-                severity=_SEVERITIES.get(severity, Severity.VIOLATION), result_severity=severity,
+                severity=_SEVERITIES.get(severity, Severity.VIOLATION) if isinstance(severity, URIRef)
+                else Severity.VIOLATION, result_severity=severity,
                 focus_node=focus,
                 path=path if isinstance(path, URIRef) or path is None else _describe_path(results, path),
                 value=value,
@@ -335,7 +337,7 @@ def _describe_path(results: Graph, path: Node) -> Literal:
     return Literal(written if written is not None else " / ".join(str(o) for o in results.objects(path, None)))
 
 
-def _finding_order(finding: Finding) -> tuple:
+def _finding_order(finding: Finding) -> tuple[int, str, int, str, str, str]:
     return (-finding.severity.rank, str(finding.file or ""), finding.line or 0,
             str(finding.about), str(finding.path or ""), finding.message)
 

@@ -19,7 +19,15 @@ IRI                                            files in OUTDIR
 =============================================  ==========================================
 
 Besides: ``style.css`` (the one stylesheet), ``map.svg`` (the home page's map as a
-file) and ``.citynet-site`` (a marker: only a folder holding it is ever replaced).
+file), the downloads and the catalog and VoID files at the paths the catalog gives them
+(``download/citynet.ttl`` …, ``catalog.ttl``, ``void.ttl`` …), the media types of all these
+for web servers (``.htaccess`` for Apache, ``nginx-types.conf`` for nginx) and
+``.citynet-site`` (a marker: only a folder holding it is ever replaced).
+
+**One look, one set of templates.** Every page comes from the Jinja2 templates in
+``templates/`` (autoescaped): the same ones ``citynet serve`` fills for its pages and its
+query page. Each page's ``<link rel="canonical">`` is the address of the page itself
+(``…/id/city/rostock.html``), which the static site and the server both answer.
 
 A data entity is published when its IRI is ``…/id/{kind}/{slug}`` with slug characters
 from ``A–Z a–z 0–9 - _ . ~`` (as every citynet slug is) and the slug is not ``index``;
@@ -37,9 +45,11 @@ sources and to Wikidata are ordinary external links.
 :func:`page_path` maps an IRI to its path.
 """
 
+from citynet.publish.site.layout import Page
 from citynet.publish.site.paths import page_path
-from citynet.publish.site.render import render_data, render_map, render_page
+from citynet.publish.site.render import render_data, render_map, render_page, render_resource_page, render_served_page
 from citynet.publish.site.style import CSS
 from citynet.publish.site.writer import MARKER, PublishResult, publish
 
-__all__ = ["CSS", "MARKER", "PublishResult", "page_path", "publish", "render_data", "render_map", "render_page"]
+__all__ = ["CSS", "MARKER", "Page", "PublishResult", "page_path", "publish", "render_data", "render_map",
+           "render_page", "render_resource_page", "render_served_page"]

@@ -10,16 +10,18 @@ from __future__ import annotations
 import unicodedata
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
-from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, SDO, TIME
 from rdflib.term import Node
 
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.prefixes import compact
+from citynet.graph.store_view import StoreView
 from citynet.namespace import CN
 from citynet.publish.site.paths import ONTOLOGY, TERM_BASE, kind_of, page_path
 
@@ -85,22 +87,35 @@ class SiteModel:
 
     def __init__(self, graph: KnowledgeGraph) -> None:
         self.graph = graph
-        self.rdf: Graph = graph.rdflib_graph
-        self.entities: dict[URIRef, Entity] = {}
-        for subject in sorted({s for s in self.rdf.subjects() if isinstance(s, URIRef)}):
+        # The store answers every lookup: no rdflib copy of the whole graph (see StoreView).
+        self.rdf = StoreView(graph.store)
+        self._entities: dict[URIRef, Entity] = {}
+        self._remembered: dict[str, Any] = {}
+
+    @cached_property
+    def _pages(self) -> dict[URIRef, str]:
+        """Every IRI with a page, and its kind: one pass over the store, the first time a page
+        needs to know what else has one (labels are looked up when a page shows them)."""
+        pages: dict[URIRef, str] = {}
+        for subject in sorted(self.rdf.iri_subjects()):
             path = page_path(str(subject))
             if path is None or path.endswith("index") or path == "def":
                 continue
             if str(subject).startswith(TERM_BASE):
                 if (subject, RDFS.isDefinedBy, URIRef(ONTOLOGY)) not in self.rdf:
                     continue
-                kind = "term"
+                pages[subject] = "term"
             else:
-                kind = kind_of(str(subject)) or "other"
-            classes = frozenset(c for c in self.rdf.objects(subject, RDF.type) if isinstance(c, URIRef))
-            self.entities[subject] = Entity(subject, path, kind, self.label(subject), classes)
+                pages[subject] = kind_of(str(subject)) or "other"
+        return pages
 
     # ------------------------------------------------------------ per graph, once
+
+    def remember(self, key: str, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once for this graph (which does not change once loaded)."""
+        if key not in self._remembered:
+            self._remembered[key] = make()
+        return self._remembered[key]
 
     @classmethod
     def of(cls, graph: KnowledgeGraph) -> SiteModel:
@@ -114,24 +129,39 @@ class SiteModel:
     # ------------------------------------------------------------ lookups
 
     def entity(self, node: Node | str) -> Entity | None:
-        return self.entities.get(URIRef(str(node))) if not isinstance(node, BNode | Literal) else None
+        """The entity with a page at ``node``, or None."""
+        if isinstance(node, BNode | Literal):
+            return None
+        iri = URIRef(str(node))
+        found = self._entities.get(iri)
+        if found is None and iri in self._pages:
+            classes = frozenset(c for c in self.rdf.objects(iri, RDF.type) if isinstance(c, URIRef))
+            found = self._entities[iri] = Entity(iri, page_path(str(iri)) or "", self._pages[iri], self.label(iri),
+                                                 classes)
+        return found
 
     def of_kind(self, kind: str) -> list[Entity]:
-        return sorted((e for e in self.entities.values() if e.kind == kind), key=lambda e: sort_key(e.label))
+        entities = (self.entity(iri) for iri, its_kind in self._pages.items() if its_kind == kind)
+        return sorted((e for e in entities if e is not None), key=lambda e: sort_key(e.label))
+
+    @cached_property
+    def ontology_iris(self) -> frozenset[str]:
+        """The ontology's IRI and its version IRIs: all described by the ontology's page."""
+        return frozenset({ONTOLOGY, *(str(v) for v in self.rdf.objects(URIRef(ONTOLOGY), OWL.versionIRI))})
 
     @cached_property
     def kinds(self) -> list[str]:
-        present = {e.kind for e in self.entities.values() if e.kind not in ("term", "other")}
+        present = {kind for kind in self._pages.values() if kind not in ("term", "other")}
         return [k for k in KIND_ORDER if k in present] + sorted(present - set(KIND_ORDER))
 
-    def is_a(self, node: Node, cls: URIRef) -> bool:
-        return (node, RDF.type, cls) in self.rdf
+    def is_a(self, node: Node | None, cls: URIRef) -> bool:
+        return node is not None and (node, RDF.type, cls) in self.rdf
 
-    def values(self, node: Node, prop: URIRef) -> list[Node]:
+    def values(self, node: Node | None, prop: URIRef) -> list[Node]:
         """Objects of ``node prop``, in a stable order (IRIs by label, literals by text)."""
-        return sorted(self.rdf.objects(node, prop), key=self._order)
+        return [] if node is None else sorted(self.rdf.objects(node, prop), key=self._order)
 
-    def value(self, node: Node, prop: URIRef) -> Node | None:
+    def value(self, node: Node | None, prop: URIRef) -> Node | None:
         found = self.values(node, prop)
         return found[0] if found else None
 
@@ -148,8 +178,10 @@ class SiteModel:
 
     # ------------------------------------------------------------ names
 
-    def label(self, node: Node, lang: str = "en") -> str:
+    def label(self, node: Node | None, lang: str = "en") -> str:
         """The name of ``node`` in ``lang`` (else English, else any), or its compact IRI."""
+        if node is None:
+            return ""
         for wanted in (lang, "en", None):
             for prop in LABEL_PROPERTIES:
                 for literal in self.rdf.objects(node, prop):
@@ -184,11 +216,11 @@ class SiteModel:
                     fallback = str(literal)
         return fallback
 
-    def property_label(self, prop: URIRef) -> str:
+    def property_label(self, prop: Node) -> str:
         """A property's English label from the ontology, else citynet's word for it."""
         if str(prop).startswith(TERM_BASE):
             return self.label(prop)
-        return PROPERTY_WORDS.get(prop) or compact(str(prop))
+        return (PROPERTY_WORDS.get(prop) if isinstance(prop, URIRef) else None) or compact(str(prop))
 
     # ------------------------------------------------------------ structure
 
@@ -262,7 +294,7 @@ class SiteModel:
         """(longitude, latitude) in WGS84 degrees, when both are given."""
         lat, lon = self.value(node, WGS.lat), self.value(node, WGS.long)
         try:
-            return (float(lon), float(lat)) if lat is not None and lon is not None else None
+            return (float(str(lon)), float(str(lat))) if lat is not None and lon is not None else None
         except ValueError:
             return None
 
@@ -272,7 +304,8 @@ class SiteModel:
         return sorted(self.of_kind("term"), key=lambda e: (order[term_group(e)], sort_key(e.slug)))
 
     def iter_pages(self) -> Iterator[Entity]:
-        yield from sorted(self.entities.values(), key=lambda e: e.path)
+        entities = (self.entity(iri) for iri in self._pages)
+        yield from sorted((e for e in entities if e is not None), key=lambda e: e.path)
 
 
 def term_group(entity: Entity) -> str:

@@ -4,11 +4,14 @@ page, and a place among the members of its networks on the place's page."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from markupsafe import Markup
 from rdflib import URIRef
 
 from citynet.publish.site.collect import CN, Entity
-from citynet.publish.site.markup import Markup, el
 from citynet.publish.site.svgmap import PALETTE, Legend, MapPoint, draw_map
+from citynet.publish.site.templating import render
 from citynet.publish.site.values import View
 from citynet.querying.execute import run
 from citynet.querying.results import QueryResult
@@ -56,25 +59,36 @@ def _tooltip(view: View, name: str, kind: str | None, country: str | None, netwo
     return text
 
 
+def _located_members(view: View) -> list[MapPoint]:
+    """Every network member with coordinates, without links: the query runs once per graph
+    (every place's page shows some of them)."""
+    def locate() -> list[MapPoint]:
+        keys = _network_keys(view)
+        points = []
+        for row in stored("member-locations", view):
+            networks = sorted({keys[n] for n in (row.networks or "").split("; ") if n in keys})
+            where = _lon_lat(row)
+            if where is not None:
+                points.append(MapPoint(lon=where[0], lat=where[1], label=row.name,
+                                       tooltip=_tooltip(view, row.name, row.kind, row.country, networks),
+                                       groups=networks, iri=str(row.member)))
+        return points
+    return view.model.remember("located members", locate)
+
+
+def _linked(view: View, points: list[MapPoint]) -> list[MapPoint]:
+    """Copies of ``points`` that link to their places' pages, as ``view`` links."""
+    return [replace(point, href=view.href(URIRef(point.iri)), groups=list(point.groups)) for point in points]
+
+
 def all_members(view: View) -> list[MapPoint]:
     """Every network member with coordinates: one point each."""
-    keys = _network_keys(view)
-    points = []
-    for row in stored("member-locations", view):
-        networks = sorted({keys[n] for n in (row.networks or "").split("; ") if n in keys})
-        where = _lon_lat(row)
-        if where is None:
-            continue
-        points.append(MapPoint(
-            lon=where[0], lat=where[1], label=row.name, href=view.href(row.member),
-            tooltip=_tooltip(view, row.name, row.kind, row.country, networks), groups=networks,
-            iri=str(row.member)))
-    return points
+    return _linked(view, _located_members(view))
 
 
-def figure(svg: Markup, caption: Markup | str, missing: list[str] | None = None) -> Markup:
-    note = f" Not on the map, for want of coordinates: {', '.join(missing)}." if missing else None
-    return el("figure", svg, el("figcaption", caption, note), class_="map")
+def figure(svg: Markup, caption: str, missing: list[str] | None = None) -> Markup:
+    note = f" Not on the map, for want of coordinates: {', '.join(missing)}." if missing else ""
+    return render("figure.html", svg=svg, caption=caption + note)
 
 
 def home_map(view: View) -> Markup:
@@ -114,7 +128,8 @@ def place_map(view: View, place: Entity, networks: list[str]) -> Markup | None:
     coordinates = view.model.coordinates(place.iri)
     if coordinates is None:
         return None
-    points = [p for p in all_members(view) if set(p.groups) & set(networks) and p.iri != str(place.iri)]
+    points = _linked(view, [p for p in _located_members(view)
+                            if set(p.groups) & set(networks) and p.iri != str(place.iri)])
     for point in points:
         point.groups = [g for g in point.groups if g in networks]
     points.append(MapPoint(lon=coordinates[0], lat=coordinates[1], label=place.label, href=None,

@@ -1,4 +1,6 @@
-"""Whole pages: one per entity, an index per kind, the ontology document and the home page."""
+"""Whole pages: one per entity, an index per kind, the ontology document and the home page.
+Each gathers what its template shows (``templates/entity.html``, ``kind_index.html``,
+``ontology.html``, ``home.html``)."""
 
 from __future__ import annotations
 
@@ -7,14 +9,13 @@ from collections.abc import Callable, Iterator
 from rdflib import OWL, SKOS, Literal, URIRef
 
 from citynet.publish.site.collect import CN, DCT, GN, ORG, SCHEMA, Entity, kind_name, term_group
-from citynet.publish.site.kinds import _table, sections_for, term_details
+from citynet.publish.site.kinds import sections_for, term_details
 from citynet.publish.site.layout import Page
 from citynet.publish.site.maps import home_map, network_legend
-from citynet.publish.site.markup import Markup, el, join, render
 from citynet.publish.site.paths import ONTOLOGY, SITE_BASE, kind_index_iri, page_path
 from citynet.publish.site.schemaorg import SchemaOrg
-from citynet.publish.site.sections import facts, inbound, kind_label_of, sources, title_block
-from citynet.publish.site.values import View, plain_literal
+from citynet.publish.site.sections import facts, inbound, kind_label_of, other_names, sources
+from citynet.publish.site.values import Value, View, plain_literal
 
 # Long texts that the kind's own sections show in full: not repeated among all facts.
 _SHOWN_IN_FULL = {CN.quote, SCHEMA.description, SKOS.definition, SKOS.note}
@@ -23,40 +24,39 @@ _SHOWN_IN_FULL = {CN.quote, SCHEMA.description, SKOS.definition, SKOS.note}
 def entity_page(view: View, entity: Entity) -> Page:
     shown = sections_for(view, entity)
     kind_label = kind_label_of(view, entity)
-    main = join([
-        Markup(""),
-        title_block(view, entity, kind_label),
-        *shown.sections,
-        sources(view, entity, shown.mentions),
-        facts(view, entity, skip=_SHOWN_IN_FULL & (shown.outbound | {CN.quote})),
-        inbound(view, entity, skip=shown.inbound),
-        Markup(""),
-    ], Markup("\n"))
     section = "def" if entity.kind == "term" else entity.kind
     description = view.model.text(entity.iri, SCHEMA.description) or view.model.text(entity.iri, SKOS.definition)
-    return Page(path=entity.path, title=entity.label, main=main, section=section, iri=str(entity.iri), has_data=True,
-                schema=[SchemaOrg(view.model).entity(entity)],
+    data = {"entity": entity, "kind_label": kind_label, "also": other_names(view, entity), "shown": shown,
+            "sources": sources(view, entity, shown.mentions),
+            "facts": facts(view, entity, skip=_SHOWN_IN_FULL & (shown.outbound | {CN.quote})),
+            "inbound": inbound(view, entity, skip=shown.inbound)}
+    return Page(path=entity.path, title=entity.label, template="entity.html", data=data, section=section,
+                iri=str(entity.iri), has_data=True, schema=[SchemaOrg(view.model).entity(entity)],
                 description=description or f"{entity.label}: {kind_label} in the citynet knowledge graph.")
 
 
 # ---------------------------------------------------------------- indexes of one kind
 
-Columns = tuple[list[str], Callable[[Entity], list[Markup | str]]]
+Cells = Callable[[Entity], list[list[Value]]]
 
 
-def _columns(view: View, kind: str) -> Columns:
+def _columns(view: View, kind: str) -> tuple[list[str], Cells]:
+    """The columns an index of ``kind`` shows besides the name, and each row's cells."""
     model = view.model
 
-    def networks_of(e: Entity) -> Markup:
+    def networks_of(e: Entity) -> list[Value]:
         nets = [model.value(m, ORG.organization) for m in model.memberships_of(e.iri)]
-        return join((view.link(n, str(model.value(n, CN.abbreviation) or model.label(n))) for n in nets if n), ", ")
+        return [view.value(n, str(model.value(n, CN.abbreviation) or model.label(n))) for n in nets if n]
 
-    def count(e: Entity, prop: URIRef) -> str:
-        return str(len(model.inbound(e.iri, prop)))
+    def count(e: Entity, prop: URIRef) -> list[Value]:
+        return [Value(str(len(model.inbound(e.iri, prop))))]
 
-    def value(e: Entity, prop: URIRef) -> str:
+    def value(e: Entity, prop: URIRef) -> list[Value]:
         v = model.value(e.iri, prop)
-        return plain_literal(v) if isinstance(v, Literal) else (model.label(v) if v is not None else "")
+        return [Value(plain_literal(v) if isinstance(v, Literal) else (model.label(v) if v is not None else ""))]
+
+    def words(text: str) -> list[Value]:
+        return [Value(text)]
 
     if kind == "network":
         return (["Abbreviation", "Founded", "Members listed"],
@@ -65,17 +65,17 @@ def _columns(view: View, kind: str) -> Columns:
         return (["Country", "Networks"], lambda e: [value(e, GN.countryCode), networks_of(e)])
     if kind == "membership":
         return (["Member", "Network", "Since"], lambda e: [
-            view.link(model.value(e.iri, ORG.member)), view.link(model.value(e.iri, ORG.organization)),
-            plain_literal(s) if (s := model.membership_start(e.iri)) is not None else ""])
+            [view.value(model.value(e.iri, ORG.member))], [view.value(model.value(e.iri, ORG.organization))],
+            words(plain_literal(s) if (s := model.membership_start(e.iri)) is not None else "")])
     if kind == "event":
         return (["Kind", "Year", "Host"], lambda e: [
-            kind_label_of(view, e), value(e, CN.year), view.links_list(model.values(e.iri, CN.hostedBy))])
+            words(kind_label_of(view, e)), value(e, CN.year), view.values(model.values(e.iri, CN.hostedBy))])
     if kind == "source":
         return (["Published by", "Date", "Cited by"], lambda e: [
             value(e, CN.publisherName), value(e, DCT.issued), count(e, DCT.source)])
     if kind == "topic":
-        return (["Kind", "Conferences"], lambda e: [kind_label_of(view, e), count(e, CN.topic)])
-    return (["Kind"], lambda e: [kind_label_of(view, e)])
+        return (["Kind", "Conferences"], lambda e: [words(kind_label_of(view, e)), count(e, CN.topic)])
+    return (["Kind"], lambda e: [words(kind_label_of(view, e))])
 
 
 def kind_index_page(view: View, kind: str) -> Page:
@@ -83,21 +83,19 @@ def kind_index_page(view: View, kind: str) -> Page:
     path = page_path(kind_index_iri(kind)) or f"id/{kind}/index"
     title = kind_name(kind, plural=True)
     headers, cells = _columns(view, kind)
-    rows = [[el("a", e.label, href=view.links.page(e.path)), *cells(e)] for e in entities]
-    main = render([
-        el("p", "Index", class_="kind"),
-        el("h1", title),
-        el("p", f"{len(entities)} {kind_name(kind) if len(entities) == 1 else title.lower()} in the graph, by name. "
-                f"Their IRIs start with ", el("code", kind_index_iri(kind)), "."),
-        _table(f"{title}: one row each.", ["Name", *headers], rows),
-    ])
+    rows = [(Value(e.label, view.links.page(e.path), "link"), cells(e)) for e in entities]
     urls = [view.links.page(e.path) for e in entities]
-    return Page(path=path, title=title, main=main, section=kind, iri=kind_index_iri(kind),
+    data = {"kind_iri": kind_index_iri(kind), "headers": headers, "rows": rows,
+            "words": kind_name(kind) if len(entities) == 1 else title.lower()}
+    return Page(path=path, title=title, template="kind_index.html", data=data, section=kind, iri=kind_index_iri(kind),
                 schema=[SchemaOrg(view.model).item_list(title, entities, urls)],
                 description=f"{title} in the citynet knowledge graph.")
 
 
 # ---------------------------------------------------------------- the ontology
+
+_GROUP_HEADINGS = {"class": "Classes", "property": "Properties", "individual": "Individuals"}
+
 
 def ontology_page(view: View) -> Page:
     model = view.model
@@ -108,48 +106,23 @@ def ontology_page(view: View) -> Page:
         text = next((str(lit) for lit in model.rdf.objects(node, DCT.description)
                      if isinstance(lit, Literal) and lit.language == lang), None)
         if text:
-            intro.append(el("p", " ".join(text.split()), lang=lang, class_="lead" if lang == "en" else None))
+            intro.append((lang, " ".join(text.split())))
     meta = []
     for prop, words in ((OWL.versionInfo, "Version"), (OWL.versionIRI, "Version IRI"), (DCT.created, "Created"),
                         (DCT.modified, "Modified"), (DCT.creator, "Creator"), (DCT.license, "Licence")):
-        for value in model.values(node, prop):
-            meta += [el("dt", words), el("dd", view.value(value))]
-    meta += [el("dt", "Namespace"), el("dd", el("code", ONTOLOGY + "#"), " (prefix ", el("code", "cn:"), ")")]
-
-    groups = {"class": [], "property": [], "individual": []}
+        meta += [(words, view.value(value)) for value in model.values(node, prop)]
+    groups: dict[str, list[Entity]] = {"class": [], "property": [], "individual": []}
     for entity in model.terms():
         groups[term_group(entity)].append(entity)
-    headings = {"class": "Classes", "property": "Properties", "individual": "Individuals"}
-    contents, parts = [], []
-    for group, entities in groups.items():
-        if not entities:
-            continue
-        contents.append(el("li", el("a", f"{headings[group]} ({len(entities)})", href=f"#{group}-list")))
-        parts.append(el("h2", headings[group], id=f"{group}-list"))
-        parts.append(el("p", join((el("a", e.slug, href=f"#{e.slug}") for e in entities), " · ")))
-        for entity in entities:
-            parts.append(el("section", [
-                el("h3", el("a", entity.slug, href=view.links.page(entity.path)), " — ", entity.label,
-                   id=entity.slug),
-                term_details(view, entity, group),
-            ], aria_labelledby=entity.slug))
-    main = render([
-        el("p", "Ontology", class_="kind"),
-        el("h1", title),
-        *intro,
-        el("p", "IRI: ", el("code", ONTOLOGY), " · Data: ",
-           el("a", "Turtle", href=view.links.page("def", "ttl"), type="text/turtle"), ", ",
-           el("a", "JSON-LD", href=view.links.page("def", "jsonld"), type="application/ld+json"),
-           class_="data-links"),
-        el("dl", meta, class_="facts"),
-        el("nav", el("ul", contents), aria_label="Contents"),
-        *parts,
-    ])
+    data = {"iri": ONTOLOGY, "intro": intro, "meta": meta,
+            "groups": [(group, _GROUP_HEADINGS[group], [(e, term_details(view, e)) for e in entities])
+                       for group, entities in groups.items() if entities]}
     schema = {"@context": "https://schema.org", "@type": "DefinedTermSet", "@id": ONTOLOGY, "name": title,
               "hasDefinedTerm": [{"@type": "DefinedTerm", "@id": str(e.iri), "name": e.label, "termCode": e.slug}
                                  for e in model.terms()]}
-    return Page(path="def", title=title, main=main, section="def", iri=ONTOLOGY, has_data=True, schema=[schema],
-                description=" ".join((model.text(node, DCT.description) or title).split()))
+    description = " ".join((model.text(node, DCT.description) or title).split())
+    return Page(path="def", title=title, template="ontology.html", data=data, section="def", iri=ONTOLOGY,
+                has_data=True, schema=[schema], description=description)
 
 
 # ---------------------------------------------------------------- home
@@ -163,46 +136,19 @@ def home_page(view: View) -> Page:
         abbreviation = model.value(network.iri, CN.abbreviation)
         members = len(model.memberships_in(network.iri))
         founded = model.value(network.iri, SCHEMA.foundingDate)
-        colour = legend.colour(str(network.iri))
         facts_line = f"{members} member{'s' if members != 1 else ''} listed"
         if founded is not None:
             facts_line += f" · founded {plain_literal(founded)}"
-        description = model.text(network.iri, SCHEMA.description)
-        cards.append(el("li", [
-            el("a", el("span", class_="swatch", style=f"background:{colour}"), network.label,
-               href=view.links.page(network.path), class_="card-title"),
-            el("span", str(abbreviation), class_="muted") if abbreviation else None,
-            el("p", facts_line),
-            el("p", description, class_="muted") if description else None,
-        ]))
-    browse = []
-    for kind in model.kinds:
-        path = page_path(kind_index_iri(kind))
-        if path:
-            browse.append(el("li", el("a", kind_name(kind, plural=True), href=view.links.page(path)),
-                             f" ({len(model.of_kind(kind))})"))
-    browse.append(el("li", el("a", "The ontology", href=view.links.page("def")), f" ({len(model.terms())} terms)"))
+        cards.append({"label": network.label, "href": view.links.page(network.path),
+                      "colour": legend.colour(str(network.iri)),
+                      "abbreviation": str(abbreviation) if abbreviation else None, "facts": facts_line,
+                      "description": model.text(network.iri, SCHEMA.description)})
+    browse = [(kind_name(kind, plural=True), view.links.page(path), len(model.of_kind(kind)))
+              for kind in model.kinds if (path := page_path(kind_index_iri(kind)))]
     intro = model.text(URIRef(ONTOLOGY), DCT.description)
-    main = render([
-        el("h1", "City networks and their members"),
-        el("p", "What cities publish about their international ties, as linked data: "
-                "the networks, their members and memberships, conferences, topics, and the source of every "
-                "statement.", class_="lead"),
-        el("h2", f"The {len(networks)} networks", id="networks"),
-        el("ul", cards, class_="cards"),
-        el("h2", "Where the members are", id="map"),
-        home_map(view),
-        el("h2", "Browse", id="browse"),
-        el("ul", browse, class_="columns"),
-        el("h2", "For machines", id="data"),
-        el("p", "Every page has its data beside it, as Turtle (", el("code", ".ttl"), ") and JSON-LD (",
-           el("code", ".jsonld"), "), linked from the page and from its head. A page's path is its IRI after ",
-           el("code", SITE_BASE), ": ", el("code", "id/city/rostock"), " describes ",
-           el("code", SITE_BASE + "id/city/rostock"), ". The map above is also a file of its own: ",
-           el("a", "map.svg", href=view.links.asset("map.svg"), type="image/svg+xml"), "."),
-    ])
-    return Page(path="index", title="City networks and their members", main=main, section="home", iri=SITE_BASE,
-                schema=[SchemaOrg(model).dataset(networks)],
+    data = {"cards": cards, "map": home_map(view), "browse": browse, "terms": len(model.terms()), "base": SITE_BASE}
+    return Page(path="index", title="City networks and their members", template="home.html", data=data,
+                section="home", iri=SITE_BASE, schema=[SchemaOrg(model).dataset(networks)],
                 description=" ".join((intro or "citynet").split()))
 
 

@@ -66,6 +66,20 @@ def page_path(iri: str) -> str | None:
     return f"id/{rest}"
 
 
+def page_url(path: str) -> str:
+    """The address of the page people read at ``path``, below the site base: what the static
+    site and ``citynet serve`` both answer (the canonical link of the page).
+
+    >>> page_url("id/city/rostock")
+    'https://w3id.org/citynet/id/city/rostock.html'
+    >>> page_url("id/city/index"), page_url("index")
+    ('https://w3id.org/citynet/id/city/', 'https://w3id.org/citynet/')
+    """
+    if path == "index" or path.endswith("/index"):
+        return SITE_BASE + path[: -len("index")]
+    return SITE_BASE + path + SUFFIXES["html"]
+
+
 def kind_index_iri(kind: str) -> str:
     """The IRI of the index of one kind: ``…/id/city/``."""
     return f"{DATA_BASE}{kind}/"

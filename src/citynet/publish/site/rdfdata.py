@@ -1,42 +1,23 @@
-"""The RDF published beside each page: Turtle and JSON-LD.
-
-An entity's data is its bounded description (its statements, with the blank nodes
-they lead to: :func:`citynet.publish.exports.describe`) plus the statements of other entities
-that point to it (which memberships a network has, which entities cite a source),
-leaving out ``rdf:type`` statements that point to a class. The ontology document's
-data is the whole ontology.
-"""
+"""The RDF published beside each page: Turtle and JSON-LD of the page's entity document
+(:mod:`citynet.publish.entity_document`, the same the server and ``citynet export --entity``
+give). The ontology's page has the ontology itself: its Turtle is the ontology file."""
 
 from __future__ import annotations
 
-from rdflib import RDF, Graph, URIRef
-
-from citynet.graph.prefixes import namespace_manager
-from citynet.publish.exports import describe, to_jsonld
+from citynet.publish.entity_document import document_bytes, entity_document, ontology_document
 from citynet.publish.site.collect import SiteModel
 from citynet.publish.site.paths import ONTOLOGY
 
-
-def entity_graph(model: SiteModel, iri: URIRef) -> Graph:
-    """What the ``.ttl`` and ``.jsonld`` beside the page of ``iri`` hold."""
-    out = Graph(namespace_manager=namespace_manager())
-    if str(iri) == ONTOLOGY:
-        ontology = Graph()
-        ontology.parse(model.graph.ontology_file, format="turtle")
-        for triple in ontology:
-            out.add(triple)
-        return out
-    for triple in describe(model.rdf, iri):
-        out.add(triple)
-    for subject, prop in model.rdf.subject_predicates(iri):
-        if prop != RDF.type and isinstance(subject, URIRef):
-            out.add((subject, prop, iri))
-    return out
+#: The data files beside a page: suffix and document format.
+DATA_FORMATS = {"ttl": "turtle", "jsonld": "jsonld"}
 
 
-def turtle(graph: Graph) -> str:
-    return graph.serialize(format="turtle")
-
-
-def jsonld(graph: Graph) -> str:
-    return to_jsonld(graph)
+def data_file(model: SiteModel, iri: str, suffix: str) -> bytes:
+    """What ``{page}.{suffix}`` beside the page of ``iri`` holds (``suffix``: ``ttl`` or ``jsonld``)."""
+    fmt = DATA_FORMATS[suffix]
+    ontology_file = model.graph.ontology_file
+    if iri == ONTOLOGY and ontology_file is not None:
+        if fmt == "turtle":
+            return ontology_file.read_bytes()  # the file as it is: nothing re-serialised
+        return document_bytes(ontology_document(ontology_file), fmt)
+    return document_bytes(entity_document(model.graph.store, iri), fmt)

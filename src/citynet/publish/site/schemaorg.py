@@ -102,7 +102,9 @@ class SchemaOrg:
         types = self.types(node)
         return types[0] if len(types) == 1 else types
 
-    def property_name(self, prop: URIRef) -> str | None:
+    def property_name(self, prop: Node) -> str | None:
+        if not isinstance(prop, URIRef):
+            return None
         for candidate in self.model.superproperties(prop):
             if str(candidate).startswith(_SCHEMA):
                 return str(candidate)[len(_SCHEMA):]

@@ -6,7 +6,7 @@ latitudes shown. A graticule in whole degrees, labelled at the edges, stands in 
 base map. Each point is a circle split into one slice per group (network) it belongs
 to, links to the place's page and carries a ``<title>`` tooltip; labels are placed
 greedily where they overlap neither another label nor a point, and left out otherwise
-(the page's table names every place).
+(the page's table names every place). ``templates/map.svg`` writes the drawing.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from citynet.publish.site.markup import Markup, el, render
+from markupsafe import Markup
+
+from citynet.publish.site.templating import render
 
 # Okabe–Ito colours: told apart by people with any common colour-vision deficiency.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -98,19 +100,44 @@ def _degrees(value: float, positive: str, negative: str) -> str:
     return f"{number}°{hemisphere}" if value else "0°"
 
 
-def _slices(cx: float, cy: float, r: float, colours: list[str]) -> Markup:
+@dataclass(frozen=True)
+class Text:
+    text: str
+    x: str
+    y: str
+    anchor: str
+    css: str
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One place on the map: a white ring, a circle or slices in its groups' colours, a label."""
+
+    tooltip: str
+    x: str
+    y: str
+    ring: str  # the white ring's radius
+    radius: str
+    colours: list[str]
+    slices: list[str]  # path data, one per colour, when there are several
+    label: Text | None
+    css: str
+    iri: str | None
+    href: str | None
+
+
+def _slices(cx: float, cy: float, r: float, colours: list[str]) -> list[str]:
     if len(colours) <= 1:
-        return el("circle", cx=f"{cx:.1f}", cy=f"{cy:.1f}", r=f"{r:g}", fill=colours[0] if colours else "#555")
-    parts = []
-    for i, colour in enumerate(colours):
+        return []
+    paths = []
+    for i in range(len(colours)):
         a0 = 2 * math.pi * i / len(colours) - math.pi / 2
         a1 = 2 * math.pi * (i + 1) / len(colours) - math.pi / 2
         x0, y0 = cx + r * math.cos(a0), cy + r * math.sin(a0)
         x1, y1 = cx + r * math.cos(a1), cy + r * math.sin(a1)
         large = 1 if a1 - a0 > math.pi else 0
-        parts.append(el("path", d=f"M{cx:.1f},{cy:.1f} L{x0:.2f},{y0:.2f} A{r:g},{r:g} 0 {large} 1 {x1:.2f},{y1:.2f} Z",
-                        fill=colour))
-    return render(parts)
+        paths.append(f"M{cx:.1f},{cy:.1f} L{x0:.2f},{y0:.2f} A{r:g},{r:g} 0 {large} 1 {x1:.2f},{y1:.2f} Z")
+    return paths
 
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -127,7 +154,6 @@ def draw_map(points: Sequence[MapPoint], legend: Legend, *, title: str, descript
     entries = list(legend.entries.values()) if show_legend else []
     legend_width = max((0.58 * font_size * len(text) for _, text in entries), default=0) + 44 if entries else 0
     total_width = width + legend_width
-    title_id, desc_id = f"{map_id}-title", f"{map_id}-desc"
 
     graticule, grid_labels = [], []
     lon_step = _step(frame.lon1 - frame.lon0)
@@ -136,15 +162,15 @@ def draw_map(points: Sequence[MapPoint], legend: Legend, *, title: str, descript
     while lon <= frame.lon1:
         x, _ = frame.xy(lon, 0)
         graticule.append(f"M{x:.1f},{margin:.1f}V{height - margin:.1f}")
-        grid_labels.append(el("text", _degrees(lon, "E", "W"), x=f"{x:.1f}", y=f"{height - margin + 16:.1f}",
-                              text_anchor="middle", class_="map-grid-label"))
+        grid_labels.append(Text(_degrees(lon, "E", "W"), f"{x:.1f}", f"{height - margin + 16:.1f}", "middle",
+                                "map-grid-label"))
         lon += lon_step
     lat = math.ceil(frame.lat0 / lat_step) * lat_step
     while lat <= frame.lat1:
         _, y = frame.xy(0, lat)
         graticule.append(f"M{margin:.1f},{y:.1f}H{width - margin:.1f}")
-        grid_labels.append(el("text", _degrees(lat, "N", "S"), x=f"{margin - 4:.1f}", y=f"{y + 4:.1f}",
-                              text_anchor="end", class_="map-grid-label"))
+        grid_labels.append(Text(_degrees(lat, "N", "S"), f"{margin - 4:.1f}", f"{y + 4:.1f}", "end",
+                                "map-grid-label"))
         lat += lat_step
 
     def radius(point: MapPoint) -> float:  # a place in several networks is drawn larger, to show its slices
@@ -153,7 +179,7 @@ def draw_map(points: Sequence[MapPoint], legend: Legend, *, title: str, descript
     placed = [(p, *frame.xy(p.lon, p.lat)) for p in points]
     occupied = [(x - radius(p), y - radius(p), x + radius(p), y + radius(p)) for p, x, y in placed]
     order = sorted(placed, key=lambda t: (not t[0].highlight, -len(t[0].groups), t[0].label))
-    labels: dict[int, Markup] = {}
+    labels: dict[int, Text] = {}
     for point, x, y in order:
         text_width = 0.58 * font_size * len(point.label)
         gap = radius(point) + 3
@@ -170,43 +196,23 @@ def draw_map(points: Sequence[MapPoint], legend: Legend, *, title: str, descript
                 and box[3] <= height - margin - 2
             if inside and not any(_overlaps(box, other) for other in occupied):
                 occupied.append(box)
-                labels[id(point)] = el("text", point.label, x=f"{tx:.1f}", y=f"{ty:.1f}", text_anchor=anchor,
-                                       class_="map-label" + (" map-label-highlight" if point.highlight else ""))
+                labels[id(point)] = Text(point.label, f"{tx:.1f}", f"{ty:.1f}", anchor,
+                                         "map-label" + (" map-label-highlight" if point.highlight else ""))
                 break
 
     marks = []
     for point, x, y in sorted(placed, key=lambda t: t[0].highlight):
         colours = [legend.colour(g) for g in point.groups] or ["#555555"]
         r = radius(point)
-        shape = render([
-            el("title", point.tooltip or point.label),
-            el("circle", cx=f"{x:.1f}", cy=f"{y:.1f}", r=f"{r + 2:g}", fill="#ffffff"),
-            _slices(x, y, r, colours),
-            labels.get(id(point)),
-        ])
-        mark = el("g", shape, class_="map-point" + (" map-point-highlight" if point.highlight else ""),
-                  data_iri=point.iri or None)
-        marks.append(el("a", mark, href=point.href) if point.href else mark)
+        marks.append(Mark(tooltip=point.tooltip or point.label, x=f"{x:.1f}", y=f"{y:.1f}", ring=f"{r + 2:g}",
+                          radius=f"{r:g}", colours=colours, slices=_slices(x, y, r, colours),
+                          label=labels.get(id(point)),
+                          css="map-point" + (" map-point-highlight" if point.highlight else ""),
+                          iri=point.iri or None, href=point.href))
 
-    legend_items = []
-    for row, (colour, text) in enumerate(entries):
-        y = margin + 10 + 24 * row
-        legend_items.append(el("circle", cx=f"{width + 8:.1f}", cy=f"{y:.1f}", r="7", fill=colour))
-        legend_items.append(el("text", text, x=f"{width + 22:.1f}", y=f"{y + 4.5:.1f}", class_="map-legend"))
-
-    return el(
-        "svg",
-        el("title", title, id=title_id),
-        el("desc", description, id=desc_id),
-        el("rect", x=f"{margin:.1f}", y=f"{margin:.1f}", width=f"{width - 2 * margin:.1f}",
-           height=f"{height - 2 * margin:.1f}", class_="map-frame", fill="#f4f7fa", stroke="#9aa9b8"),
-        el("path", d="".join(graticule), class_="map-graticule", fill="none", stroke="#c9d3dd", stroke_width="1"),
-        el("g", grid_labels, fill="#4d5b69", font_size="11"),
-        el("g", marks, font_size=f"{font_size:g}"),
-        el("g", legend_items, font_size="13") if legend_items else None,
-        xmlns="http://www.w3.org/2000/svg",
-        viewBox=f"0 0 {total_width:.0f} {height:.0f}",
-        width=f"{total_width:.0f}", height=f"{height:.0f}",
-        role="img", aria_labelledby=f"{title_id} {desc_id}", class_="map", style=f"max-width:{total_width:.0f}px",
-        font_family="system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif",
-    )
+    legend_items = [(f"{width + 8:.1f}", f"{margin + 10 + 24 * row:.1f}", colour, text, f"{width + 22:.1f}",
+                     f"{margin + 10 + 24 * row + 4.5:.1f}") for row, (colour, text) in enumerate(entries)]
+    return render("map.svg", title=title, description=description, map_id=map_id, margin=f"{margin:.1f}",
+                  frame_width=f"{width - 2 * margin:.1f}", frame_height=f"{height - 2 * margin:.1f}",
+                  graticule="".join(graticule), grid_labels=grid_labels, marks=marks, legend=legend_items,
+                  font_size=f"{font_size:g}", total_width=f"{total_width:.0f}", height=f"{height:.0f}")

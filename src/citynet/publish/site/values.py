@@ -1,18 +1,22 @@
-"""Values in plain words: links to pages, dates, years, numbers and texts in their language."""
+"""Values in plain words: links to pages, dates, years, numbers and texts in their language.
+
+A :class:`Value` is what a page shows for one RDF term; the ``show`` macro of
+``templates/macros.html`` writes it (a link, an external link, code, or text in its language).
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal as Choice
 
-from rdflib import XSD, BNode, Literal, URIRef
+from rdflib import RDF, XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from citynet.graph.prefixes import compact
 from citynet.publish.site.collect import TIME, SiteModel
-from citynet.publish.site.markup import Markup, el, join, render
-from citynet.publish.site.paths import Links
+from citynet.publish.site.paths import Format, Links
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
@@ -60,13 +64,26 @@ def plain_literal(literal: Node) -> str:
     return text
 
 
-def lang_text(literal: Literal, page_lang: str = "en") -> Markup:
-    """A text, marked with its language when that differs from the page's (and its
-    direction left to the browser, for Hebrew or Arabic names)."""
-    text = plain_literal(literal)
-    if literal.language and literal.language.lower() != page_lang:
-        return el("span", text, lang=literal.language, dir="auto")
-    return render(text)
+Style = Choice["text", "link", "external", "code", "statements"]
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value as a page shows it."""
+
+    text: str = ""
+    href: str | None = None
+    style: Style = "text"
+    #: The language of a text in another language than the page's (English).
+    lang: str | None = None
+    #: A blank node's statements, in words: (property, value).
+    statements: tuple[tuple[str, Value], ...] = ()
+
+
+def text_in_language(literal: Literal, page_lang: str = "en") -> Value:
+    """A text, marked with its language when that differs from the page's."""
+    other = literal.language if literal.language and literal.language.lower() != page_lang else None
+    return Value(plain_literal(literal), lang=other)
 
 
 @dataclass
@@ -76,32 +93,36 @@ class View:
     model: SiteModel
     links: Links
 
-    def href(self, node: Node, fmt: str = "html") -> str | None:
-        entity = self.model.entity(node)
-        return self.links.page(entity.path, fmt) if entity else None  # type: ignore[arg-type]
+    def href(self, node: Node | None, fmt: Format = "html") -> str | None:
+        if node is not None and str(node) in self.model.ontology_iris:
+            return self.links.page("def", fmt)  # the ontology and its version: the ontology's page
+        entity = self.model.entity(node) if node is not None else None
+        return self.links.page(entity.path, fmt) if entity else None
 
-    def link(self, node: Node, text: str | None = None) -> Markup:
+    def value(self, node: Node | None, text: str | None = None) -> Value:
         """A link to the page of ``node``; an external link for other IRIs; text otherwise."""
+        if node is None:
+            return Value()
         if isinstance(node, Literal):
-            return lang_text(node)
+            return text_in_language(node)
         if isinstance(node, BNode):
             return self.blank(node)
         label = text or self.model.label(node)
         href = self.href(node)
         if href:
-            return el("a", label, href=href)
+            return Value(label, href, "link")
         iri = str(node)
         if iri.startswith(_WIKIDATA):
-            return el("a", f"Wikidata {iri[len(_WIKIDATA):]}", href=iri, class_="external")
+            return Value(f"Wikidata {iri[len(_WIKIDATA):]}", iri, "external")
         if iri.startswith(("http://", "https://")):
             shown = text or (label if label != compact(iri) else compact(iri))
-            return el("a", shown, href=iri, class_="external")
-        return el("code", iri)
+            return Value(shown, iri, "external")
+        return Value(iri, style="code")
 
-    def value(self, node: Node) -> Markup:
-        return self.link(node)
+    def values(self, nodes: Iterable[Node | None]) -> list[Value]:
+        return [self.value(node) for node in nodes]
 
-    def blank(self, node: BNode) -> Markup:
+    def blank(self, node: BNode) -> Value:
         """A blank node in words: an interval as "from 2016", else its statements inline."""
         model = self.model
         begin = model.value(node, TIME.hasBeginning)
@@ -112,11 +133,11 @@ class View:
                 parts.append("from " + self._instant(begin))
             if end is not None:
                 parts.append("until " + self._instant(end))
-            return render(" ".join(parts))
-        items = [el("li", model.property_label(p), ": ", self.link(o))
-                 for p, o in sorted(model.rdf.predicate_objects(node), key=lambda po: str(po[0]))
-                 if not (isinstance(o, URIRef) and p == URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))]
-        return el("ul", items, class_="inline") if items else Markup("")
+            return Value(" ".join(parts))
+        statements = tuple((model.property_label(p), self.value(o))
+                           for p, o in sorted(model.rdf.predicate_objects(node), key=lambda po: str(po[0]))
+                           if not (isinstance(o, URIRef) and p == RDF.type))
+        return Value(style="statements", statements=statements)
 
     def _instant(self, node: Node) -> str:
         for prop in (TIME.inXSDgYear, TIME.inXSDDate, TIME.inXSDDateTimeStamp):
@@ -124,6 +145,3 @@ class View:
             if isinstance(value, Literal):
                 return plain_literal(value)
         return "an unknown time"
-
-    def links_list(self, nodes: Sequence[Node], separator: str = ", ") -> Markup:
-        return join((self.link(n) for n in nodes), separator)
