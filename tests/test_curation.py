@@ -88,7 +88,7 @@ def old_version(tmp_path_factory) -> Path:
 # ---------------------------------------------------------------- the round trip of the issue
 
 
-def test_edit_the_memberships_table_import_it_and_see_exactly_what_changed(old_version, tmp_path):
+def test_edit_the_memberships_table_import_it_and_see_exactly_what_changed(old_version, tmp_path, capsys):
     repository = tmp_path / "repo"
     shutil.copytree(old_version, repository)
     folder = repository / "data"
@@ -124,6 +124,12 @@ def test_edit_the_memberships_table_import_it_and_see_exactly_what_changed(old_v
     assert str(rdf.value(old_version_node, DCTERMS.identifier)) == git(repository, "rev-parse", "HEAD")
     assert {str(s) for s in rdf.objects(None, CS.subjectOfChange)} == {str(c.entity) for c in comparison.changes}
     assert "3 changes" in render_markdown(comparison)
+    capsys.readouterr()
+    assert main(["diff", "HEAD", "--repo", str(repository)]) == 0  # the same, as `citynet diff` prints it
+    printed = capsys.readouterr().out
+    assert "3 changes" in printed
+    assert "Szczecin joins Union of the Baltic Cities" in printed and "since: 1919 → 1991" in printed
+    assert "Friedrichshafen no longer in" in printed
 
     before = snapshot(folder)
     again = import_table(edited, "memberships", folder)
@@ -257,7 +263,7 @@ def test_the_export_guard_is_undone_exactly(tmp_path):
     assert import_table(edited, "memberships", folder).changed == [] and snapshot(folder) == before
 
 
-def test_a_table_that_is_not_utf8_is_refused_with_its_line(tmp_path):
+def test_a_table_that_is_not_utf8_is_refused_with_row_and_column(tmp_path):
     folder = copy_data(tmp_path)
     before = snapshot(folder)
     path = tmp_path / "latin1.csv"
@@ -265,8 +271,12 @@ def test_a_table_that_is_not_utf8_is_refused_with_its_line(tmp_path):
     path.write_bytes(text.encode("utf-8").replace("Düsseldorf".encode(), "Düsseldorf".encode("latin-1")))
     with pytest.raises(TableError) as caught:
         import_table(path, "memberships", folder)
-    [error] = caught.value.errors
-    assert "not UTF-8" in error.message and error.row > 1
+    rows = list(csv.DictReader(io.StringIO(text)))
+    expected = [(index + 2, column) for index, row in enumerate(rows) for column, cell in row.items()
+                if "Düsseldorf" in cell]
+    assert len(expected) >= 2  # the member's name, its quote …
+    assert [(error.row, error.column) for error in caught.value.errors] == expected
+    assert all("not UTF-8" in error.message for error in caught.value.errors)
     assert snapshot(folder) == before
 
 
@@ -313,8 +323,6 @@ def test_an_xlsx_workbook_is_read_like_the_csv(tmp_path):
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_shipped_csvw_metadata_is_current_and_describes_the_export(kind, tmp_path, graph):
     shipped = resources.resource_root() / TABLES_FOLDER / metadata_name(kind)
-    if not shipped.is_file():
-        pytest.skip("tables/ is in the repository, not in the wheel")
     assert shipped.read_text(encoding="utf-8") == render(KINDS[kind]), \
         "run: python -m citynet.curate.table_metadata tables/"
     csvw = pytest.importorskip("csvw")

@@ -79,7 +79,7 @@ def make_release(version: str, repository: Path, notes: str | None = None) -> tu
     if not report.passes():
         raise InputError(f"the data fails validation ({len(report.violations)} violation(s)): a release must pass",
                          path=repository / DATA_FOLDER, hint="run `citynet validate` for the findings")
-    digest = graph_digest(graph.rdflib_graph)
+    digest = graph_digest(graph)
     if latest is not None and latest.digest == digest:
         raise InputError(f"the graph is the one of release {latest.version}: nothing to release",
                          path=repository / DATA_FOLDER)

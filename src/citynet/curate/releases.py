@@ -3,9 +3,10 @@ read by the catalog and VoID) beside each release's dump (``releases/citynet-VER
 and ``CHANGELOG.md`` for people.
 
 A release is identified by what it holds: the SHA-256 of its canonical graph (ontology and
-data, blank nodes named by content). The catalog describes the shipped graph as a release only
-when the graph is that release's, so data changed since the last release is never called by
-its version.
+data, blank nodes named by RDFC-1.0), computed from the Oxigraph store that holds it, so that
+telling whether a graph is a release needs no rdflib copy of it. The catalog describes the
+shipped graph as a release only when the graph is that release's, so data changed since the
+last release is never called by its version.
 """
 
 from __future__ import annotations
@@ -13,15 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal
-from rdflib.compare import to_canonical_graph
-from rdflib.term import Node
+import pyoxigraph
+from rdflib import Graph
 
 from citynet.errors import InputError
+from citynet.graph.knowledge_graph import KnowledgeGraph
 
 RELEASES_FOLDER = "releases"
 RELEASES_FILE = "releases.json"
@@ -103,13 +103,13 @@ class ReleaseHistory:
             current = self.get(current.previous) if current.previous else None
         return found
 
-    def release_of(self, triples: int, graph: Callable[[], Graph]) -> Release | None:
-        """The release whose graph is the one given: ``triples`` (its size) is compared first,
-        so that other data is told apart without reading it into rdflib (``graph`` makes it)."""
-        candidates = [release for release in self.releases if release.triples == triples]
+    def release_of(self, graph: KnowledgeGraph) -> Release | None:
+        """The release whose graph is the one given: its size is compared first, so that
+        other data is told apart without canonicalising it."""
+        candidates = [release for release in self.releases if release.triples == len(graph)]
         if not candidates:
             return None
-        digest = graph_digest(graph())
+        digest = graph_digest(graph)
         return next((release for release in reversed(candidates) if release.digest == digest), None)
 
     def with_release(self, release: Release) -> ReleaseHistory:
@@ -120,15 +120,24 @@ class ReleaseHistory:
                           indent=2, ensure_ascii=False) + "\n"
 
 
-def graph_digest(graph: Graph) -> str:
-    """SHA-256 of the graph's canonical N-Triples, sorted: the same graph gives the same digest
-    whatever the files' layout, order or blank node names. Language tags are compared in lower
-    case, as BCP 47 says (Oxigraph writes ``sr-Latn`` as ``sr-latn``)."""
-    lines = sorted(" ".join(_lowercase_language(term).n3() for term in triple) for triple in to_canonical_graph(graph))
+def store_digest(store: pyoxigraph.Store) -> str:
+    """SHA-256 of the canonical N-Triples of every triple in ``store`` (all its graphs, as one
+    graph), sorted: the same graph gives the same digest whatever the files' layout, order or
+    blank node names. Blank nodes are named by RDFC-1.0 (Oxigraph's canonicalisation), and
+    literals are in the form the store keeps them (``"x"@EN`` as ``"x"@en``, ``4.0`` as ``4``),
+    so Turtle files and the TriG dump Oxigraph wrote from them give the same digest."""
+    dataset = pyoxigraph.Dataset(pyoxigraph.Quad(quad.subject, quad.predicate, quad.object)
+                                 for quad in store.quads_for_pattern(None, None, None))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = sorted(f"{quad.subject} {quad.predicate} {quad.object} ." for quad in dataset)
     return "sha256:" + hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-def _lowercase_language(term: Node) -> Node:
-    if isinstance(term, Literal) and term.language and term.language != term.language.lower():
-        return Literal(str(term), lang=term.language.lower())
-    return term
+def graph_digest(graph: Graph | KnowledgeGraph) -> str:
+    """The digest (:func:`store_digest`) of a citynet graph, read from its store (no rdflib
+    copy of it is made), or of an rdflib graph, put into a store first."""
+    if isinstance(graph, KnowledgeGraph):
+        return store_digest(graph.store)
+    store = pyoxigraph.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return store_digest(store)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,20 +94,41 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     except OSError as error:
         raise InputError(f"cannot read the table: {error.strerror}", path=path) from None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise TableError(path, [CellError(line, None, f"byte {data[error.start]:#04x} is not UTF-8 text")],
-                         hint="save the table as CSV UTF-8 (in a spreadsheet: 'CSV UTF-8' when saving)") from None
+        text, utf8 = data.decode("utf-8-sig"), True
+    except UnicodeDecodeError:  # read it all the same, to say which cells are not UTF-8
+        text, utf8 = data.decode("utf-8-sig", errors="surrogateescape"), False
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         records = [(reader.line_num, record) for record in reader]
     except csv.Error as error:
-        raise TableError(path, [CellError(reader.line_num, None, f"not CSV: {error}")]) from None
+        raise TableError(path, [CellError(reader.line_num, None, f"not CSV: {error}")], hint=_UTF8_HINT) from None
+    if not utf8:
+        raise TableError(path, _not_utf8(records), hint=_UTF8_HINT)
     if not records:
         raise TableError(path, [CellError(1, None, "the table is empty: the first row names the columns")])
     numbered = [(index + 2, record) for index, (_, record) in enumerate(records[1:])]
     return [name.strip() for name in records[0][1]], numbered
+
+
+_UTF8_HINT = "save the table as CSV UTF-8 (in a spreadsheet: 'CSV UTF-8' when saving)"
+_UNDECODED = re.compile("[\udc80-\udcff]")  # the bytes surrogateescape kept
+
+
+def _not_utf8(records: list[tuple[int, list[str]]]) -> list[CellError]:
+    """An error for every cell that holds bytes that are not UTF-8, by row and column."""
+    header = records[0][1] if records else []
+    errors = []
+    for index, (_, record) in enumerate(records):
+        for position, cell in enumerate(record):
+            found = _UNDECODED.search(cell)
+            if found:
+                column = header[position].strip() if index and position < len(header) else None
+                byte = ord(found.group()) - 0xDC00
+                before = cell[:found.start()][-15:].lstrip()
+                where = f"after {before!r}" if before else "at the start"
+                errors.append(CellError(index + 1, column, f"byte {byte:#04x} {where} is not UTF-8 text: "
+                                                           "the file is in another encoding"))
+    return errors or [CellError(1, None, "the file is not UTF-8 text")]
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:

@@ -44,7 +44,7 @@ def versioning_of(graph: KnowledgeGraph, history: ReleaseHistory | None = None,
     history = history if history is not None else ReleaseHistory.load(folder)
     if not history.releases:
         return None
-    release = history.release_of(len(graph), lambda: graph.rdflib_graph)
+    release = history.release_of(graph)
     if release is None:
         return None
     return Versioning(release, history.chain(release)[1:], folder)
