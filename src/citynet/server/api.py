@@ -76,7 +76,7 @@ async def run_query(request: Request) -> Response:
         return error(request, 406, str(refused), log_note="not-acceptable")
     assert state.pool is not None
     return await execute(request, state.pool, state.settings, text=stored.text, table_format=table,
-                         graph_format=graph, bindings=bindings, form=form)
+                         graph_format=graph, bindings=bindings, form=form, cost_key=f"stored:{stored.name}")
 
 
 async def openapi(request: Request) -> Response:

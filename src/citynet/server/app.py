@@ -104,10 +104,14 @@ async def health(request: Request) -> Response:
         "version": __version__, "triples": len(state.graph),
         "workers": pool.pids() if pool else [], "networkIsolation": pool.isolated if pool else None,
         "stats": vars(pool.stats) if pool else {},
+        "heavySlots": {"count": pool.heavy.count, "taken": pool.heavy.taken} if pool else None,
+        "connections": vars(state.connections.stats) if state.connections else None,
         "limits": {"queryTimeout": state.settings.query_timeout, "maxRows": state.settings.max_rows,
                    "maxQueryLength": state.settings.max_query_length,
                    "maxBodyBytes": state.settings.max_body_bytes,
-                   "maxNestingDepth": state.settings.max_nesting_depth},
+                   "maxNestingDepth": state.settings.max_nesting_depth,
+                   "memoryBudgetMiB": state.settings.memory_budget_mb,
+                   "workerMemoryMiB": state.settings.worker_memory_mb},
     })
 
 
@@ -186,14 +190,21 @@ def serve(host: str = "127.0.0.1", port: int = 8000, graph: KnowledgeGraph | Non
     """Run the server until interrupted (what ``citynet serve`` calls)."""
     import uvicorn
 
+    from citynet.server.connections import ConnectionGuard, guarded_protocol
+
     settings = (settings or Settings()).with_changes(host=host, port=port, **changes)
     configure_logging()
     app = create_app(graph, settings)
+    guard = ConnectionGuard(settings)
+    app.state.citynet.connections = guard
     log.info("citynet %s serving on http://%s:%d/ (SPARQL at /sparql)", __version__,
              f"[{settings.host}]" if ":" in settings.host else settings.host, settings.port)
+    # No limit_concurrency: the guard holds connections to their limits instead (a global
+    # cap that half-sent requests fill answers 503 to everyone).
     config = uvicorn.Config(
         app, host=settings.host, port=settings.port, access_log=False, server_header=False,
-        limit_concurrency=settings.max_connections, timeout_graceful_shutdown=5, log_level="info",
+        http=guarded_protocol(guard), timeout_keep_alive=settings.keep_alive_timeout,  # type: ignore[arg-type]
+        timeout_graceful_shutdown=5, log_level="info",
         # Room for a GET whose ?query= is as long as the query limit, percent-encoded.
         h11_max_incomplete_event_size=max(64 * 1024, 3 * settings.max_query_length + 8 * 1024))
     uvicorn.Server(config).run()

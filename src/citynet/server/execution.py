@@ -12,6 +12,7 @@ from starlette.responses import Response
 from citynet.formats import DATASET_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, SPREADSHEET_CSV, Format, by_name
 from citynet.graph.terms import to_oxigraph
 from citynet.server import negotiation
+from citynet.server.costs import adhoc_key
 from citynet.server.pool import PoolError, WorkerPool
 from citynet.server.responses import error, note
 from citynet.server.settings import Settings
@@ -67,10 +68,11 @@ async def execute(request: Request, pool: WorkerPool, settings: Settings, *, tex
                   bindings: Mapping[str, Node] | None = None, form: str | None = None,
                   default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
                   base_iri: str | None = None, kind: str = "query",
-                  headers: Mapping[str, str] | None = None) -> Response:
+                  headers: Mapping[str, str] | None = None, cost_key: str | None = None) -> Response:
     """Run ``text`` in a worker and answer with its result. ``form`` is given for stored
     queries and the server's own queries (trusted: already checked); ad-hoc queries are
-    checked by the worker. ``base_iri`` resolves relative IRIs in the query."""
+    checked by the worker. ``base_iri`` resolves relative IRIs in the query. ``cost_key``
+    names the query for what the pool learns of its cost (by default, its text)."""
     job = {
         "kind": kind, "text": text, "trusted": form is not None, "form": form,
         # Oxigraph terms pickle: the worker binds them as they come.
@@ -81,7 +83,9 @@ async def execute(request: Request, pool: WorkerPool, settings: Settings, *, tex
         "base_iri": base_iri, "max_rows": settings.max_rows,
     }
     try:
-        reply = await pool.run(job)
+        key = cost_key or (f"server:{kind}" if kind != "query" else
+                           adhoc_key(text, base_iri, default_graphs, named_graphs))
+        reply = await pool.run(job, key)
     except PoolError as failure:
         headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else None
         return error(request, failure.status, failure.message, log_note=failure.note, headers=headers)

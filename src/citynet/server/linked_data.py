@@ -47,8 +47,7 @@ from citynet.server import negotiation
 from citynet.server.conditional import answer
 from citynet.server.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from citynet.server.responses import error
-from citynet.server.site_pages import html_answer, resource_page
-from citynet.server.site_pages import site_page as _site_page  # state.py builds the site's model with it
+from citynet.server.site_pages import html_answer, resource_page, site_page
 from citynet.server.state import ServerState
 
 _SEGMENT = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9._~-]{1,200}$")
@@ -122,7 +121,7 @@ async def _document(request: Request, kind: str, slug: str, fixed: Format | None
     if fixed is None:
         headers.update({"Vary": "Accept", "Content-Location": f"{path}.{fmt.suffix}"})
     if fmt is HTML:
-        page = await run_in_threadpool(lambda: _site_page(state, iri) or resource_page(state, iri, path))
+        page = await run_in_threadpool(lambda: site_page(state, iri) or resource_page(state, iri, path))
         if page is None:  # pragma: no cover - the graph knows the IRI, so the plain page has statements
             return error(request, 404, f"no page for {iri}", log_note="not-found")
         return html_answer(request, state, page, headers)
@@ -136,7 +135,7 @@ async def kind_index(request: Request) -> Response:
     kind = request.path_params["kind"]
     page = None
     if _SEGMENT.match(kind):
-        page = await run_in_threadpool(_site_page, state, f"{state.settings.base_iri}id/{kind}/")
+        page = await run_in_threadpool(site_page, state, f"{state.settings.base_iri}id/{kind}/")
     if page is None:
         return error(request, 404, f"no index of {kind!r}", log_note="not-found")
     return html_answer(request, state, page)
@@ -179,7 +178,7 @@ async def _ontology_variant(request: Request, state: ServerState, fmt: Format, h
         return answer(request, resources.ontology_path().read_bytes(), state.last_modified,
                       media_type=fmt.content_type, headers=headers)
     if fmt is HTML:
-        page = await run_in_threadpool(_site_page, state, state.settings.base_iri + "def")
+        page = await run_in_threadpool(site_page, state, state.settings.base_iri + "def")
         if page is None:  # pragma: no cover - the site always has the ontology's page
             return error(request, 404, "no page for the ontology", log_note="not-found")
         return html_answer(request, state, page, headers)
@@ -202,7 +201,7 @@ async def ontology_term(request: Request) -> Response:
         body = await run_in_threadpool(lambda: document_bytes(entity_document(state.graph.store, iri), fixed.name))
         return answer(request, body, state.last_modified, media_type=fixed.content_type,
                       headers={"Link": f'<{iri}>; rel="describes"'})
-    page = await run_in_threadpool(_site_page, state, iri)
+    page = await run_in_threadpool(site_page, state, iri)
     wants_html = fixed is HTML or negotiation.choose(request.headers.get("accept"), (HTML, TURTLE)) is HTML
     if page is not None and wants_html:
         return html_answer(request, state, page, {} if fixed else {"Vary": "Accept"})

@@ -23,8 +23,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-body-bytes", type=int,
                         help=f"bytes per request body (default {_DEFAULTS.max_body_bytes})")
     parser.add_argument("--slow-query-after", type=float,
-                        help="seconds after which a query counts as long-running "
+                        help="seconds after which a running query counts as heavy "
                              f"(default {_DEFAULTS.slow_query_after:g})")
+    parser.add_argument("--plan-budget", type=int,
+                        help="rows of a query's plan estimate beyond which it is heavy before it runs "
+                             f"(default {_DEFAULTS.plan_budget:,})")
+    parser.add_argument("--memory-budget", type=int, dest="memory_budget_mb", metavar="MIB",
+                        help="memory for the whole server in MiB; each query worker is limited to a share "
+                             f"(default {_DEFAULTS.memory_budget_mb}; 0 for no limit)")
+    parser.add_argument("--header-timeout", type=float,
+                        help=f"seconds a client has to send a request's head (default {_DEFAULTS.header_timeout:g})")
+    parser.add_argument("--body-timeout", type=float,
+                        help=f"seconds a client has to send a request's body (default {_DEFAULTS.body_timeout:g})")
+    parser.add_argument("--keep-alive-timeout", type=float,
+                        help=f"seconds an idle connection stays open (default {_DEFAULTS.keep_alive_timeout:g})")
+    parser.add_argument("--max-connections", type=int,
+                        help=f"open connections at once (default {_DEFAULTS.max_connections})")
+    parser.add_argument("--max-connections-per-client", type=int,
+                        help=f"open connections from one address (default {_DEFAULTS.max_connections_per_client})")
     parser.add_argument("--queue-timeout", type=float,
                         help=f"seconds a request may wait for a free worker (default {_DEFAULTS.queue_timeout:g})")
     parser.add_argument("--max-nesting-depth", type=int,
@@ -48,7 +64,10 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         host=args.host, port=args.port, workers=args.workers, query_timeout=args.query_timeout,
         max_rows=args.max_rows, max_query_length=args.max_query_length, max_body_bytes=args.max_body_bytes,
         slow_query_after=args.slow_query_after, queue_timeout=args.queue_timeout,
-        max_nesting_depth=args.max_nesting_depth, access_log=args.access_log, hold=args.hold)
+        max_nesting_depth=args.max_nesting_depth, access_log=args.access_log, hold=args.hold,
+        plan_budget=args.plan_budget, memory_budget_mb=args.memory_budget_mb, header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout, keep_alive_timeout=args.keep_alive_timeout,
+        max_connections=args.max_connections, max_connections_per_client=args.max_connections_per_client)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,12 +1,25 @@
-"""A small pool of query worker processes (see :mod:`citynet.server.worker`).
+"""A small pool of query worker processes (see :mod:`citynet.server.worker`), shared
+fairly between light and heavy queries.
 
 A request takes an idle worker (waiting at most ``queue_timeout``), sends it the job
 and waits for the reply in a thread, off the event loop. A worker whose query runs
-past ``query_timeout`` is killed and replaced, and the request is answered 504. A
-query still running after ``slow_query_after`` needs a long-query slot (there are
-``workers - 1``); if none is free it is stopped (503), so that one worker is always
-left for quick queries however many heavy ones arrive; a long-running query also goes
-on at a lower CPU priority (nice 10).
+past ``query_timeout`` is killed and replaced, and the request is answered 504.
+
+**Heavy queries never take the last worker.** At most ``heavy_slots`` (``workers - 1``)
+workers run heavy queries at once, so at least one is always left for light ones, and a
+freed worker goes to a waiting light query before a waiting heavy one. A query is heavy:
+
+- *before it runs*, when the pool has learned so (:mod:`citynet.server.costs`: a stored
+  query or a query text that was heavy before), or when its plan's estimate passes
+  ``plan_budget`` (the worker checks this first and hands the query back unrun);
+- *after a grace period*: when it is still running after ``slow_query_after`` seconds.
+
+A heavy query known before it runs takes a heavy slot first; if every slot is taken it is
+answered 503 with ``Retry-After`` (when the first slot frees, at the latest) and no worker
+is touched. A query that turns heavy while running takes a free slot; if there is none it
+runs on to its end or its time limit all the same (it is never killed for being heavy),
+and is known as heavy from then on, so the next time it is refused before it runs.
+Heavy queries run at a lower CPU priority (nice 10) than light ones.
 
 Workers are forked from a fork server that has imported pyoxigraph and rdflib
 already, so a replacement is ready in a fraction of a second.
@@ -16,9 +29,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
+import math
 import multiprocessing
-import os
+import signal
 import threading
 import time
 from collections import deque
@@ -28,24 +43,12 @@ from pathlib import Path
 from typing import Any
 
 from citynet.server import worker as worker_module
+from citynet.server.costs import CostBook
 from citynet.server.settings import Settings
 
 log = logging.getLogger("citynet.server")
 
 _STARTUP_SECONDS = 60.0
-#: A query that becomes long-running goes on at this lower CPU priority, so that quick
-#: queries are served first when both compete for the processors.
-LONG_QUERY_NICENESS = 10
-
-
-def _renice(pid: int | None, niceness: int) -> bool:
-    if pid is None or not hasattr(os, "setpriority"):
-        return False
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, niceness)
-    except OSError:
-        return False
-    return True
 
 
 class PoolError(Exception):
@@ -79,11 +82,58 @@ class _Worker:
 class PoolStats:
     answered: int = 0
     timeouts: int = 0
+    #: Requests answered 503 because no worker became free in time.
     busy: int = 0
+    #: Heavy queries answered 503 before they ran, every heavy slot being taken.
+    heavy_refused: int = 0
+    #: Queries known as heavy before they ran (learned, or by their plan).
+    heavy_known: int = 0
+    #: Queries that turned heavy while running and found no free slot (ran on all the same).
+    heavy_overflow: int = 0
+    #: Queries answered again with a verdict kept from an earlier run (a refusal, a crash).
+    remembered: int = 0
     crashes: int = 0
     replaced: int = 0
     started: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+class HeavySlots:
+    """The heavy slots, and when each running heavy query must end at the latest (thread-safe)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._deadlines: dict[int, float] = {}
+        self._tokens = itertools.count()
+        self._lock = threading.Lock()
+
+    def take(self, deadline: float) -> int | None:
+        """A token for a slot held until ``deadline`` at the latest, or None if all are taken."""
+        with self._lock:
+            if len(self._deadlines) >= self.count:
+                return None
+            token = next(self._tokens)
+            self._deadlines[token] = deadline
+            return token
+
+    def started(self, token: int, deadline: float) -> None:
+        """The query holding ``token`` has started: it ends by ``deadline``."""
+        with self._lock:
+            self._deadlines[token] = deadline
+
+    def give_back(self, token: int) -> None:
+        with self._lock:
+            del self._deadlines[token]
+
+    def seconds_to_free(self) -> int:
+        """Whole seconds until a slot is free at the latest (a heavy query is stopped at its deadline)."""
+        with self._lock:
+            soonest = min(self._deadlines.values(), default=time.monotonic())
+        return max(1, math.ceil(soonest - time.monotonic()))
+
+    @property
+    def taken(self) -> int:
+        return len(self._deadlines)
 
 
 def _context() -> Any:
@@ -103,9 +153,11 @@ class WorkerPool:
         self.stats = PoolStats()
         self._context = _context()
         self._executor = ThreadPoolExecutor(max_workers=settings.workers + 2, thread_name_prefix="citynet-query")
-        self._slots = threading.BoundedSemaphore(settings.long_query_slots)
+        self.heavy = HeavySlots(settings.heavy_slots)
+        self.costs = CostBook()
         self._idle: deque[_Worker] = deque()
-        self._waiters: deque[asyncio.Future[_Worker]] = deque()
+        # Light requests are handed a freed worker before heavy ones.
+        self._waiters: dict[bool, deque[asyncio.Future[_Worker]]] = {False: deque(), True: deque()}
         self._workers: set[_Worker] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
@@ -127,7 +179,7 @@ class WorkerPool:
 
     async def close(self) -> None:
         self._closing = True
-        for waiter in self._waiters:
+        for waiter in (*self._waiters[False], *self._waiters[True]):
             if not waiter.done():
                 waiter.set_exception(PoolError(503, "the server is shutting down", "shutdown"))
         workers = list(self._workers)
@@ -184,11 +236,12 @@ class WorkerPool:
         """On the loop: hand a free worker to the first waiting request, or keep it idle."""
         if worker not in self._workers:
             return
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(worker)
-                return
+        for queue in (self._waiters[False], self._waiters[True]):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(worker)
+                    return
         self._idle.append(worker)
 
     def _retire(self, worker: _Worker) -> None:
@@ -215,20 +268,62 @@ class WorkerPool:
 
     # ------------------------------------------------------------ running a query
 
-    async def run(self, job: dict[str, Any]) -> dict[str, Any]:
-        """The worker's reply to ``job``; raises :class:`PoolError` for timeouts and crashes."""
-        worker = await self._acquire()
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._roundtrip, worker, job)
+    async def run(self, job: dict[str, Any], key: str) -> dict[str, Any]:
+        """The worker's reply to ``job`` (a query known by ``key``, see :mod:`citynet.server.costs`);
+        raises :class:`PoolError` for refusals, timeouts and crashes."""
+        known = self.costs.verdict(key)
+        if known is not None:
+            self.stats.remembered += 1
+            return known
+        job = {**job, "grace": self.settings.slow_query_after, "plan_budget": self.settings.plan_budget}
+        try:
+            reply = await self._run_in_lane(job, self.costs.is_heavy(key), key)
+            if reply.get("heavy"):  # the plan's estimate: heavy, handed back unrun
+                self.costs.mark_heavy(key)
+                reply = await self._run_in_lane(job, True, key)
+        except PoolError as failure:
+            if failure.note == "crash-memory" and key.startswith("query:"):  # took its worker's memory: not again
+                self.costs.remember(key, {"ok": False, "status": 500, "note": "memory", "message": (
+                    "the query needs more memory than this endpoint allows one query: it stopped its worker "
+                    "process when it last ran, so it is not run again; ask for less (fewer patterns, LIMIT)")})
+            raise
+        if "cpu" in reply and not reply.get("heavy"):
+            self.costs.learn(key, reply["cpu"], self.settings.slow_query_after)
+        self.costs.remember(key, reply)
+        return reply
 
-    async def _acquire(self) -> _Worker:
+    async def _run_in_lane(self, job: dict[str, Any], heavy: bool, key: str) -> dict[str, Any]:
+        if not heavy:
+            worker = await self._acquire(heavy=False)
+            return await asyncio.get_running_loop().run_in_executor(
+                self._executor, self._roundtrip, worker, {**job, "lane": "light"}, None, key)
+        self.stats.heavy_known += 1
+        slot = self.heavy.take(time.monotonic() + self.settings.queue_timeout + self.settings.query_timeout)
+        if slot is None:
+            self.stats.heavy_refused += 1
+            wait = self.heavy.seconds_to_free()
+            raise PoolError(
+                503, f"the server is busy with other heavy queries ({self.heavy.count} run at once, the rest of "
+                     "its capacity is kept for light ones), and this query is heavy, so it was not started; "
+                     f"try again in {wait} s, or ask for less (LIMIT, fewer joins, more specific patterns)",
+                "heavy-busy", retry_after=wait)
+        try:
+            worker = await self._acquire(heavy=True)
+        except BaseException:
+            self.heavy.give_back(slot)
+            raise
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, self._roundtrip, worker, {**job, "lane": "heavy"}, slot, key)
+
+    async def _acquire(self, heavy: bool) -> _Worker:
         if self._closing:
             raise PoolError(503, "the server is shutting down", "shutdown")
         if self._idle:
             return self._idle.popleft()
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[_Worker] = loop.create_future()
-        self._waiters.append(waiter)
+        queue = self._waiters[heavy]
+        queue.append(waiter)
         wait = self.settings.queue_timeout
 
         def expire() -> None:
@@ -249,14 +344,14 @@ class WorkerPool:
         finally:
             timer.cancel()
             with contextlib.suppress(ValueError):
-                self._waiters.remove(waiter)
+                queue.remove(waiter)
 
-    def _roundtrip(self, worker: _Worker, job: dict[str, Any]) -> dict[str, Any]:
+    def _roundtrip(self, worker: _Worker, job: dict[str, Any], slot: int | None, key: str) -> dict[str, Any]:
         """In a thread: send ``job`` to ``worker`` and wait for the reply, within the limits.
-        The worker goes back to the pool, or is replaced, whatever happens to the request."""
+        ``slot`` is the token of the heavy slot the query holds, given back here. The worker
+        goes back to the pool, or is replaced, whatever happens to the request."""
         settings = self.settings
         keep = False
-        retire_after = False
         try:
             try:
                 worker.connection.send(job)
@@ -264,36 +359,37 @@ class WorkerPool:
                 self.stats.crashes += 1
                 raise PoolError(500, "a query worker was not available; please try again", "crash") from None
             deadline = time.monotonic() + settings.query_timeout
-            if not worker.connection.poll(min(settings.slow_query_after, settings.query_timeout)):
-                if not self._slots.acquire(blocking=False):
-                    self.stats.busy += 1
-                    raise PoolError(
-                        503, f"the server is busy with other long-running queries, and this one ran longer than "
-                             f"{settings.slow_query_after:g} s, so it was stopped; try again later, or ask for "
-                             "less (LIMIT, fewer joins)", "busy", retry_after=max(1, round(settings.query_timeout)))
-                lowered = _renice(worker.pid, LONG_QUERY_NICENESS)
-                try:
-                    if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
-                        self.stats.timeouts += 1
-                        raise PoolError(
-                            504, f"the query ran longer than this endpoint's limit of {settings.query_timeout:g} s "
-                                 "and was stopped; ask for less (LIMIT, fewer joins, more specific patterns)",
-                            "timeout")
-                finally:
-                    self._slots.release()
-                # Back to normal priority; where the OS does not allow that, the worker is replaced.
-                if lowered and not _renice(worker.pid, 0):
-                    retire_after = True
+            if slot is not None:
+                self.heavy.started(slot, deadline)
+            elif not worker.connection.poll(min(settings.slow_query_after, settings.query_timeout)):
+                # Heavy after all: it takes a free slot, or runs on without one (never killed for it).
+                slot = self.heavy.take(deadline)
+                if slot is None:
+                    self.stats.heavy_overflow += 1
+            if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
+                self.stats.timeouts += 1
+                self.costs.mark_heavy(key)
+                raise PoolError(
+                    504, f"the query ran longer than this endpoint's limit of {settings.query_timeout:g} s "
+                         "and was stopped; ask for less (LIMIT, fewer joins, more specific patterns)",
+                    "timeout")
             try:
                 reply = worker.connection.recv()
             except (EOFError, OSError):
                 self.stats.crashes += 1
+                # Rust aborts a process whose allocation fails (the memory limit); a worker killed
+                # from outside, or crashing otherwise, says nothing about the query.
+                worker.process.join(timeout=2)
+                aborted = worker.process.exitcode == -signal.SIGABRT
                 raise PoolError(500, "the query stopped its worker process (it may need too much memory); "
-                                     "the worker has been replaced", "crash") from None
-            keep = not reply.get("retire") and not retire_after
-            self.stats.answered += 1
+                                     "the worker has been replaced", "crash-memory" if aborted else "crash") from None
+            keep = not reply.get("retire")
+            if not reply.get("heavy"):
+                self.stats.answered += 1
             return reply
         finally:
+            if slot is not None:
+                self.heavy.give_back(slot)
             loop = self._loop
             assert loop is not None
             if keep:

@@ -17,6 +17,7 @@ from citynet.graph.dataset import triples_per_graph
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.persistent import store_path
 from citynet.querying.stored_queries import QueryCatalogue, catalogue
+from citynet.server.connections import ConnectionGuard
 from citynet.server.pool import WorkerPool
 from citynet.server.settings import Settings
 
@@ -34,6 +35,8 @@ class ServerState:
     forms: dict[str, str] = field(default_factory=dict)
     openapi: dict[str, Any] | None = None
     cache: dict[Any, Any] = field(default_factory=dict)
+    #: The connection guard, when run by :func:`citynet.server.serve` (another ASGI server has its own).
+    connections: ConnectionGuard | None = None
 
     #: The named graphs of the dataset (see :mod:`citynet.server.dataset`).
     local_graphs: list[str] = field(default_factory=list)
@@ -48,8 +51,14 @@ class ServerState:
 
     def prepare(self) -> None:
         """Blocking start-up work: parse each stored query once, count the triples of each
-        file; the name index is built meanwhile (a request that names an entity waits for it)."""
+        file. The name index and the site's model (the pages' data, which at a million triples
+        takes longer than the rest of the start) are built meanwhile: a request that names an
+        entity, or asks for a page, waits for them; a query does not."""
+        from citynet.server.site_pages import site_page
+
         threading.Thread(target=lambda: self.graph.names, name="citynet-name-index", daemon=True).start()
+        threading.Thread(target=site_page, args=(self, self.settings.base_iri), name="citynet-site-model",
+                         daemon=True).start()
         self.forms = {q.name: q.form for q in self.queries}
         self.graph_sizes = triples_per_graph(self.graph.store)
         self.local_graphs = list(self.graph_sizes)
@@ -58,10 +67,8 @@ class ServerState:
 
         self.last_modified = newest_modification(source_files(self.graph.files, config_path()))
         from citynet.server.api import openapi_document
-        from citynet.server.linked_data import _site_page
 
         self.openapi = openapi_document(self)
-        _site_page(self, self.settings.base_iri)  # builds citynet.publish.site's model now, if the site is there
 
     def remember(self, key: Any, make: Any) -> Any:
         """A small bounded cache for computed documents (``make()`` on a miss)."""

@@ -6,12 +6,19 @@ killing its worker, which no thread allows. Each worker:
 
 - cuts itself off the network first (a network namespace of its own, where the OS
   allows it), so even a query that slipped past every check could not reach a host;
-- caps its memory (``RLIMIT_AS``);
+- caps its memory (``RLIMIT_DATA``: the memory it writes to, which is what it uses; the
+  address space it reserves is many times more, so ``RLIMIT_AS`` would cap nothing useful);
 - opens the store, in the dataset layout of :mod:`citynet.graph.dataset` (a named graph per
   file), or copies its named graphs into memory, and queries their union as the default
   graph, unless the query or the request names its dataset;
 - parses every ad-hoc query with rdflib first (refusing updates and SERVICE, and
-  FROM / FROM NAMED graphs that are not local), once per distinct text;
+  FROM / FROM NAMED graphs that are not local), once per distinct text, and estimates its
+  cost from the plan (:mod:`citynet.server.plan_cost`): a query sent as light whose
+  estimate passes the budget is handed back unrun, marked heavy;
+- runs each query in a thread of its own: a heavy one at a lower CPU priority (a higher
+  nice value) from the start, any other once it has run past the grace period. Linux
+  sets priorities per thread and a new thread starts at its creator's, so no thread ever
+  needs its priority raised again (which an unprivileged process may not do);
 - writes SELECT and ASK answers with Oxigraph's serializers (:mod:`citynet.server.serializers`).
 
 The pipe protocol: the parent sends a job dict, the worker answers with a reply dict;
@@ -20,25 +27,34 @@ The pipe protocol: the parent sends a job dict, the worker answers with a reply 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph
+from rdflib.term import Identifier
 
 from citynet.errors import CitynetError, QueryError
 from citynet.graph.dataset import local_graph_names, named_graph_quads
+from citynet.graph.terms import to_oxigraph
 from citynet.querying.sparql_safety import parse_read_only_query
 from citynet.server import serializers
+from citynet.server.plan_cost import Pattern, estimate_rows, is_variable, triple_patterns
 
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
 _RECURSION_LIMIT = 6000  # the text guard keeps nesting shallow; rdflib's parser recurses a lot per level
+#: The nice value of a thread running a heavy query: light ones (nice 0) come first.
+HEAVY_NICENESS = 10
+#: Counting a pattern's triples for the plan's estimate stops here (enough to tell heavy from light).
+_COUNT_CAP = 100_000
 
 
 def isolate_from_network() -> bool:
@@ -57,16 +73,25 @@ def isolate_from_network() -> bool:
 
 
 def limit_memory(megabytes: int) -> bool:
+    """Cap the memory this process writes to (heap and private mappings) at ``megabytes``."""
     if megabytes <= 0:
         return False
     try:
         import resource
 
         limit = megabytes * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
         return True
     except (ImportError, ValueError, OSError):
         return False
+
+
+def lower_priority(thread_id: int | None = None) -> None:
+    """Give a thread (this one by default) the heavy queries' nice value; Linux keeps nice
+    values per thread. Where the OS refuses, the query runs at normal priority."""
+    if hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, thread_id or threading.get_native_id(), HEAVY_NICENESS)
 
 
 class Failure(Exception):
@@ -75,10 +100,18 @@ class Failure(Exception):
         self.status, self.message, self.note = status, message, note
 
 
+class Analysis(NamedTuple):
+    form: str
+    #: Does it name its own dataset (FROM, FROM NAMED)?
+    has_dataset: bool
+    patterns: tuple[Pattern, ...]
+
+
 @lru_cache(maxsize=512)
-def analyse(text: str, local_graphs: frozenset[str], base_iri: str | None = None) -> tuple[str, bool]:
-    """Parse an ad-hoc query once: its form, and whether it names its own dataset (FROM,
-    FROM NAMED). Raises :class:`Failure` for what the endpoint does not run."""
+def analyse(text: str, local_graphs: frozenset[str], base_iri: str | None = None) -> Analysis:
+    """Parse an ad-hoc query once: its form, whether it names its own dataset (FROM,
+    FROM NAMED), and its triple patterns. Raises :class:`Failure` for what the endpoint
+    does not run."""
     try:
         prepared = parse_read_only_query(text, base_iri=base_iri)
     except QueryError as error:
@@ -98,10 +131,27 @@ def analyse(text: str, local_graphs: frozenset[str], base_iri: str | None = None
             raise Failure(400, f"{keyword} <{iri}> is not a graph of this endpoint: it never loads data "
                                "from elsewhere. Its graphs are: " + ", ".join(f"<{g}>" for g in sorted(local_graphs)),
                           "remote-graph")
-    return form, bool(clauses)
+    return Analysis(form, bool(clauses), tuple(triple_patterns(algebra)))
 
 
-def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str, Any]) -> dict[str, Any]:
+class Counter:
+    """How many triples match a pattern, counted up to a cap, once per pattern (the store is read-only)."""
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self.store = store
+        self.count = lru_cache(maxsize=4096)(self._count)
+
+    def _count(self, pattern: Pattern) -> int:
+        try:
+            terms = [to_oxigraph(t) if isinstance(t, Identifier) and not is_variable(t) else None for t in pattern]
+            matches = self.store.quads_for_pattern(terms[0], terms[1], terms[2], None)  # type: ignore[arg-type]
+            return sum(1 for _ in itertools.islice(matches, _COUNT_CAP))
+        except (TypeError, ValueError):  # a literal as subject, say: it matches nothing
+            return 0
+
+
+def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str, Any],
+           counter: Counter | None = None) -> dict[str, Any]:
     """Run one job; every outcome is a reply dict."""
     started = time.perf_counter()
     if job.get("kind") == "dataset":
@@ -112,7 +162,11 @@ def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str,
         if job.get("trusted"):
             form, has_dataset = job["form"], False
         else:
-            form, has_dataset = analyse(text, local_graphs, job.get("base_iri"))
+            form, has_dataset, patterns = analyse(text, local_graphs, job.get("base_iri"))
+            if job.get("lane") != "heavy" and counter is not None:
+                rows = estimate_rows(patterns, counter.count)
+                if rows > job.get("plan_budget", rows):
+                    return {"ok": False, "heavy": True, "estimate": rows, "form": form}
         fmt = job["result_format"] if form in ("SELECT", "ASK") else job["graph_format"]
         if fmt is None:
             raise Failure(406, f"a {form} query's answer cannot be given in the format asked for", "not-acceptable")
@@ -183,6 +237,34 @@ def open_store(path: str, in_memory: bool) -> pyoxigraph.Store:
     return store
 
 
+def run_job(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str, Any],
+            counter: Counter | None = None) -> dict[str, Any]:
+    """Run one job in a thread of its own, at a lower priority if heavy, or once it has run
+    past the job's ``grace`` seconds."""
+    box: dict[str, dict[str, Any]] = {}
+
+    def target() -> None:
+        if job.get("lane") == "heavy":
+            lower_priority()
+        started = time.thread_time()
+        try:
+            box["reply"] = handle(store, local_graphs, job, counter)
+        except Exception as error:  # a bug: answered, and this worker replaced
+            box["reply"] = {"ok": False, "status": 500, "note": "crash", "retire": True,
+                            "message": f"the query failed in its worker: {type(error).__name__}"}
+        # The processor time the query took: what the pool learns its cost from (the time
+        # it waited for a processor on a busy machine says nothing about the query).
+        box["reply"]["cpu"] = time.thread_time() - started
+
+    thread = threading.Thread(target=target, name="citynet-query", daemon=True)
+    thread.start()
+    thread.join(job.get("grace"))
+    if thread.is_alive():
+        lower_priority(thread.native_id)
+        thread.join()
+    return box["reply"]
+
+
 def main(connection: Any, store_path: str, in_memory: bool, memory_mb: int) -> None:
     """The worker process: set up, say ready, then answer jobs until told to stop."""
     isolated = isolate_from_network()
@@ -194,6 +276,7 @@ def main(connection: Any, store_path: str, in_memory: bool, memory_mb: int) -> N
         connection.send({"ready": False, "error": f"{type(error).__name__}: {error}"})
         return
     local = frozenset(local_graph_names(store))
+    counter = Counter(store)
     connection.send({"ready": True, "pid": os.getpid(), "isolated": isolated, "memory_limited": limited,
                      "triples": len(store)})
     while True:
@@ -203,4 +286,4 @@ def main(connection: Any, store_path: str, in_memory: bool, memory_mb: int) -> N
             return
         if job is None:
             return
-        connection.send(handle(store, local, job))
+        connection.send(run_job(store, local, job, counter))
