@@ -88,13 +88,15 @@ class RunningServer:
             self.process.wait(timeout=5)
 
 
-def start_server(log_dir: Path, *options: str) -> RunningServer:
+def start_server(log_dir: Path, *options: str, env: dict[str, str] | None = None) -> RunningServer:
+    """``env``: variables to set for the server, besides this process's environment."""
     port = free_port()
     log_path = log_dir / f"server-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "citynet.server", "--host", "127.0.0.1", "--port", str(port), *options],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            env={**os.environ, **env} if env else None)
     server = RunningServer(process, f"http://127.0.0.1:{port}", log_path)
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
@@ -109,8 +111,8 @@ def start_server(log_dir: Path, *options: str) -> RunningServer:
 
 
 @contextlib.contextmanager
-def running_server(log_dir: Path, *options: str) -> Iterator[RunningServer]:
-    server = start_server(log_dir, *options)
+def running_server(log_dir: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[RunningServer]:
+    server = start_server(log_dir, *options, env=env)
     try:
         yield server
     finally:

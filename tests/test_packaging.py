@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from citynet import resources
+from citynet.curate.releases import ReleaseHistory
 
 from .conftest import REPO
 
@@ -32,9 +33,9 @@ def wheel(tmp_path_factory) -> Path:
     return next(out.glob("citynet-*.whl"))
 
 
-def test_wheel_carries_ontology_data_and_queries(wheel):
+def test_wheel_carries_ontology_data_queries_releases_and_tables(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    for folder in ("ontology", "data", "queries", "config"):
+    for folder in ("ontology", "data", "queries", "config", "releases", "tables"):
         shipped = {p.name for p in (REPO / folder).iterdir() if p.is_file()}
         packaged = {Path(n).name for n in names if n.startswith(f"citynet/_resources/{folder}/")}
         assert shipped and shipped == packaged, folder
@@ -65,9 +66,12 @@ def test_installed_wheel_runs_from_anywhere(wheel, tmp_path):
               "print(citynet.validate().passes()); "
               "print(len(citynet.query('members-of-network', network='ICNCM'))); "
               "from citynet.publish.site import render_page; "
-              "print('<h1>Rostock</h1>' in render_page(None, 'https://w3id.org/citynet/id/city/rostock'))")
+              "print('<h1>Rostock</h1>' in render_page(None, 'https://w3id.org/citynet/id/city/rostock')); "
+              "from citynet.publish.versions import versioning_of; "
+              "print(versioning_of(citynet.shipped_graph()).release.version)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
                             cwd=tmp_path, check=True)
-    root, conforms, members, page = result.stdout.split()
+    root, conforms, members, page, release = result.stdout.split()
     assert Path(root).is_relative_to(target)
     assert (conforms, members, page) == ("True", "22", "True")  # the page: its templates come along
+    assert release == ReleaseHistory.load(REPO).releases[-1].version  # the releases come along too

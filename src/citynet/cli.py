@@ -26,14 +26,17 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in citynet, not in the input
 EXIT_INTERRUPTED = 130
 
+#: The tables `citynet export --format csv --kind` writes and `citynet import` reads
+#: (citynet.curate.table_kinds.KINDS, named here so that the CLI starts without rdflib).
+TABLE_KINDS = ("memberships", "places", "events", "sources")
 #: A table for people, then the SPARQL result formats, as the engine writes them.
 TABLE_FORMATS = ("table", *names(RESULT_FORMATS))
 SPREADSHEET_HELP = ("with --format csv: put ' before a cell a spreadsheet would run as a formula "
                     "(=, +, -, @ …; numbers excepted). This changes values: it is for people opening the "
                     "file in a spreadsheet, not for programs")
 
-EPILOG = """exit codes: 0 success (validation: no violation), 1 validation failed,
-2 bad input (file, query, parameter, URL) or a refusal of the system (disk full, no permission,
+EPILOG = """exit codes: 0 success (validation: no violation), 1 validation failed (format --check: not in the
+layout), 2 bad input (file, query, parameter, URL) or a refusal of the system (disk full, no permission,
 a limit), with a message that names it; 70 internal error (a bug in citynet), 130 interrupted"""
 
 
@@ -134,10 +137,22 @@ def build_parser() -> argparse.ArgumentParser:
                      "RDF/XML or JSON-LD (compacted with citynet's @context); or as a CSV of memberships or a "
                      "GeoJSON of members with coordinates and networks.")
     export.add_argument("--format", required=True, choices=names(EXPORT_FORMATS))
+    export.add_argument("--kind", choices=TABLE_KINDS,
+                        help="with --format csv: which table (default: memberships); `citynet import` reads it back")
     export.add_argument("--entity", metavar="IRI",
                         help="only the entity document of this IRI (what the site and the server publish for it); "
                              "formats turtle, ntriples, jsonld, rdfxml")
     export.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
+
+    table_import = command("import", run_import, "turn an edited table (CSV or XLSX) into the Turtle of data/",
+                           "Read a table as `citynet export --format csv --kind KIND` writes it, edited, and write "
+                           "its rows into data/ with their sources. Every row names a source and quotes its "
+                           "words; names resolve as query parameters do. Nothing is written unless every row is "
+                           "right and the result validates; errors give the row and column.")
+    table_import.add_argument("table", type=Path, metavar="TABLE", help="a .csv (UTF-8) or .xlsx file")
+    table_import.add_argument("--kind", required=True, choices=TABLE_KINDS)
+    table_import.add_argument("--data", type=Path, metavar="FOLDER",
+                              help="the data folder to write (default: the repository's data/)")
 
     catalog = command("catalog", run_catalog,
                       "describe the dataset for open-data portals (DCAT-AP.de), VoID or schema.org",
@@ -184,6 +199,38 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--graph", required=True, metavar="IRI", help="the named graph to replace")
     push.add_argument("--data", nargs="+", type=Path, metavar="PATH", help="push these Turtle files instead")
     add_credentials(push)
+
+    fmt = command("format", run_format, "write Turtle files in citynet's one layout (--check: only report)",
+                  "Write Turtle in one deterministic layout: prefixes sorted and kept, subjects sorted within "
+                  "their section, one group per predicate, every comment kept. A file is written only after "
+                  "checking that it says the same and keeps every comment. Exit code 1 with --check when a "
+                  "file is not in the layout.")
+    fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                     help="Turtle files or folders (default: the shipped data/)")
+    fmt.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
+
+    diff = command("diff", run_diff, "what changed between two versions of the data",
+                   "Compare two versions of the data, each a folder of Turtle files, a dump (.trig, .nq …), a "
+                   "recorded release (0.1.0) or a git commit of the repository (HEAD~1, a tag, a hash), on "
+                   "canonicalised graphs. Reports per entity: memberships added or ended, members added or "
+                   "removed, values changed, with their sources.")
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW", nargs="?", default=None,
+                      help="default: the data folder of the repository")
+    diff.add_argument("--format", choices=("text", "markdown", "turtle"), default="text",
+                      help="text (default), markdown (for release notes) or turtle (PROV and Changeset RDF)")
+    diff.add_argument("--repo", type=Path, help="the git repository for commits and releases (default: this checkout)")
+    diff.add_argument("-o", "--output", type=Path, help="write to this file (atomically)")
+
+    release = command("release", run_release, "record a release of the data: changelog, dump, catalog versions",
+                      "Record release VERSION of the committed data in the repository: its dump "
+                      "(releases/citynet-VERSION.trig), a record in releases/releases.json (read by the catalog "
+                      "and VoID: dcat:version, adms:versionNotes, dcat:previousVersion, dct:modified from the "
+                      "commit that last changed the data) and a CHANGELOG.md entry from the diff to the last "
+                      "release. Commit the files it writes.")
+    release.add_argument("version", metavar="VERSION", help="MAJOR.MINOR.PATCH, newer than the last release")
+    release.add_argument("--notes", help="a sentence to put before the list of changes")
+    release.add_argument("--repo", type=Path, help="the repository (default: this checkout)")
 
     ad_hoc = command("sparql", run_sparql, "run a read-only SPARQL query from a file or stdin",
                      "Run a read-only SPARQL query (no updates, no SERVICE) on the shipped graph, or with "
@@ -298,15 +345,38 @@ def run_query(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from citynet.errors import InputError
     from citynet.graph.knowledge_graph import shipped_graph
     from citynet.publish.exports import export
 
+    if args.kind is not None and (args.format != "csv" or args.entity is not None):
+        raise InputError("--kind is for --format csv of the whole graph: the tables")
+    if args.kind not in (None, "memberships"):
+        from citynet.curate.table_export import table_csv
+
+        emit(table_csv(shipped_graph(), args.kind), args.output)
+        return EXIT_OK
     if args.entity is not None:
         from citynet.publish.entity_document import entity_export
 
         emit(entity_export(shipped_graph(), args.entity, args.format), args.output)
         return EXIT_OK
     emit(export(shipped_graph(), args.format), args.output)
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from citynet.curate.table_import import import_table
+    from citynet.curate.workspace import repository_root
+
+    folder = args.data if args.data is not None else repository_root() / "data"
+    report = import_table(args.table, args.kind, folder)
+    if not report.changed:
+        print(f"{report.table}: {report.rows} row(s), nothing to change; nothing written")
+        return EXIT_OK
+    entities = f"{len(report.changed)} entit{'y' if len(report.changed) == 1 else 'ies'}"
+    print(f"{report.table}: {report.rows} row(s), {entities} changed; "
+          f"wrote {', '.join(str(path) for path in report.written)}")
     return EXIT_OK
 
 
@@ -354,6 +424,50 @@ def run_push(args: argparse.Namespace) -> int:
     report = push(graph, args.endpoint, args.graph, **_credentials(args))
     print(f"replaced <{report.graph_iri}> at {report.endpoint}: {report.triples} triples "
           f"in {report.seconds:.1f} s (HTTP {report.status})")
+    return EXIT_OK
+
+
+def run_format(args: argparse.Namespace) -> int:
+    from citynet import resources
+    from citynet.curate.formatting import format_paths
+
+    results = format_paths(args.paths or [resources.data_dir()], check=args.check)
+    changed = [result.path for result in results if result.changed]
+    for path in changed:
+        print(f"{'would reformat' if args.check else 'reformatted'} {path}")
+    print(f"{len(changed)} of {len(results)} file(s) {'not in the layout' if args.check else 'reformatted'}")
+    return EXIT_NOT_CONFORMING if args.check and changed else EXIT_OK
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from citynet.curate.change_report import render_markdown, render_rdf, render_text
+    from citynet.curate.changes import compare
+    from citynet.curate.versions import DATA_FOLDER, load_version
+    from citynet.curate.workspace import repository_root
+
+    repository = repository_root(args.repo)
+    old = load_version(args.old, repository)
+    new = load_version(args.new or str(repository / DATA_FOLDER), repository)
+    comparison = compare(old, new)
+    if args.format == "turtle":
+        text = render_rdf(comparison).serialize(format="turtle")
+    else:
+        text = (render_markdown if args.format == "markdown" else render_text)(comparison)
+    emit(text, args.output)
+    return EXIT_OK
+
+
+def run_release(args: argparse.Namespace) -> int:
+    from citynet.curate.release import make_release
+    from citynet.curate.workspace import repository_root
+
+    repository = repository_root(args.repo)
+    record, entry = make_release(args.version, repository, args.notes)
+    print(entry)
+    print(f"recorded release {record.version} (data of {record.modified}, commit {(record.commit or '')[:12]}): "
+          f"{record.dump}, releases/releases.json, CHANGELOG.md\n"
+          f"  next: git add releases CHANGELOG.md && git commit -m 'Release {record.version}' "
+          f"&& git tag v{record.version}")
     return EXIT_OK
 
 

@@ -21,7 +21,8 @@ import calendar
 import datetime
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 from typing import Literal as Choice
 
@@ -29,6 +30,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
+from citynet.curate.releases import Release, version_iri
 from citynet.errors import InputError
 from citynet.formats import (
     DESCRIPTION_FORMATS,
@@ -36,6 +38,7 @@ from citynet.formats import (
     JSONLD,
     RDF_EXPORT_FORMATS,
     RDFXML,
+    TRIG,
     TURTLE,
     Format,
     by_name,
@@ -46,6 +49,7 @@ from citynet.graph.prefixes import PREFIXES
 from citynet.publish.downloads import Download, downloads
 from citynet.publish.publication import DATA_THEMES, EU_AUTHORITY, PublicationConfig, load_config
 from citynet.publish.stable_text import rdfxml, sorted_jsonld, stable_graph
+from citynet.publish.versions import ADMS, DCAT3, add_version, dump_path, versioning_of
 from citynet.querying.execute import run
 from citynet.querying.stored_queries import catalogue
 
@@ -213,18 +217,21 @@ def _iri(node: Node | None) -> URIRef | None:
 
 
 def build_catalog(graph: KnowledgeGraph, config: PublicationConfig | None = None,
-                  files: Mapping[str, Download] | None = None) -> Graph:
+                  files: Mapping[str, Download] | None = None, releases: Path | None = None) -> Graph:
     """A DCAT-AP.de catalog: the catalog, the dataset, its distributions and the SPARQL service.
 
     ``files`` are the downloads by export format, with their sizes and checksums; without
     them each export is made once here to measure it (``citynet publish`` passes the ones it
-    writes)."""
+    writes). Where the graph is a recorded release (``releases``: the folder holding
+    ``releases/``, by default citynet's own), the dataset carries its version, notes and
+    previous versions, and ``dct:modified`` is the date its data last changed."""
     config = config or load_config()
     files = files if files is not None else downloads(graph, config)
     facts = document_facts(graph)
+    versioning = versioning_of(graph, folder=releases)
     out = _new_graph()
     shared = _Shared(
-        modified=_required(facts, "modified", "dct:modified date"),
+        modified=versioning.modified if versioning else _required(facts, "modified", "dct:modified date"),
         issued=facts.get("created"),
         ontology=_iri(facts.get("ontology")),
         publisher=_add_publisher(out, config),
@@ -234,9 +241,58 @@ def build_catalog(graph: KnowledgeGraph, config: PublicationConfig | None = None
         spatial=[_add_location(out, iri, places(graph)) for iri in config.dataset.spatial],
     )
     _add_catalog(out, config, shared)
-    _add_dataset(out, config, shared, temporal_coverage(graph), files)
+    coverage = temporal_coverage(graph)
+    _add_dataset(out, config, shared, coverage, files)
     _add_service(out, config, shared)
+    if versioning is not None:
+        dataset = URIRef(config.dataset_iri)
+        add_version(out, dataset, versioning.release, config)
+        for earlier in versioning.earlier:
+            out.add((dataset, DCAT3.hasVersion, _add_earlier_version(out, config, shared, earlier)))
     return out
+
+
+def _add_earlier_version(out: Graph, config: PublicationConfig, shared: _Shared, release: Release) -> URIRef:
+    """A release before the current one: a dataset of its own with the same publisher, themes and
+    terms, its version and notes, and its dump as its one distribution."""
+    node = URIRef(version_iri(config.dataset_iri, release.version))
+    modified = Literal(release.modified, datatype=XSD.date)
+    out.add((node, RDF.type, DCAT.Dataset))
+    _add_texts(out, node, DCTERMS.title, {lang: f"{title} {release.version}"
+                                          for lang, title in config.dataset.title.items()})
+    out.add((node, DCTERMS.description, Literal(release.notes, lang="en")))
+    _add_keywords_and_themes(out, config, node)
+    out.add((node, DCTERMS.identifier, Literal(str(node))))
+    out.add((node, DCTERMS.modified, modified))
+    if shared.issued is not None:
+        out.add((node, DCTERMS.issued, shared.issued))
+    out.add((node, DCTERMS.publisher, shared.publisher))
+    out.add((node, DCAT.contactPoint, shared.contact))
+    out.add((node, DCAT.landingPage, _typed(out, config.base_url, FOAF.Document)))
+    out.add((node, DCATDE.contributorID, _add_concept(out, config, config.contributor_id)))
+    for language in shared.languages:
+        out.add((node, DCTERMS.language, language))
+    for place in shared.spatial:
+        out.add((node, DCTERMS.spatial, place))
+    if config.dataset.accrual_periodicity:
+        out.add((node, DCTERMS.accrualPeriodicity, _typed(out, config.dataset.accrual_periodicity, DCTERMS.Frequency)))
+    if config.dataset.access_rights:
+        out.add((node, DCTERMS.accessRights, _typed(out, config.dataset.access_rights, DCTERMS.RightsStatement)))
+    add_version(out, node, release, config)
+    distribution = URIRef(f"{node}/trig")
+    url = _typed(out, config.url(dump_path(config, release.version)), RDFS.Resource)
+    out.add((node, DCAT.distribution, distribution))
+    out.add((distribution, RDF.type, DCAT.Distribution))
+    _add_texts(out, distribution, DCTERMS.title, {lang: f"{title} {release.version} (TriG)"
+                                                  for lang, title in config.dataset.title.items()})
+    _add_texts(out, distribution, DCTERMS.description, config.distribution_description)
+    out.add((distribution, DCAT.accessURL, url))
+    out.add((distribution, DCAT.downloadURL, url))
+    assert TRIG.eu_file_type is not None
+    out.add((distribution, DCTERMS.format, _typed(out, FILE_TYPE[TRIG.eu_file_type], DCTERMS.MediaTypeOrExtent)))
+    out.add((distribution, DCAT.mediaType, _typed(out, media_type_iri(TRIG), DCTERMS.MediaType)))
+    _add_terms_of_use(out, config, distribution, replace(shared, modified=modified))
+    return node
 
 
 @dataclass(frozen=True)
@@ -464,9 +520,12 @@ def _add_licence(out: Graph, config: PublicationConfig) -> URIRef:
 # ---------------------------------------------------------------- VoID
 
 
-def build_void(graph: KnowledgeGraph, config: PublicationConfig | None = None) -> Graph:
-    """A VoID description of the graph (ontology + data): sizes, partitions, dumps, endpoint."""
+def build_void(graph: KnowledgeGraph, config: PublicationConfig | None = None,
+               releases: Path | None = None) -> Graph:
+    """A VoID description of the graph (ontology + data): sizes, partitions, dumps, endpoint;
+    for a recorded release, its version (see :func:`build_catalog`)."""
     config = config or load_config()
+    versioning = versioning_of(graph, folder=releases)
     out = _new_graph()
     dataset = URIRef(config.dataset_iri)
     totals = _select(graph, VOID_TOTALS_QUERY)[0]
@@ -477,7 +536,10 @@ def build_void(graph: KnowledgeGraph, config: PublicationConfig | None = None) -
     out.add((dataset, DCTERMS.publisher, URIRef(config.publisher.iri)))
     out.add((dataset, DCTERMS.license, URIRef(config.licence.document)))
     facts = document_facts(graph)
-    if (modified := facts.get("modified")) is not None:
+    if versioning is not None:
+        out.add((dataset, DCTERMS.modified, versioning.modified))
+        add_version(out, dataset, versioning.release, config)
+    elif (modified := facts.get("modified")) is not None:
         out.add((dataset, DCTERMS.modified, modified))
     out.add((dataset, VOID.triples, totals["triples"]))
     out.add((dataset, VOID.distinctSubjects, totals["subjects"]))
@@ -550,12 +612,17 @@ def schema_org_dataset(graph: KnowledgeGraph, config: PublicationConfig | None =
     }
     if facts.get("creator") is not None:
         document["creator"] = {"@type": "Organization", "name": str(facts["creator"])}
-    if facts.get("modified") is not None:
-        document["dateModified"] = str(facts["modified"])
+    versioning = versioning_of(graph)
+    if versioning is not None:  # the data's release; else the ontology's dates and version
+        document["dateModified"] = versioning.release.modified
+        document["version"] = versioning.release.version
+    else:
+        if facts.get("modified") is not None:
+            document["dateModified"] = str(facts["modified"])
+        if facts.get("version") is not None:
+            document["version"] = str(facts["version"])
     if facts.get("created") is not None:
         document["datePublished"] = str(facts["created"])
-    if facts.get("version") is not None:
-        document["version"] = str(facts["version"])
     coverage = temporal_coverage(graph)
     if coverage is not None:
         document["temporalCoverage"] = f"{coverage[0]}/{coverage[1]}"
@@ -601,14 +668,15 @@ def render(description: Graph | Mapping[str, Any], fmt: str) -> str:
 
 
 def catalog_document(graph: KnowledgeGraph, fmt: str = "turtle", what: What = "dcat",
-                     config: PublicationConfig | None = None, files: Mapping[str, Download] | None = None) -> str:
+                     config: PublicationConfig | None = None, files: Mapping[str, Download] | None = None,
+                     releases: Path | None = None) -> str:
     """The DCAT-AP.de catalog, the VoID description or the schema.org Dataset, as text
-    (what the ``citynet catalog`` command prints). ``files``: see :func:`build_catalog`."""
+    (what the ``citynet catalog`` command prints). ``files`` and ``releases``: see :func:`build_catalog`."""
     config = config or load_config()
     if what == "dcat":
-        return render(build_catalog(graph, config, files), fmt)
+        return render(build_catalog(graph, config, files, releases), fmt)
     if what == "void":
-        return render(build_void(graph, config), fmt)
+        return render(build_void(graph, config, releases), fmt)
     if what == "schema":
         return render(schema_org_dataset(graph, config), fmt)
     raise InputError(f"unknown description {what!r}", hint="choose dcat, void or schema")
@@ -616,7 +684,8 @@ def catalog_document(graph: KnowledgeGraph, fmt: str = "turtle", what: What = "d
 
 _BINDINGS = {
     **{prefix: Namespace(iri) for prefix, iri in PREFIXES.items()},
-    "dcat": DCAT, "dcatap": DCATAP, "dcatde": DCATDE, "geosparql": GEOSPARQL, "spdx": SPDX, "vcard": VCARD,
+    "adms": ADMS, "dcat": DCAT, "dcatap": DCATAP, "dcatde": DCATDE, "geosparql": GEOSPARQL, "spdx": SPDX,
+    "vcard": VCARD,
     "void": VOID,
 }
 

@@ -49,7 +49,9 @@ def export(graph: KnowledgeGraph, fmt: str) -> str:
     if fmt in RDF_FORMATS:
         return export_rdf(graph, fmt)
     if fmt == MEMBERSHIPS_CSV.name:
-        return query("memberships", graph=graph).to_csv(spreadsheet_safe=True)
+        from citynet.curate.table_export import table_csv  # the table `citynet import` reads back
+
+        return table_csv(graph, "memberships")
     if fmt == GEOJSON.name:
         # No indent: json.dumps then uses its C encoder, several times faster on large maps.
         return json.dumps(member_locations_geojson(graph), ensure_ascii=False)

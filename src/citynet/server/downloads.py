@@ -24,6 +24,7 @@ from starlette.responses import Response
 
 import citynet
 from citynet import resources
+from citynet.formats import TRIG
 from citynet.graph.knowledge_graph import KnowledgeGraph, held_on_disk_by_default
 from citynet.graph.persistent import content_key, default_cache_dir
 from citynet.output import atomic_write
@@ -31,6 +32,7 @@ from citynet.publish.catalog import catalog_document
 from citynet.publish.downloads import Download, description_files, download_files, download_path
 from citynet.publish.exports import MEDIA_TYPES, SUFFIXES
 from citynet.publish.publication import PublicationConfig, load_config
+from citynet.publish.versions import release_dump_files
 from citynet.server.conditional import answer, answer_file
 from citynet.server.responses import error
 from citynet.server.state import ServerState
@@ -140,7 +142,26 @@ async def published_file(request: Request) -> Response:
         if stored is not None:
             return answer_file(request, stored.file, stored.download.sha256, state.last_modified,
                                media_type=_content_type(stored.download.fmt))
+        dump = (await run_in_threadpool(release_dumps, state, config)).get(path)
+        if dump is not None:
+            return answer_file(request, dump.file, dump.download.sha256, state.last_modified,
+                               media_type=_content_type(TRIG.name))
     return error(request, 404, f"nothing is published at /{path}", log_note="not-found")
+
+
+def release_dumps(state: ServerState, config: PublicationConfig) -> dict[str, StoredDownload]:
+    """The dumps of the releases before the graph's (``download/citynet-0.1.0.trig`` …), which
+    the catalog names as the distributions of those versions: served from the files
+    ``citynet release`` wrote. Blocking."""
+    def find() -> dict[str, StoredDownload]:
+        found = {}
+        for path, file in release_dump_files(state.graph, config).items():
+            content = file.read_bytes()
+            download = Download(fmt=TRIG.name, path=path, url=config.url(path), size=len(content),
+                                sha256=hashlib.sha256(content).hexdigest())
+            found[path] = StoredDownload(download, file)
+        return found
+    return state.remember("release dumps", find)
 
 
 def _content_type(fmt: str) -> str:

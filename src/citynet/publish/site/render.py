@@ -149,12 +149,14 @@ def download_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str | bytes]]:
     from citynet.publish import downloads
     from citynet.publish.catalog import catalog_document
     from citynet.publish.publication import load_config
+    from citynet.publish.versions import release_downloads
 
     config = load_config()
     files = {}
     for download, content in downloads.download_files(graph, config):
         files[download.fmt] = download
         yield download.path, content
+    yield from release_downloads(graph, config)  # the dumps of earlier releases the catalog lists
     for path, (what, fmt) in downloads.description_files(config).items():
         yield path, catalog_document(graph, fmt, what, config, files if what == "dcat" else None)
 
