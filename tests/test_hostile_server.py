@@ -428,7 +428,9 @@ def test_huge_headers_are_bounded(server, http):
 
 def test_long_urls_are_bounded(server, http):
     query = "SELECT%20*%20WHERE%20%7B%20?s%20?p%20?o%20%7D%20LIMIT%201%20%23" + "x" * 19_000
-    long = f"GET /sparql?query={query}&junk={'y' * 49_000} HTTP/1.1\r\nHost: x\r\n\r\n".encode()  # 68 kB
+    # 60 kB: the longest query the server takes (max_query_length), percent-encoded, fits. Past
+    # 64 kB uvicorn's httptools refuses the URL (400); the head limit bounds it in any case.
+    long = f"GET /sparql?query={query}&junk={'y' * 41_000} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
     assert status_of(raw(server, long)) == 200
     huge = b"GET /sparql?query=" + b"a" * 1_000_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
     assert status_of(raw(server, huge)) == 400

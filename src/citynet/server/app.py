@@ -194,7 +194,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, graph: KnowledgeGraph | Non
     """Run the server until interrupted (what ``citynet serve`` calls)."""
     import uvicorn
 
-    from citynet.server.connections import ConnectionGuard, guarded_protocol
+    from citynet.server.connections import ConnectionGuard, guarded_protocol, max_head_bytes
 
     settings = (settings or Settings()).with_changes(host=host, port=port, **changes)
     configure_logging()
@@ -209,6 +209,5 @@ def serve(host: str = "127.0.0.1", port: int = 8000, graph: KnowledgeGraph | Non
         app, host=settings.host, port=settings.port, access_log=False, server_header=False,
         http=guarded_protocol(guard), timeout_keep_alive=settings.keep_alive_timeout,  # type: ignore[arg-type]
         timeout_graceful_shutdown=5, log_level="info",
-        # Room for a GET whose ?query= is as long as the query limit, percent-encoded.
-        h11_max_incomplete_event_size=max(64 * 1024, 3 * settings.max_query_length + 8 * 1024))
+        h11_max_incomplete_event_size=max_head_bytes(settings))
     uvicorn.Server(config).run()

@@ -67,6 +67,7 @@ def _raw_answer(status: str, message: str, extra: str = "") -> bytes:
 
 
 REQUEST_TIMEOUT = _raw_answer("408 Request Timeout", "the request was not sent in time; the connection is closed")
+HEAD_TOO_LARGE = _raw_answer("400 Bad Request", "the request line and headers are too large; the connection is closed")
 TOO_MANY = _raw_answer("503 Service Unavailable", "too many connections are being answered; try again later",
                        "retry-after: 5\r\n")
 
@@ -166,6 +167,7 @@ class GuardedProtocol:
         self._timer: asyncio.TimerHandle | None = None
         self._timer_kind = ""
         self._seen: Any = None
+        self._head_bytes = 0
         peer = transport.get_extra_info("peername")
         self.client_key = str(peer[0]) if isinstance(peer, tuple) and peer else "local"
         if not self.guard.admit(self):
@@ -175,8 +177,16 @@ class GuardedProtocol:
         self._arm("header")
 
     def data_received(self, data: bytes) -> None:
+        waiting_for_head = self._timer_kind == "header"
         super().data_received(data)  # type: ignore[misc]
         self._progress()
+        if waiting_for_head and self._timer_kind == "header":
+            # httptools, unlike h11, reads a request head of any size into memory: bound it here.
+            self._head_bytes += len(data)
+            if self._head_bytes > max_head_bytes(self.guard.settings) and not self.transport.is_closing():
+                self._disarm()
+                self.transport.write(HEAD_TOO_LARGE)
+                self.transport.close()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]
@@ -200,7 +210,7 @@ class GuardedProtocol:
         if cycle is None:
             return
         if cycle is not self._seen:  # a request's head is complete
-            self._seen = cycle
+            self._seen, self._head_bytes = cycle, 0
             self.answering = True
             if cycle.more_body:
                 self._arm("body")
@@ -231,6 +241,12 @@ class GuardedProtocol:
             self.guard.stats.body_timeouts += 1
         self.guard.report()
         self.transport.close()
+
+
+def max_head_bytes(settings: Settings) -> int:
+    """The most a request line and headers may take: room for a GET whose ?query= is as long
+    as the query limit, percent-encoded, and for ordinary headers."""
+    return max(64 * 1024, 3 * settings.max_query_length + 8 * 1024)
 
 
 def guarded_protocol(guard: ConnectionGuard) -> type[asyncio.Protocol]:
