@@ -637,7 +637,8 @@ def test_the_precision_of_a_stated_count_is_the_source_s_words():
 
 
 def reference_rows_of_places() -> list[dict[str, str]]:
-    return list(reference_place_rows())
+    """The rows, or none where the reference folder is absent (its tests are then skipped)."""
+    return list(reference_place_rows()) if (REFERENCE / "facts.csv").is_file() else []
 
 
 @pytest.mark.parametrize("row", reference_rows_of_places(), ids=lambda r: r["name_in_page"])
