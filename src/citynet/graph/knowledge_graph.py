@@ -149,6 +149,8 @@ IN_MEMORY_UP_TO_BYTES = 10 * 1024 * 1024
 def held_on_disk_by_default(files: Sequence[Path]) -> bool:
     """What ``persistent=None`` chooses for these files: on disk above ``IN_MEMORY_UP_TO_BYTES``."""
     return sum(p.stat().st_size for p in files if p.is_file()) > IN_MEMORY_UP_TO_BYTES
+
+
 _CLASS_CACHE_SIZE = 10_000
 
 
