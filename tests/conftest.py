@@ -17,6 +17,17 @@ def graph() -> citynet.KnowledgeGraph:
     return citynet.shipped_graph()
 
 
+@pytest.fixture(scope="module")
+def site(graph, tmp_path_factory) -> Path:
+    """The site ``citynet publish`` writes for the shipped graph: one per test module, so that
+    no module sees another's changes to it."""
+    from citynet.publish.site import publish
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    publish(graph, out)
+    return out
+
+
 @pytest.fixture(scope="session")
 def report() -> citynet.ValidationReport:
     return citynet.validate()

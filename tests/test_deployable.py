@@ -17,7 +17,7 @@ import httpx
 import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 
-from citynet.publish.site import MARKER, publish
+from citynet.publish.site import MARKER
 from citynet.publish.site.webserver import HTACCESS, NGINX_TYPES, SITE_MEDIA_TYPES
 from tests.crawl import PUBLIC_BASE, crawl
 from tests.server_harness import server_fixtures
@@ -30,13 +30,6 @@ IANA = "https://www.iana.org/assignments/media-types/"
 NOT_CONTENT = {MARKER, HTACCESS, NGINX_TYPES}
 
 server, http = server_fixtures()
-
-
-@pytest.fixture(scope="module")
-def site(graph, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("deployable") / "site"
-    publish(graph, out)
-    return out
 
 
 @pytest.fixture(scope="module")

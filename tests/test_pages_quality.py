@@ -14,7 +14,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from citynet.publish.site import publish
 from tests.server_harness import server_fixtures
 
 from .browser import assert_offline, needs_chromium
@@ -40,13 +39,6 @@ def german(path: str) -> str:
 
 def _java() -> str | None:
     return shutil.which("java")
-
-
-@pytest.fixture(scope="module")
-def site(graph, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("quality") / "site"
-    publish(graph, out)
-    return out
 
 
 @pytest.mark.slow

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from citynet.publish.site import MARKER, publish
+from citynet.publish.site import MARKER
 from citynet.publish.site.webserver import HTACCESS, NGINX_TYPES, SITE_MEDIA_TYPES
 from tests.crawl import crawl
 from tests.server_harness import free_port, server_fixtures
@@ -62,13 +62,6 @@ def wait_for(port: int, log: Path) -> None:
             return
         time.sleep(0.1)
     raise RuntimeError(f"nginx did not listen on {port}:\n{log.read_text() if log.exists() else ''}")
-
-
-@pytest.fixture(scope="module")
-def site(graph, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("nginx-site") / "site"
-    publish(graph, out)
-    return out
 
 
 @pytest.fixture(scope="module")

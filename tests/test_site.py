@@ -64,13 +64,6 @@ def iris(graph: citynet.KnowledgeGraph, where: str) -> set[str]:
     return {str(row.e) for row in citynet.sparql(PREFIXES + f"SELECT DISTINCT ?e WHERE {{ {where} }}", graph)}
 
 
-@pytest.fixture(scope="module")
-def site(graph, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("published") / "site"
-    publish(graph, out)
-    return out
-
-
 class Page(HTMLParser):
     """What the tests look at in one HTML (or SVG) file."""
 
