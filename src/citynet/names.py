@@ -1,31 +1,41 @@
 """Finding entities by name: any label in any language, or an abbreviation,
-matched without regard to case or accents ("krakow" finds Kraków, "nis" Niš)."""
+matched without regard to case or accents ("krakow" finds Kraków, "nis" Niš).
+
+The local index reads every label of the store (:data:`LABEL_PROPERTIES`); a remote store is
+asked only for the names that may match (:mod:`citynet.remote.names`), and the same index then
+decides among them."""
 
 from __future__ import annotations
 
 import difflib
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph
 
 from citynet.errors import QueryError
 
-_LABELS_QUERY = """
-PREFIX cn: <https://w3id.org/citynet/def#>
+PREFIXES = """PREFIX cn: <https://w3id.org/citynet/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity ?class ?name ?english WHERE {
-    ?entity a ?class ;
-            rdfs:label|skos:prefLabel|skos:altLabel|cn:abbreviation ?name .
-    OPTIONAL {
+"""
+#: The properties whose values name an entity, and the English label that stands for it.
+LABEL_PROPERTIES = "rdfs:label|skos:prefLabel|skos:altLabel|cn:abbreviation"
+ENGLISH_LABEL = """OPTIONAL {
         ?entity rdfs:label|skos:prefLabel ?english .
         FILTER (LANGMATCHES(LANG(?english), "en"))
-    }
+    }"""
+_LABELS_QUERY = f"""{PREFIXES}SELECT ?entity ?class ?name ?english WHERE {{
+    ?entity a ?class ;
+            {LABEL_PROPERTIES} ?name .
+    {ENGLISH_LABEL}
     FILTER (isIRI(?entity))
-}
+}}
 """
+#: A row of names: the entity's IRI, one of its classes, one of its names, and its English label.
+NameRow = tuple[str, str, str, str | None]
 
 
 def normalise(text: str) -> str:
@@ -43,18 +53,23 @@ class Candidate:
 
 
 class NameIndex:
-    """Every labelled entity of a store, by normalised name."""
+    """Named entities by normalised name: every labelled entity of a store, or the rows given."""
 
-    def __init__(self, store: pyoxigraph.Store) -> None:
+    def __init__(self, store: pyoxigraph.Store | None = None, *, rows: Iterable[NameRow] = (),
+                 search_hint: str = "`citynet query search --param text=…`") -> None:
+        if store is not None:
+            rows = ((row["entity"].value, row["class"].value, row["name"].value,
+                     None if row["english"] is None else row["english"].value)
+                    for row in store.query(_LABELS_QUERY))
         classes: dict[str, set[str]] = defaultdict(set)
         english: dict[str, str] = {}
         self._by_name: dict[str, set[str]] = defaultdict(set)
-        for row in store.query(_LABELS_QUERY):
-            iri = row["entity"].value
-            classes[iri].add(row["class"].value)
-            if row["english"] is not None:
-                english.setdefault(iri, row["english"].value)
-            self._by_name[normalise(row["name"].value)].add(iri)
+        self._search_hint = search_hint
+        for iri, cls, name, label in rows:
+            classes[iri].add(cls)
+            if label is not None:
+                english.setdefault(iri, label)
+            self._by_name[normalise(name)].add(iri)
         self._candidates = {
             iri: Candidate(iri, english.get(iri, iri), frozenset(cls)) for iri, cls in classes.items()}
 
@@ -76,5 +91,5 @@ class NameIndex:
         close = difflib.get_close_matches(normalise(text), names, n=5, cutoff=0.6)
         suggestions = sorted({self._candidates[i].label for n in close for i in self._by_name[n] if fits(i)})
         hint = (f"did you mean: {', '.join(suggestions)}?" if suggestions
-                else f"`citynet query search --param text=…` finds {kind}s by part of a name")
+                else f"{self._search_hint} finds {kind}s by part of a name")
         raise QueryError(f"no {kind} is named {text!r}", hint=hint)

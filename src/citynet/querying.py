@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 from typing import Literal as Choice
 
 import pyoxigraph
@@ -32,12 +32,15 @@ def queries() -> list[StoredQuery]:
 
 def query(name: str, graph: KnowledgeGraph | None = None, *, engine: Engine = "oxigraph",
           **params: Any) -> QueryResult:
-    """Run the stored query ``name`` with typed parameters."""
+    """Run the stored query ``name`` with typed parameters. Its rows are read through the
+    query's declared column types; ``terms`` stay as the engine answered."""
     stored = catalogue().get(name)
     # Not `graph or …`: that would call len(), which counts every triple of the store.
     graph = graph if graph is not None else shipped_graph()
     bindings = bind_parameters(stored, params, graph)
-    return run(stored.text, graph, bindings, engine=engine, prepared=stored)
+    result = run(stored.text, graph, bindings, engine=engine, prepared=stored)
+    result.columns = stored.columns
+    return result
 
 
 def sparql(text: str, graph: KnowledgeGraph | None = None, *, base_iri: str | None = None) -> QueryResult:
@@ -51,9 +54,36 @@ def sparql(text: str, graph: KnowledgeGraph | None = None, *, base_iri: str | No
     return run(text, graph if graph is not None else shipped_graph(), {}, base_iri=base_iri)
 
 
+class EntityLookup(Protocol):
+    """Where entity parameters are looked up: the local graph, or a remote store."""
+
+    def classes_of(self, iri: str) -> frozenset[str]:
+        """The classes of the entity ``iri`` (empty when it is none)."""
+
+    def resolve(self, text: str, kind: str, allowed_classes: tuple[str, ...]) -> str:
+        """The IRI of the one entity of ``allowed_classes`` that ``text`` names."""
+
+
+class LocalLookup:
+    """Entities of a local graph: classes looked up directly, names through its name index."""
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.graph = graph
+
+    def classes_of(self, iri: str) -> frozenset[str]:
+        try:
+            return self.graph.classes_of(iri)
+        except ValueError:
+            return frozenset()
+
+    def resolve(self, text: str, kind: str, allowed_classes: tuple[str, ...]) -> str:
+        return self.graph.names.resolve(text, kind, allowed_classes)
+
+
 def bind_parameters(stored: StoredQuery, params: Mapping[str, Any],
-                    graph: KnowledgeGraph) -> dict[str, Node]:
-    """Check ``params`` against what the query declares and turn them into RDF terms."""
+                    graph: KnowledgeGraph | EntityLookup) -> dict[str, Node]:
+    """Check ``params`` against what the query declares and turn them into RDF terms; names
+    and IRIs of entities are looked up in ``graph`` (a local graph or a remote lookup)."""
     expected = ", ".join(p.signature() for p in stored.parameters) or "no parameters"
     unknown = sorted(set(params) - {p.name for p in stored.parameters})
     if unknown:
@@ -74,7 +104,7 @@ def bind_parameters(stored: StoredQuery, params: Mapping[str, Any],
     return bindings
 
 
-def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph) -> Node:
+def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph | EntityLookup) -> Node:
     if parameter.type in ENTITY_TYPES:
         if isinstance(value, URIRef):
             value = str(value)
@@ -82,21 +112,19 @@ def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph) -> Node:
             raise QueryError(f"parameter {parameter.name!r} expects the name or IRI of a "
                              f"{parameter.type}, got {value!r}")
         value = value.strip()
-        if _is_entity_of(graph, value, ENTITY_TYPES[parameter.type]):
-            return URIRef(value)  # an IRI of the graph: no need to build the name index
-        return URIRef(graph.names.resolve(value, parameter.type, ENTITY_TYPES[parameter.type]))
+        lookup = LocalLookup(graph) if isinstance(graph, KnowledgeGraph) else graph
+        if _is_entity_of(lookup, value, ENTITY_TYPES[parameter.type]):
+            return URIRef(value)  # an IRI of the graph: no need to look up names
+        return URIRef(lookup.resolve(value, parameter.type, ENTITY_TYPES[parameter.type]))
     return parameter.to_literal_term(value)
 
 
-def _is_entity_of(graph: KnowledgeGraph, value: str, allowed_classes: tuple[str, ...]) -> bool:
+def _is_entity_of(lookup: EntityLookup, value: str, allowed_classes: tuple[str, ...]) -> bool:
     """Whether ``value`` is the IRI of a typed entity of one of ``allowed_classes`` (any class
-    if none): looked up directly, where the name index would read every label of the graph."""
+    if none): looked up directly, where a name lookup would read every label of the graph."""
     if not value.startswith(("http://", "https://", "urn:")) or any(c in value for c in ' <>"{}|\\^`'):
         return False
-    try:
-        classes = graph.classes_of(value)
-    except ValueError:
-        return False
+    classes = lookup.classes_of(value)
     return bool(classes) and (not allowed_classes or not classes.isdisjoint(allowed_classes))
 
 
