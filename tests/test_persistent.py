@@ -58,10 +58,11 @@ def test_building_the_store_shows_progress_on_a_terminal_only(tmp_path, monkeypa
     assert len(graph) == len(citynet.KnowledgeGraph())  # read through the counting reader, whole
 
 
-def test_push_shows_progress_on_a_terminal_only(monkeypatch):
-    from citynet.remote import _FileBody
+def test_push_shows_progress_on_a_terminal_only(monkeypatch, tmp_path):
+    from citynet.remote.chunks import write_chunks
 
+    write_chunks(citynet.shipped_graph(), tmp_path / "piped.nt")
     monkeypatch.setattr(sys, "stderr", _Terminal())
-    body = _FileBody(resources.ontology_path(), chunk=4096)
-    assert b"".join(body) == resources.ontology_path().read_bytes()
-    assert "sending" in sys.stderr.getvalue() and "100.0%" in sys.stderr.getvalue()
+    chunked = write_chunks(citynet.shipped_graph(), tmp_path / "graph.nt")
+    assert chunked.triples == len(citynet.shipped_graph())
+    assert "writing the graph" in sys.stderr.getvalue() and "100.0%" in sys.stderr.getvalue()

@@ -1,0 +1,178 @@
+"""Replacing a named graph in a triplestore without ever leaving it half-written.
+
+``push(graph, "http://127.0.0.1:7878/store", "https://example.org/g")``:
+
+1. writes the graph as N-Triples to a temporary file, in chunks that keep each blank node's
+   triples together (:mod:`citynet.remote.chunks`);
+2. loads the chunks into a new staging graph ``urn:citynet:staging:<uuid>`` by Graph Store
+   POSTs, one after the other, and counts the staging graph: it must hold every triple sent;
+3. replaces the target in one SPARQL Update, ``MOVE GRAPH <staging> TO GRAPH <target>``;
+4. counts the target again and reports.
+
+A failed or interrupted load (Ctrl-C, SIGTERM) drops the staging graph and leaves the target as
+it was; the temporary file is removed on every exit. Loading is retried from the start, after a
+backoff, when a failure is transient (a connection lost, a timeout, a 5xx, a count that does not
+match): a fresh staging graph makes the whole load idempotent, where re-sending one chunk would
+not be (its blank nodes would be new nodes). Counting and dropping are retried on their own.
+
+Per store:
+
+- **Oxigraph server.** Each POST and the MOVE are transactions: readers see the old graph until
+  the MOVE commits, then the new one.
+- **Virtuoso 7.2.** Its Graph Store handler clears the graph and commits, then loads the body
+  with the vectorised loader (``DB.DBA.TTLP_V``), which inserts batches on parallel threads in
+  separate transactions. On a large body those threads deadlock (``SR172``): the answer is a
+  500, or a 201 with batches silently missing, or none at all while a thread waits on a lock,
+  and then every later write waits too. A plain ``curl`` PUT of the same file does the same, so
+  the request is not the cause (see README, "Using a triplestore"). Chunks of a few megabytes,
+  sent one after the other, keep each load to one batch. Virtuoso offers MOVE, but not isolated:
+  a reader may count a mix of old and new triples while it runs (seconds for a million); the
+  target is still only ever replaced by a staging graph that was counted complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from rdflib import URIRef
+
+from citynet.errors import CitynetError
+from citynet.graph import KnowledgeGraph, shipped_graph
+from citynet.progress import Progress
+from citynet.remote.chunks import DEFAULT_CHUNK_BYTES, ChunkedGraph, write_chunks
+from citynet.remote.endpoints import Endpoints
+from citynet.remote.http import Auth, Connection, RemoteError, check, send
+from citynet.remote.iris import check_iri
+from citynet.remote.sparql import count_triples, update
+
+STAGING_PREFIX = "urn:citynet:staging:"
+_CLEANUP_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class PushReport:
+    endpoint: str
+    graph_iri: str
+    triples: int        # sent
+    stored: int         # counted in the target afterwards: equal to ``triples``
+    previous: int       # counted in the target before
+    bytes: int
+    requests: int       # Graph Store requests of the load that succeeded
+    attempts: int       # loads started
+    seconds: float
+    staging_graph: str
+
+
+def push(graph: KnowledgeGraph | None, endpoint: str, graph_iri: str, user: str | None = None,
+         password: str | None = None, auth: Auth = "basic", *, timeout: float = 600.0, retries: int = 3,
+         backoff: float = 0.5, query_endpoint: str | None = None, update_endpoint: str | None = None,
+         chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> PushReport:
+    """Replace the named graph ``graph_iri`` in the store whose Graph Store is at ``endpoint``
+    with ``graph`` (default: the shipped graph, ontology included).
+
+    ``timeout`` is per request, in seconds; ``retries`` how often a failed load, count or drop
+    is tried again. The query and update services follow from ``endpoint`` for the Oxigraph
+    server and Virtuoso; give them for other stores. Raises RemoteError when the store cannot
+    be reached, refuses us, or ends up holding other than what was sent.
+    """
+    graph = graph if graph is not None else shipped_graph()
+    check_iri(graph_iri, "graph IRI")
+    if chunk_bytes < 1:
+        raise CitynetError(f"the chunk size must be a positive number of bytes, got {chunk_bytes!r}")
+    endpoints = Endpoints.for_graph_store(endpoint, query_endpoint, update_endpoint)
+    connection = Connection(user, password, auth, timeout, retries, backoff)
+    staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="citynet-push-") as folder:
+        chunked = write_chunks(graph, Path(folder) / "graph.nt", chunk_bytes)
+        with connection.client() as client:
+            # First a small request: it checks the address and credentials, and fetches a Digest
+            # challenge, so that no large body is sent only to be refused.
+            previous = connection.retrying(lambda: count_triples(client, endpoints.query, graph_iri))
+            if chunked.triples == 0:
+                attempts = 0
+                connection.retrying(lambda: update(client, endpoints.update, f"DROP SILENT GRAPH {_n3(graph_iri)}"))
+            else:
+                try:
+                    attempts = _load(client, connection, endpoints, staging, chunked)
+                except BaseException:
+                    _drop_quietly(connection, endpoints, staging)
+                    raise
+                _move(client, connection, endpoints, staging, graph_iri, chunked.triples)
+            stored = connection.retrying(lambda: count_triples(client, endpoints.query, graph_iri))
+    if stored != chunked.triples:
+        raise RemoteError(f"after the push, <{graph_iri}> holds {stored:,} triples, not the {chunked.triples:,} sent",
+                          hint="another client may have written to it at the same time; push again")
+    return PushReport(endpoint=endpoint, graph_iri=graph_iri, triples=chunked.triples, stored=stored, previous=previous,
+                      bytes=chunked.bytes, requests=len(chunked.chunks), attempts=attempts,
+                      seconds=time.perf_counter() - started, staging_graph=staging)
+
+
+def _load(client: httpx.Client, connection: Connection, endpoints: Endpoints, staging: str,
+          chunked: ChunkedGraph) -> int:
+    """Fill the staging graph and count it; the number of loads it took."""
+    last: RemoteError | None = None
+    for attempt in range(1, connection.retries + 2):
+        try:
+            if attempt > 1:  # what an earlier load left
+                update(client, endpoints.update, f"DROP SILENT GRAPH {_n3(staging)}")
+            _send_chunks(client, endpoints.graph_store, staging, chunked)
+            counted = connection.retrying(lambda: count_triples(client, endpoints.query, staging))
+            if counted == chunked.triples:
+                return attempt
+            last = RemoteError(f"the staging graph <{staging}> holds {counted:,} triples, not the "
+                               f"{chunked.triples:,} sent", transient=True,
+                               hint="the store lost or merged triples while loading; the target was not touched")
+        except RemoteError as error:
+            if not error.transient:
+                raise
+            last = error
+        if attempt <= connection.retries:
+            time.sleep(connection.backoff * 2 ** (attempt - 1))
+    assert last is not None
+    raise RemoteError(f"loading failed {connection.retries + 1} times, the last time with: {last.message}",
+                      hint=last.hint or "the target graph was not touched")
+
+
+def _send_chunks(client: httpx.Client, graph_store: str, staging: str, chunked: ChunkedGraph) -> None:
+    headers = {"Content-Type": "application/n-triples; charset=utf-8"}
+    with Progress(chunked.bytes, "sending", unit="bytes") as bar:
+        for chunk in chunked.chunks:
+            response = send(client, "POST", graph_store, graph_store, params={"graph": staging},
+                            content=chunked.read(chunk), headers=headers)
+            check(response, graph_store, "Graph Store")
+            bar.advance(chunk.size)
+
+
+def _move(client: httpx.Client, connection: Connection, endpoints: Endpoints, staging: str, graph_iri: str,
+          expected: int) -> None:
+    """Replace the target with the staging graph in one update. Not retried: when the answer is
+    lost, the counts tell whether the store did it."""
+    try:
+        update(client, endpoints.update, f"MOVE GRAPH {_n3(staging)} TO GRAPH {_n3(graph_iri)}")
+    except RemoteError as error:
+        target = connection.retrying(lambda: count_triples(client, endpoints.query, graph_iri))
+        left = connection.retrying(lambda: count_triples(client, endpoints.query, staging))
+        if (target, left) == (expected, 0):
+            return
+        raise RemoteError(f"the store did not move the staging graph into place: {error.message}; "
+                          f"<{graph_iri}> holds {target:,} triples and <{staging}> {left:,}",
+                          hint=error.hint or f"drop the staging graph with DROP GRAPH <{staging}>") from None
+
+
+def _drop_quietly(connection: Connection, endpoints: Endpoints, staging: str) -> None:
+    """Remove the staging graph after a failed or interrupted load: briefly, once, and never
+    raising over the error that brought us here."""
+    quick = Connection(connection.user, connection.password, connection.auth, timeout=_CLEANUP_SECONDS, retries=0)
+    with contextlib.suppress(Exception), quick.client() as client:
+        update(client, endpoints.update, f"DROP SILENT GRAPH {_n3(staging)}")
+
+
+def _n3(iri: str) -> str:
+    return URIRef(iri).n3()
