@@ -133,8 +133,10 @@ def test_a_year_or_date_column_with_dates_stays_objects(tmp_path):
 id:n a cn:CityNetwork ; rdfs:label "N"@en .
 id:a a cn:City ; rdfs:label "A"@en .
 id:b a cn:City ; rdfs:label "B"@en .
-id:m1 org:member id:a ; org:organization id:n ; org:memberDuring [ time:hasBeginning [ time:inXSDgYear "1990"^^xsd:gYear ] ] .
-id:m2 org:member id:b ; org:organization id:n ; org:memberDuring [ time:hasBeginning [ time:inXSDDate "2001-05-01"^^xsd:date ] ] .
+id:m1 org:member id:a ; org:organization id:n ;
+    org:memberDuring [ time:hasBeginning [ time:inXSDgYear "1990"^^xsd:gYear ] ] .
+id:m2 org:member id:b ; org:organization id:n ;
+    org:memberDuring [ time:hasBeginning [ time:inXSDDate "2001-05-01"^^xsd:date ] ] .
 """)
     result = citynet.query("members-of-network", citynet.KnowledgeGraph([data]), network="N")
     frame = result.to_dataframe()

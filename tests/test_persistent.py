@@ -58,11 +58,12 @@ def test_building_the_store_shows_progress_on_a_terminal_only(tmp_path, monkeypa
     assert len(graph) == len(citynet.KnowledgeGraph())  # read through the counting reader, whole
 
 
-def test_push_shows_progress_on_a_terminal_only(monkeypatch, tmp_path):
+def test_push_shows_progress_on_a_terminal_only(monkeypatch, capsys):
     from citynet.remote.chunks import write_chunks
 
-    write_chunks(citynet.shipped_graph(), tmp_path / "piped.nt")
+    with write_chunks(citynet.shipped_graph()):
+        assert capsys.readouterr().err == ""
     monkeypatch.setattr(sys, "stderr", _Terminal())
-    chunked = write_chunks(citynet.shipped_graph(), tmp_path / "graph.nt")
-    assert chunked.triples == len(citynet.shipped_graph())
+    with write_chunks(citynet.shipped_graph()) as chunked:
+        assert chunked.triples == len(citynet.shipped_graph())
     assert "writing the graph" in sys.stderr.getvalue() and "100.0%" in sys.stderr.getvalue()

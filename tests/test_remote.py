@@ -3,9 +3,7 @@
 The servers run on 127.0.0.1 on free ports (``tests/triplestores.py``): the Oxigraph server and
 Virtuoso 7 with Debian's stock settings. Without a binary, their tests are skipped and the reason
 says what to install. Results are compared through the queries' declared column types: the same
-terms, types included, on every store. One difference is tolerated: network-profile with a given
-network is an expected failure on Virtuoso (a Virtuoso 7.2.5 bug: the OPTIONAL values are lost
-however the network is bound).
+terms, types included, on every store, with no difference tolerated.
 """
 
 from __future__ import annotations
@@ -193,9 +191,6 @@ def test_every_stored_query_gives_the_local_rows_remotely(server, name):
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "params"), VARIATIONS)
 def test_other_parameters_remotely(server, name, params):
-    if server.name == "virtuoso" and name == "network-profile":
-        pytest.xfail("Virtuoso 7.2.5 drops the OPTIONAL values of network-profile when a network is bound "
-                     "(VALUES, BIND and FILTER alike); Oxigraph gives the local results")
     local = citynet.query(name, **params)
     remote = remote_query(name, server.sparql, GRAPH, **server.credentials, **params)
     assert typed_rows(remote) == typed_rows(local)

@@ -137,18 +137,19 @@ def start_virtuoso(folder: Path, settings: Mapping[tuple[str, str], str] | None 
                                    stdout=stream, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{http_port}"
     server = Triplestore("virtuoso", process, folder, log, store=f"{base}/sparql-graph-crud-auth",
-                         sparql=f"{base}/sparql", user=VIRTUOSO_USER, password=VIRTUOSO_PASSWORD,
-                         auth="digest")
+                         sparql=f"{base}/sparql", update=f"{base}/sparql-auth", user=VIRTUOSO_USER,
+                         password=VIRTUOSO_PASSWORD, auth="digest")
     _wait_for(server, f"{base}/sparql?query=ASK%7B%7D")
     return server
 
 
-def start_oxigraph_server(folder: Path) -> Triplestore:
+def start_oxigraph_server(folder: Path, port: int | None = None) -> Triplestore:
+    """The writable Oxigraph server on ``port`` (default: a free one), its data in ``folder``."""
     binary = oxigraph_binary()
     if binary is None:
         raise RuntimeError(INSTALL["oxigraph"])
     folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     log = folder / "server.log"
     with log.open("w") as stream:
         process = subprocess.Popen([binary, "serve", "--location", str(folder / "data"),

@@ -373,6 +373,9 @@ def run_push(args: argparse.Namespace) -> int:
     print(f"replaced <{report.graph_iri}> at {report.endpoint} ({report.previous:,} triples before): sent "
           f"{report.triples:,} triples in {report.requests} requests, the graph now holds {report.stored:,}; "
           f"{report.seconds:.1f} s{tries}")
+    if not report.atomic:
+        print("note: the store replaced the graph in autocommit mode, not in one transaction: readers may have "
+              "seen it partly replaced meanwhile (Virtuoso: raise TransactionAfterImageLimit to avoid it)")
     return EXIT_OK
 
 

@@ -6,13 +6,16 @@ nodes) go into the same chunk. The other triples fill chunks in the order the st
 
 Why chunks at all: Virtuoso 7.2's Graph Store loads a large body in batches on parallel
 threads that deadlock each other (see :mod:`citynet.remote.push`).
+
+The file is an anonymous temporary file: it has no name in any folder, so that nothing is left
+behind however the process ends, even when it is killed outright.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph
@@ -32,10 +35,16 @@ class Chunk:
 
 @dataclass
 class ChunkedGraph:
-    """The file and where each chunk of it lies."""
+    """The file and where each chunk of it lies; closing it removes the file."""
 
-    path: Path
+    file: BinaryIO
     chunks: list[Chunk] = field(default_factory=list)
+
+    def __enter__(self) -> ChunkedGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
 
     @property
     def triples(self) -> int:
@@ -46,9 +55,8 @@ class ChunkedGraph:
         return sum(chunk.size for chunk in self.chunks)
 
     def read(self, chunk: Chunk) -> bytes:
-        with self.path.open("rb") as stream:
-            stream.seek(chunk.offset)
-            return stream.read(chunk.size)
+        self.file.seek(chunk.offset)
+        return self.file.read(chunk.size)
 
 
 class _Writer:
@@ -78,14 +86,25 @@ class _Writer:
         self.buffer, self.size = [], 0
 
 
-def write_chunks(graph: KnowledgeGraph, path: Path, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> ChunkedGraph:
-    """Write the default graph of ``graph`` to ``path`` as N-Triples, in chunks of about
-    ``chunk_bytes`` (a blank node's triples may make one larger)."""
+def write_chunks(graph: KnowledgeGraph, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> ChunkedGraph:
+    """The default graph of ``graph`` as N-Triples in an anonymous temporary file, in chunks of
+    about ``chunk_bytes`` (a blank node's triples may make one larger). Use it in a ``with``."""
     if chunk_bytes < 1:
         raise ValueError("chunk_bytes must be positive")
-    result = ChunkedGraph(path)
+    # Closed by ChunkedGraph.__exit__, or below when writing fails.
+    result = ChunkedGraph(tempfile.TemporaryFile(prefix="citynet-push-"))  # noqa: SIM115
+    try:
+        _write(graph, result, chunk_bytes)
+    except BaseException:
+        result.file.close()
+        raise
+    return result
+
+
+def _write(graph: KnowledgeGraph, result: ChunkedGraph, chunk_bytes: int) -> None:
+    stream = result.file
     with_blank_nodes: list[tuple[bytes, list[str]]] = []
-    with path.open("wb") as stream, Progress(1, "writing the graph", unit="triples") as bar:
+    with Progress(1, "writing the graph", unit="triples") as bar:
         if bar.enabled:
             bar.total = max(len(graph), 1)  # counting costs a pass over the store: only for the bar
         writer = _Writer(stream, result, chunk_bytes)
@@ -100,7 +119,6 @@ def write_chunks(graph: KnowledgeGraph, path: Path, chunk_bytes: int = DEFAULT_C
             writer.add(group)
         writer.flush()
         bar.update(result.triples)
-    return result
 
 
 def _lines(graph: KnowledgeGraph) -> Iterator[tuple[bytes, list[str]]]:

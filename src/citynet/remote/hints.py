@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 # (pattern in the store's message, hint, whether trying again may help). Virtuoso's codes:
-# SR172 deadlock, SR353 sorted TOP, "estimated execution time" the cost estimator, S1TAT the
+# SR172 deadlock, SR353 sorted TOP, SR325 transaction log size, "estimated execution time" the cost estimator, S1TAT the
 # time limit, SR186 a missing permission.
 _KNOWN: list[tuple[re.Pattern[str], str, bool]] = [
     (re.compile(r"estimated execution time", re.IGNORECASE),
@@ -25,6 +25,9 @@ _KNOWN: list[tuple[re.Pattern[str], str, bool]] = [
     (re.compile(r"S1TAT|query interrupted by result timeout", re.IGNORECASE),
      "Virtuoso stopped the query at MaxQueryExecutionTime ([SPARQL] section of virtuoso.ini, in "
      "seconds) and would have sent partial results", False),
+    (re.compile(r"SR325|log after image size", re.IGNORECASE),
+     "Virtuoso's transaction log for one change is capped by TransactionAfterImageLimit ([Parameters] "
+     "section of virtuoso.ini, in bytes; 50,000,000 by default)", False),
     (re.compile(r"SR186|No permission|SPARQL_UPDATE", re.IGNORECASE),
      "the account may not write: Virtuoso's SPARQL user needs the SPARQL_UPDATE role, or use "
      "dba with --digest", False),

@@ -2,15 +2,16 @@
 
 ``push(graph, "http://127.0.0.1:7878/store", "https://example.org/g")``:
 
-1. writes the graph as N-Triples to a temporary file, in chunks that keep each blank node's
-   triples together (:mod:`citynet.remote.chunks`);
+1. writes the graph as N-Triples to an anonymous temporary file, in chunks that keep each
+   blank node's triples together (:mod:`citynet.remote.chunks`);
 2. loads the chunks into a new staging graph ``urn:citynet:staging:<uuid>`` by Graph Store
    POSTs, one after the other, and counts the staging graph: it must hold every triple sent;
 3. replaces the target in one SPARQL Update, ``MOVE GRAPH <staging> TO GRAPH <target>``;
 4. counts the target again and reports.
 
 A failed or interrupted load (Ctrl-C, SIGTERM) drops the staging graph and leaves the target as
-it was; the temporary file is removed on every exit. Loading is retried from the start, after a
+it was; the temporary file has no name, so nothing is left locally on any exit (SIGKILL too,
+which leaves the staging graph in the store: the target is still untouched). Loading is retried from the start, after a
 backoff, when a failure is transient (a connection lost, a timeout, a 5xx, a count that does not
 match): a fresh staging graph makes the whole load idempotent, where re-sending one chunk would
 not be (its blank nodes would be new nodes). Counting and dropping are retried on their own.
@@ -25,19 +26,21 @@ Per store:
   500, or a 201 with batches silently missing, or none at all while a thread waits on a lock,
   and then every later write waits too. A plain ``curl`` PUT of the same file does the same, so
   the request is not the cause (see README, "Using a triplestore"). Chunks of a few megabytes,
-  sent one after the other, keep each load to one batch. Virtuoso offers MOVE, but not isolated:
-  a reader may count a mix of old and new triples while it runs (seconds for a million); the
-  target is still only ever replaced by a staging graph that was counted complete.
+  sent one after the other, keep each load to one batch. Virtuoso's MOVE is one transaction: a
+  failure aborts it whole. But with the stock TransactionAfterImageLimit (50 MB) that transaction
+  cannot replace a large graph (1M triples by 1M: ``SR325``); citynet then runs the MOVE in
+  Virtuoso's autocommit mode (``DEFINE sql:log-enable 3``), where a reader may see the target
+  partly replaced for the seconds it takes, and reports it (``PushReport.atomic``). Either way
+  the target is only ever replaced by a staging graph that was counted complete, and Virtuoso
+  finishes a MOVE it has begun even when citynet is killed meanwhile.
 """
 
 from __future__ import annotations
 
 import contextlib
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 from rdflib import URIRef
@@ -52,6 +55,7 @@ from citynet.remote.iris import check_iri
 from citynet.remote.sparql import count_triples, update
 
 STAGING_PREFIX = "urn:citynet:staging:"
+_TOO_BIG_FOR_ONE_TRANSACTION = "SR325"  # Virtuoso: "log after image size went above the limit"
 _CLEANUP_SECONDS = 10.0
 
 
@@ -65,6 +69,7 @@ class PushReport:
     bytes: int
     requests: int       # Graph Store requests of the load that succeeded
     attempts: int       # loads started
+    atomic: bool        # whether the store replaced the target in one transaction
     seconds: float
     staging_graph: str
 
@@ -89,28 +94,27 @@ def push(graph: KnowledgeGraph | None, endpoint: str, graph_iri: str, user: str 
     connection = Connection(user, password, auth, timeout, retries, backoff)
     staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="citynet-push-") as folder:
-        chunked = write_chunks(graph, Path(folder) / "graph.nt", chunk_bytes)
-        with connection.client() as client:
-            # First a small request: it checks the address and credentials, and fetches a Digest
-            # challenge, so that no large body is sent only to be refused.
-            previous = connection.retrying(lambda: count_triples(client, endpoints.query, graph_iri))
-            if chunked.triples == 0:
-                attempts = 0
-                connection.retrying(lambda: update(client, endpoints.update, f"DROP SILENT GRAPH {_n3(graph_iri)}"))
-            else:
-                try:
-                    attempts = _load(client, connection, endpoints, staging, chunked)
-                except BaseException:
-                    _drop_quietly(connection, endpoints, staging)
-                    raise
-                _move(client, connection, endpoints, staging, graph_iri, chunked.triples)
-            stored = connection.retrying(lambda: count_triples(client, endpoints.query, graph_iri))
+    with write_chunks(graph, chunk_bytes) as chunked, connection.client() as client:
+        # First a small request: it checks the address and credentials, and fetches a Digest
+        # challenge, so that no large body is sent only to be refused.
+        previous = connection.retrying(lambda: count_triples(client, endpoints.query, graph_iri))
+        atomic = True
+        if chunked.triples == 0:
+            attempts = 0
+            connection.retrying(lambda: update(client, endpoints.update, f"DROP SILENT GRAPH {_n3(graph_iri)}"))
+        else:
+            try:
+                attempts = _load(client, connection, endpoints, staging, chunked)
+            except BaseException:
+                _drop_quietly(connection, endpoints, staging)
+                raise
+            atomic = _move(client, connection, endpoints, staging, graph_iri, chunked.triples, previous)
+        stored = connection.retrying(lambda: count_triples(client, endpoints.query, graph_iri))
     if stored != chunked.triples:
         raise RemoteError(f"after the push, <{graph_iri}> holds {stored:,} triples, not the {chunked.triples:,} sent",
                           hint="another client may have written to it at the same time; push again")
     return PushReport(endpoint=endpoint, graph_iri=graph_iri, triples=chunked.triples, stored=stored, previous=previous,
-                      bytes=chunked.bytes, requests=len(chunked.chunks), attempts=attempts,
+                      bytes=chunked.bytes, requests=len(chunked.chunks), attempts=attempts, atomic=atomic,
                       seconds=time.perf_counter() - started, staging_graph=staging)
 
 
@@ -151,19 +155,34 @@ def _send_chunks(client: httpx.Client, graph_store: str, staging: str, chunked: 
 
 
 def _move(client: httpx.Client, connection: Connection, endpoints: Endpoints, staging: str, graph_iri: str,
-          expected: int) -> None:
-    """Replace the target with the staging graph in one update. Not retried: when the answer is
-    lost, the counts tell whether the store did it."""
+          expected: int, previous: int) -> bool:
+    """Replace the target with the staging graph in one update; whether it was one transaction.
+    Not retried: when the answer is lost, the counts tell whether the store did it."""
+    move = f"MOVE GRAPH {_n3(staging)} TO GRAPH {_n3(graph_iri)}"
     try:
-        update(client, endpoints.update, f"MOVE GRAPH {_n3(staging)} TO GRAPH {_n3(graph_iri)}")
+        update(client, endpoints.update, move)
+        return True
     except RemoteError as error:
-        target = connection.retrying(lambda: count_triples(client, endpoints.query, graph_iri))
-        left = connection.retrying(lambda: count_triples(client, endpoints.query, staging))
-        if (target, left) == (expected, 0):
-            return
-        raise RemoteError(f"the store did not move the staging graph into place: {error.message}; "
-                          f"<{graph_iri}> holds {target:,} triples and <{staging}> {left:,}",
-                          hint=error.hint or f"drop the staging graph with DROP GRAPH <{staging}>") from None
+        failure = error
+    if _TOO_BIG_FOR_ONE_TRANSACTION in failure.message:
+        # Virtuoso aborted the MOVE whole (the target is as it was): its transaction log would
+        # have grown past TransactionAfterImageLimit. Its own pragma runs it in autocommit mode.
+        try:
+            update(client, endpoints.update, f"DEFINE sql:log-enable 3 {move}")
+            return False
+        except RemoteError as error:
+            failure = error
+    target = connection.retrying(lambda: count_triples(client, endpoints.query, graph_iri))
+    left = connection.retrying(lambda: count_triples(client, endpoints.query, staging))
+    if (target, left) == (expected, 0):
+        return True
+    if target == previous and left == expected:
+        _drop_quietly(connection, endpoints, staging)
+        raise RemoteError(f"the store did not move the staging graph into place: {failure.message}; "
+                          f"<{graph_iri}> was left as it was ({target:,} triples)", hint=failure.hint) from None
+    raise RemoteError(f"the store did not move the staging graph into place: {failure.message}; "
+                      f"<{graph_iri}> holds {target:,} triples and <{staging}> {left:,}",
+                      hint=failure.hint or f"push again; then drop the staging graph: DROP GRAPH <{staging}>") from None
 
 
 def _drop_quietly(connection: Connection, endpoints: Endpoints, staging: str) -> None:

@@ -10,9 +10,6 @@
 - an answer that the store cut at a row cap is read whole in pages, or refused
   (:mod:`citynet.remote.paging`);
 - the result carries the query's declared column types, so its rows are those of a local query.
-
-Known limit: Virtuoso 7.2.5 drops the OPTIONAL values of ``network-profile`` when a network is
-given (by VALUES, BIND or FILTER alike); without a network it is right.
 """
 
 from __future__ import annotations
