@@ -57,3 +57,13 @@ def oxigraph_store(tmp_path_factory):
 def virtuoso_store(tmp_path_factory):
     """Virtuoso 7 with Debian's stock virtuoso.ini, on 127.0.0.1 (one for the whole run)."""
     yield from _store("virtuoso", tmp_path_factory)
+
+
+def drop_graph(server, graph_iri: str) -> None:
+    """Remove a named graph a test module pushed, so that the next module finds the store as it was
+    (Virtuoso's cost estimator counts the data of every graph)."""
+    import httpx
+
+    auth = httpx.DigestAuth(server.user, server.password) if server.user else None
+    httpx.post(server.update, data={"update": f"DROP SILENT GRAPH <{graph_iri}>"}, auth=auth, timeout=300,
+               trust_env=False).raise_for_status()

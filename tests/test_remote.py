@@ -8,6 +8,8 @@ terms, types included, on every store, with no difference tolerated.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pyoxigraph
 import pytest
@@ -20,6 +22,7 @@ from citynet.generate import generate
 from citynet.querying import _from_oxigraph, bind_parameters
 from citynet.remote import RemoteError, parse_json_results, push, remote_query, with_values
 from citynet.stored_queries import catalogue
+from tests.conftest import drop_graph
 from tests.triplestores import Triplestore, free_port
 
 QUERY_NAMES = [q.name for q in citynet.queries()]
@@ -170,11 +173,13 @@ def test_remote_query_checks_parameters_before_sending():
 # ---------------------------------------------------------------- real servers
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def server(request) -> Triplestore:
+def server(request) -> Iterator[Triplestore]:
     server = request.getfixturevalue(f"{request.param}_store")
     report = push(None, server.store, GRAPH, **server.credentials)
     assert report.stored == report.triples == len(citynet.shipped_graph())
-    return server
+    yield server
+    for graph in (GRAPH, "https://w3id.org/citynet/graph/replaced"):
+        drop_graph(server, graph)
 
 
 @pytest.mark.slow
@@ -299,3 +304,26 @@ def test_values_blocks_in_subselects_mean_what_substitution_means(text):
 
     substituted = rows(store.query(query, substitutions={pyoxigraph.Variable("city"): pyoxigraph.NamedNode(ex + "a")}))
     assert rows(store.query(with_values(query, {"city": URIRef(ex + "a")}))) == substituted
+
+
+@pytest.mark.parametrize(("message", "setting"), [
+    # Virtuoso's own words, as stock Virtuoso 7.2 answered them (memberships, with 2M triples in
+    # other graphs; member-locations past ResultSetMaxRows; a MOVE of 1M triples over 1M).
+    ("Virtuoso 42000 Error The estimated execution time 2233 (sec) exceeds the limit of 400 (sec).",
+     "MaxQueryCostEstimationTime"),
+    ("Virtuoso 22023 Error SR353: Sorted TOP clause specifies more then 20000 rows to sort. Only 10000 are "
+     "allowed.", "MaxSortedTopRows"),
+    ("Virtuoso 40005 Error SR325: Transaction aborted because it's log after image size went above the limit",
+     "TransactionAfterImageLimit"),
+])
+def test_known_store_limits_are_named_and_not_retried(message, setting):
+    from citynet.remote.hints import hint_for, is_lasting
+
+    assert setting in hint_for(message) and is_lasting(message)
+
+
+def test_a_deadlock_is_worth_another_load():
+    from citynet.remote.hints import hint_for, is_lasting
+
+    message = "Error 40001 SR172: Transaction deadlocked"
+    assert "deadlock" in hint_for(message) and not is_lasting(message)

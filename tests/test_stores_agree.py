@@ -10,6 +10,7 @@ json`` (SPARQL JSON results: every term with its type, datatype and language) lo
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ import citynet
 from citynet.cli import main
 from citynet.generate import generate
 from citynet.remote import remote_query
+from tests.conftest import drop_graph
 from tests.triplestores import Triplestore
 
 GRAPH = "https://w3id.org/citynet/graph/generated"
@@ -29,17 +31,18 @@ QUERY_NAMES = [q.name for q in citynet.queries()]
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> tuple[Path, dict]:
     path = tmp_path_factory.mktemp("agree") / "generated.ttl"
-    report = generate(30_000, 7, path, progress=False)
+    report = generate(20_000, 3, path, progress=False)  # a size and seed where every query finds something
     return path, report.examples
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def store(request, generated) -> Triplestore:
+def store(request, generated) -> Iterator[Triplestore]:
     server = request.getfixturevalue(f"{request.param}_store")
     credentials = ["--user", server.user, "--password", server.password, "--digest"] if server.user else []
     assert main(["push", "--endpoint", server.store, "--graph", GRAPH, "--data", str(generated[0]),
                  *credentials]) == 0
-    return server
+    yield server
+    drop_graph(server, GRAPH)
 
 
 def cli(capsys, *args: str) -> str:

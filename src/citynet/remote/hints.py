@@ -17,8 +17,8 @@ _KNOWN: list[tuple[re.Pattern[str], str, bool]] = [
      "MaxQueryCostEstimationTime ([SPARQL] section of virtuoso.ini, in seconds; 0 turns the "
      "estimator off). Estimates grow with the data in all graphs, not only the one queried", False),
     (re.compile(r"SR353|Sorted TOP clause", re.IGNORECASE),
-     "Virtuoso sorts at most ResultSetMaxRows rows for LIMIT/OFFSET ([SPARQL] section of "
-     "virtuoso.ini); raise it, or query less at a time", False),
+     "Virtuoso sorts at most MaxSortedTopRows rows for an ORDER BY with LIMIT/OFFSET ([Parameters] "
+     "section of virtuoso.ini, 10,000 when absent); raise it, or query less at a time", False),
     (re.compile(r"SR172|Transaction deadlocked", re.IGNORECASE),
      "Virtuoso's loader deadlocked on its own parallel batches; citynet sends small requests "
      "to avoid it. If it persists, lower --chunk-size", True),

@@ -89,7 +89,9 @@ def send(client: httpx.Client, method: str, url: str, endpoint: str, **options: 
                           transient=True) from None
     except httpx.TimeoutException:
         raise RemoteError(f"{endpoint} did not answer within the timeout",
-                          hint="give more time with --timeout (seconds)", transient=True) from None
+                          hint="give more time with --timeout (seconds). A store that answers queries but "
+                               "not writes may be waiting on locks of an earlier, stalled load "
+                               "(Virtuoso: restart it)", transient=True) from None
     except httpx.StreamConsumed:
         raise RemoteError(f"{endpoint} asked to authenticate again after the body was sent",
                           hint="check the user name and password") from None

@@ -8,7 +8,7 @@
   the query reads only that named graph (``FROM <graph_iri>``), which Virtuoso needs: it holds
   some thousand system triples in other graphs;
 - an answer that the store cut at a row cap is read whole in pages, or refused
-  (:mod:`citynet.remote.paging`);
+  (:mod:`citynet.remote.paging`), a graph (CONSTRUCT) from pages of its solutions;
 - the result carries the query's declared column types, so its rows are those of a local query.
 """
 
@@ -21,7 +21,15 @@ from citynet.querying import LocalLookup, bind_parameters
 from citynet.remote import sparql
 from citynet.remote.http import Auth, Connection
 from citynet.remote.names import RemoteLookup
-from citynet.remote.paging import KNOWN_CAPS, SETTINGS, RowLimitError, read_whole, row_cap
+from citynet.remote.paging import (
+    KNOWN_CAPS,
+    SETTINGS,
+    RowLimitError,
+    graph_cap,
+    read_whole,
+    read_whole_graph,
+    row_cap,
+)
 from citynet.remote.sparql import Answer, Method
 from citynet.remote.values import with_values
 from citynet.results import QueryResult
@@ -46,18 +54,27 @@ def remote_query(name: str, endpoint: str, graph_iri: str | None = None, *, grap
         lookup = LocalLookup(graph) if graph is not None else RemoteLookup(client, endpoint, graph_iri, method)
         bindings = bind_parameters(stored, params, lookup)
 
-        def run(text: str) -> Answer:
+        def run(text: str, form: str = "SELECT") -> Answer:
             bound = with_values(text, bindings, from_graph=graph_iri)
-            return connection.retrying(lambda: sparql.query(client, endpoint, bound, stored.form, method))
+            return connection.retrying(lambda: sparql.query(client, endpoint, bound, form, method))
 
-        answer = run(stored.text)
+        answer = run(stored.text, stored.form)
         result = answer.result
-        if stored.form == "SELECT":
-            cap = row_cap(answer, row_caps)
+        if stored.form == "CONSTRUCT":
+            cap = graph_cap(answer, lambda text: run(text))
             if cap is not None and not paging:
-                raise RowLimitError(f"{endpoint} cut the answer at {cap:,} rows",
-                                    hint=f"leave out --no-paging to read it in pages, or raise the cap: {SETTINGS}")
+                raise RowLimitError(f"{endpoint} may have cut this graph of {len(result):,} triples at its cap of "
+                                    f"{cap:,}", hint=f"leave out --no-paging to read it in pages, or raise the cap: "
+                                                     f"{SETTINGS}")
             if cap is not None:
-                result = read_whole(stored.text, list(result.variables), cap, run, endpoint)
+                template = len(stored.prepared.algebra["template"])
+                result = read_whole_graph(stored.text, template, cap, run, endpoint)
+        cap = row_cap(answer, row_caps) if stored.form == "SELECT" else None
+        if cap is not None and not paging:
+            raise RowLimitError(f"{endpoint} cut the answer at {cap:,} rows",
+                                hint=f"leave out --no-paging to read it in pages, or raise the cap: {SETTINGS}")
+        if cap is not None:
+            cursor = "x-sparql-maxrows" in answer.headers  # Virtuoso: see citynet.remote.paging
+            result = read_whole(stored.text, list(result.variables), cap, run, endpoint, cursor=cursor)
     result.columns = stored.columns
     return result
