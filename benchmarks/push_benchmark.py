@@ -30,10 +30,10 @@ import httpx  # noqa: E402
 from tests.triplestores import Triplestore, missing, running  # noqa: E402
 
 import citynet  # noqa: E402
-from citynet.generate import generate  # noqa: E402
-from citynet.remote import RemoteError, RowLimitError, push, remote_query  # noqa: E402
-from citynet.remote.http import Connection  # noqa: E402
-from citynet.remote.sparql import count_triples  # noqa: E402
+from citynet.scale.generate import generate  # noqa: E402
+from citynet.scale.remote import RemoteError, RowLimitError, push, remote_query  # noqa: E402
+from citynet.scale.remote.http import Connection  # noqa: E402
+from citynet.scale.remote.sparql import count_triples  # noqa: E402
 
 DATA = REPO / "benchmarks" / ".data"
 GRAPH = "https://w3id.org/citynet/graph/benchmark"
@@ -82,9 +82,9 @@ def push_rounds(server: Triplestore, graph: citynet.KnowledgeGraph, pushes: int)
 
 def row_cap_check(server: Triplestore, graph: citynet.KnowledgeGraph) -> list[str]:
     lines = []
-    local = citynet.query("member-locations", graph)
+    local = citynet.query("member-locations", graph=graph)
     started = time.perf_counter()
-    remote = remote_query("member-locations", server.sparql, GRAPH, timeout=600)
+    remote = remote_query("member-locations", server.sparql, graph_iri=GRAPH, timeout=600)
     seconds = time.perf_counter() - started
 
     def typed(result: citynet.QueryResult) -> list[tuple]:
@@ -94,7 +94,7 @@ def row_cap_check(server: Triplestore, graph: citynet.KnowledgeGraph) -> list[st
     lines.append(f"member-locations on stock Virtuoso (ResultSetMaxRows 10,000): {len(remote):,} rows in "
                  f"{seconds:.1f} s; the embedded store: {len(local):,} rows; equal in their declared types: {equal}")
     try:
-        remote_query("member-locations", server.sparql, GRAPH, timeout=600, paging=False)
+        remote_query("member-locations", server.sparql, graph_iri=GRAPH, timeout=600, paging=False)
         lines.append("with paging off: no error (the answer was under the cap)")
     except RowLimitError as error:
         lines.append(f"with paging off: RowLimitError: {error}".replace("\n", " "))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -39,6 +40,18 @@ class RunningServer:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def log_lines_once(self, *patterns: str, timeout: float = 10.0) -> list[str]:
+        """The log's lines once each pattern (a regular expression) matches one of them: the
+        server writes a request's access-log line after it has sent the answer, so a client
+        that has its answer may still be ahead of the log. Whatever is there after ``timeout``
+        seconds, if a pattern is still missing (the caller's assertion then says which)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = self.log().splitlines()
+            if all(any(re.search(p, line) for line in lines) for p in patterns) or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.05)
 
     def client(self, **options) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=options.pop("timeout", 30), **options)

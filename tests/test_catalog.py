@@ -5,6 +5,7 @@ config is checked key by key."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import re
 import subprocess
@@ -19,11 +20,12 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, VOID
 
 import citynet
-from citynet import catalog
 from citynet.errors import InputError
-from citynet.exports import MEDIA_TYPES, RDF_FORMATS, SUFFIXES
 from citynet.namespace import CN
-from citynet.publication import CONTRIBUTORS, config_path, load_config
+from citynet.publish import catalog
+from citynet.publish.downloads import downloads
+from citynet.publish.exports import MEDIA_TYPES, RDF_FORMATS, SUFFIXES, export_bytes
+from citynet.publish.publication import CONTRIBUTORS, config_path, load_config
 
 from .conftest import SHARED
 
@@ -35,6 +37,7 @@ XSD = rdflib.Namespace("http://www.w3.org/2001/XMLSchema#")
 VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
 DCATDE = rdflib.Namespace("http://dcat-ap.de/def/dcatde/")
 SCHEMA = rdflib.Namespace("https://schema.org/")
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 
 needs_dcat_ap = pytest.mark.skipif(
     not VALIDATOR.is_file(),
@@ -77,6 +80,23 @@ PROFILES = [
     ("dcatap-3.0.1-codelists", []),
 ]
 
+DOWNLOADS = len(MEDIA_TYPES)
+# The profiles disagree on a download's size and checksum, so no catalog that gives them can
+# pass all four. The catalog follows DCAT-AP 3 and DCAT-AP.de 3.0 (what GovData checks today);
+# these are the violations that leaves, one per download, and nothing else may appear.
+CONFLICTS: dict[str, dict[tuple[str, str], int]] = {
+    "dcatapde-3.0-spec": {},
+    "dcatap-3.0.1-full1": {},
+    # DCAT-AP.de 2.0 types dcat:byteSize as xsd:decimal, where DCAT 3, DCAT-AP 3 and DCAT-AP.de 3.0
+    # want xsd:nonNegativeInteger; and it takes spdx:algorithm only from its own hash list
+    # (http://dcat-ap.de/def/hashAlgorithms), which DCAT-AP.de 3.0 deprecates for SPDX's.
+    "dcatapde-2.0-spec-konv": {("dcat:byteSize", "sh:DatatypeConstraintComponent"): DOWNLOADS,
+                               ("skos:inScheme", "sh:HasValueConstraintComponent"): DOWNLOADS},
+    # The code-list shape wants an algorithm IRI starting "https://spdx.org/rdf/terms"; SPDX's
+    # namespace is http://spdx.org/rdf/terms#, so its own checksumAlgorithm_sha256 fails.
+    "dcatap-3.0.1-codelists": {("spdx:algorithm", "sh:NodeConstraintComponent"): DOWNLOADS},
+}
+
 
 def run_validator(profile: str, options: list[str], path: Path) -> tuple[dict, list[str], int]:
     done = subprocess.run([sys.executable, str(VALIDATOR), profile, str(path), *options, "--max", "200"],
@@ -86,15 +106,48 @@ def run_validator(profile: str, options: list[str], path: Path) -> tuple[dict, l
     return json.loads(lines[0]), lines[1:], done.returncode
 
 
+def violations_by_kind(results: list[str]) -> dict[tuple[str, str], int]:
+    """``sh:Violation x8 | focus=… | path=P | value=… | COMPONENT | message`` lines, counted by (P, COMPONENT)."""
+    counted: dict[tuple[str, str], int] = {}
+    for line in results:
+        if "Violation x" not in line:
+            continue
+        fields = [field.strip() for field in line.split(" | ")]
+        kind = (fields[2].removeprefix("path="), fields[4].replace("shacl:", "sh:"))
+        counted[kind] = counted.get(kind, 0) + int(fields[0].split(" x")[1])
+    return counted
+
+
 @pytest.mark.slow
 @needs_dcat_ap
 @pytest.mark.parametrize(("profile", "options"), PROFILES, ids=[p for p, _ in PROFILES])
-def test_catalog_conforms_to_official_profile(profile, options, catalog_file):
+def test_catalog_meets_official_profile_but_for_the_known_conflicts(profile, options, catalog_file):
     summary, results, returncode = run_validator(profile, options, catalog_file)
-    assert summary["violations"] == 0, "\n".join(results)
-    assert returncode == 0
+    assert violations_by_kind(results) == CONFLICTS[profile], "\n".join(results)
+    assert summary["violations"] == sum(CONFLICTS[profile].values())
+    assert returncode == (1 if CONFLICTS[profile] else 0)
     # the shapes ran on the catalog (and the vocabularies), not on an empty graph
     assert summary["data_triples"] == len(Graph().parse(catalog_file))
+
+
+@pytest.mark.slow
+@needs_dcat_ap
+@pytest.mark.parametrize(("profile", "options"), PROFILES, ids=[p for p, _ in PROFILES])
+def test_without_sizes_and_checksums_every_profile_passes(profile, options, dcat, tmp_path):
+    """The conflicts above come from the sizes and checksums alone: the rest meets all four."""
+    bare = Graph()
+    for triple in dcat:
+        bare.add(triple)
+    for checksum in list(bare.objects(None, SPDX.checksum)):
+        bare.remove((checksum, None, None))
+    bare.remove((None, SPDX.checksum, None))
+    bare.remove((None, DCAT.byteSize, None))
+    bare.remove((SPDX.checksumAlgorithm_sha256, None, None))
+    path = tmp_path / "bare.ttl"
+    path.write_text(bare.serialize(format="turtle"), encoding="utf-8")
+    summary, results, returncode = run_validator(profile, options, path)
+    assert summary["violations"] == 0, "\n".join(results)
+    assert returncode == 0
 
 
 @pytest.mark.slow
@@ -128,7 +181,7 @@ def test_validator_catches_a_broken_catalog(dcat, tmp_path):
 def test_config_labels_are_those_of_the_vocabularies(config):
     vocabularies = Graph()
     for path in [*(DCAT_AP / "vocab" / "piveau").glob("*.rdf"), DCAT_AP / "vocab" / "dcat-ap-de-contributors.rdf",
-                 DCAT_AP / "vocab" / "LOCAL-nal-subset.ttl"]:
+                 DCAT_AP / "vocab" / "dcat-ap-de-licenses-open.rdf", DCAT_AP / "vocab" / "LOCAL-nal-subset.ttl"]:
         vocabularies.parse(path)
     for iri, labels in config.labels.items():
         official = {label.language: str(label) for label in vocabularies.objects(URIRef(iri), SKOS.prefLabel)}
@@ -140,11 +193,15 @@ def test_config_labels_are_those_of_the_vocabularies(config):
 # ---------------------------------------------------------------- the catalog itself
 
 
+def downloads_of(dcat: Graph, config) -> list[URIRef]:
+    return [d for d in dcat.objects(URIRef(config.dataset_iri), DCAT.distribution)
+            if dcat.value(d, DCAT.downloadURL) is not None]
+
+
 def test_one_distribution_per_export_format_with_its_media_type(dcat, config):
-    dataset = URIRef(config.dataset_iri)
     by_suffix = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
     seen = set()
-    for distribution in dcat.objects(dataset, DCAT.distribution):
+    for distribution in downloads_of(dcat, config):
         url = str(dcat.value(distribution, DCAT.downloadURL))
         assert url.startswith(config.base_url)
         fmt = by_suffix[Path(url).suffix]
@@ -157,6 +214,41 @@ def test_one_distribution_per_export_format_with_its_media_type(dcat, config):
             "http://publications.europa.eu/resource/authority/file-type/")
         seen.add(fmt)
     assert seen == set(MEDIA_TYPES)
+
+
+def test_every_download_has_the_size_and_checksum_of_its_file(dcat, config, graph):
+    """Measured on the bytes `citynet export -o` and `citynet publish` write."""
+    by_suffix = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
+    for distribution in downloads_of(dcat, config):
+        content = export_bytes(graph, by_suffix[Path(str(dcat.value(distribution, DCAT.downloadURL))).suffix])
+        size = dcat.value(distribution, DCAT.byteSize)
+        assert size.datatype == XSD.nonNegativeInteger and int(size) == len(content)
+        checksums = list(dcat.objects(distribution, SPDX.checksum))
+        assert len(checksums) == 1
+        assert (checksums[0], RDF.type, SPDX.Checksum) in dcat
+        assert dcat.value(checksums[0], SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+        value = dcat.value(checksums[0], SPDX.checksumValue)
+        assert value.datatype == XSD.hexBinary and str(value) == hashlib.sha256(content).hexdigest()
+
+
+def test_the_sparql_endpoint_is_a_distribution_with_its_service(dcat, config):
+    """ckanext-dcat imports a dataset's distributions only: the service must be reached from one."""
+    service = URIRef(f"{config.catalog_iri}/service/sparql")
+    [distribution] = dcat.subjects(DCAT.accessService, service)
+    assert (URIRef(config.dataset_iri), DCAT.distribution, distribution) in dcat
+    assert str(dcat.value(distribution, DCAT.accessURL)) == config.sparql_endpoint
+    assert str(dcat.value(service, DCAT.endpointURL)) == config.sparql_endpoint
+    assert dcat.value(distribution, DCAT.downloadURL) is None
+    assert dcat.value(distribution, DCTERMS.license) == URIRef(config.licence.iri)
+
+
+def test_measured_files_are_those_of_the_config(graph, config):
+    """A catalog for another base URL measures the files at that base."""
+    moved = replace(config, base_url="https://data.example.org/cn/")
+    files = downloads(graph, moved)
+    assert {f.url for f in files.values()} == {moved.download_url(SUFFIXES[fmt]) for fmt in MEDIA_TYPES}
+    with pytest.raises(ValueError, match="not the one described"):
+        catalog.build_catalog(graph, config, files)
 
 
 def test_every_value_iri_has_a_type(dcat):

@@ -58,7 +58,7 @@ def test_validate_other_data(capsys, tmp_path):
 def test_validate_a_folder(capsys, tmp_path):
     write(tmp_path, VALID)
     code, out, _ = run(capsys, "validate", str(tmp_path))
-    assert code == 0 and "1 data file passes: 0 violations, 0 warnings, 3 notes" in out
+    assert code == 0 and "1 data file passes: 0 violations, 0 warnings, 4 notes" in out
 
 
 @pytest.mark.parametrize(("text", "line", "what"), [
@@ -251,12 +251,12 @@ def test_console_script_runs_and_documents_exit_codes():
 
 
 def test_an_unexpected_error_is_one_line_and_exit_70(capsys, monkeypatch):
-    import citynet.stats
+    import citynet.querying.stats
 
     def broken(graph=None):
         raise RuntimeError("store went away")
 
-    monkeypatch.setattr(citynet.stats, "render_stats", broken)
+    monkeypatch.setattr(citynet.querying.stats, "render_stats", broken)
     code, _, err = run(capsys, "stats")
     assert code == 70
     assert "internal error: RuntimeError: store went away" in err and "Traceback" not in err

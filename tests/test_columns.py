@@ -11,10 +11,10 @@ import pytest
 from rdflib import XSD, Literal, URIRef
 
 import citynet
-from citynet.columns import ColumnType, parse_column
 from citynet.errors import InputError
-from citynet.remote import parse_json_results
-from citynet.stored_queries import parse_stored_query
+from citynet.querying.columns import ColumnType, parse_column
+from citynet.querying.stored_queries import parse_stored_query
+from citynet.scale.remote import parse_json_results
 
 SELECTS = [q for q in citynet.queries() if q.form == "SELECT"]
 
@@ -138,7 +138,7 @@ id:m1 org:member id:a ; org:organization id:n ;
 id:m2 org:member id:b ; org:organization id:n ;
     org:memberDuring [ time:hasBeginning [ time:inXSDDate "2001-05-01"^^xsd:date ] ] .
 """)
-    result = citynet.query("members-of-network", citynet.KnowledgeGraph([data]), network="N")
+    result = citynet.query("members-of-network", graph=citynet.KnowledgeGraph([data]), network="N")
     frame = result.to_dataframe()
     assert frame["since"].dtype == object
     assert sorted(map(str, frame["since"])) == ["1990", "2001-05-01"]

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
 import citynet
-from citynet.exports import GRAPH_BASE, RDF_FORMATS, export
-from citynet.jsonld import jsonld_context
+from citynet.graph.dataset import GRAPH_BASE
+from citynet.publish.exports import MEDIA_TYPES, RDF_FORMATS, export, export_bytes
+from citynet.publish.jsonld import jsonld_context
 
 READ_AS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "rdfxml": "xml",
            "jsonld": "json-ld"}
@@ -89,7 +93,7 @@ def test_jsonld_keeps_values_the_context_would_otherwise_retype(tmp_path, reader
 
 def test_csv_has_a_row_per_membership(graph):
     rows = list(csv.DictReader(io.StringIO(export(graph, "csv"))))
-    assert len(rows) == len(citynet.query("memberships", graph)) == 43  # 22 + 1 + 2 + 18
+    assert len(rows) == len(citynet.query("memberships", graph=graph)) == 43  # 22 + 1 + 2 + 18
     assert sum(1 for r in rows if r["abbreviation"] == "ICNCM") == 22
 
 
@@ -97,7 +101,7 @@ def test_geojson_has_a_feature_per_located_member(graph):
     collection = json.loads(export(graph, "geojson"))
     features = collection["features"]
     assert collection["type"] == "FeatureCollection"
-    assert len(features) == len(citynet.query("member-locations", graph))
+    assert len(features) == len(citynet.query("member-locations", graph=graph))
     rostock = next(f for f in features if f["properties"]["name"] == "Rostock")
     assert rostock["geometry"]["coordinates"] == [12.14049, 54.0887]
     assert len(rostock["properties"]["networks"]) == 4
@@ -140,3 +144,27 @@ def test_jsonld_refuses_an_iri_a_reader_would_take_for_a_compact_iri(tmp_path):
     data.write_text("<cn:x> <https://example.org/p> <https://example.org/o> .\n", encoding="utf-8")
     with pytest.raises(citynet.CitynetError, match="cannot be written in JSON-LD"):
         export(citynet.KnowledgeGraph([data]), "jsonld")
+
+
+def test_every_export_is_the_same_bytes_in_another_process(graph):
+    """The parser names blank nodes at random; the exports must not show it, or every
+    publish would change the checksums in the catalog and harvesters would fetch it all again."""
+    script = ("import hashlib, json, citynet; from citynet.publish.exports import MEDIA_TYPES, export_bytes; "
+              "g = citynet.shipped_graph(); "
+              "print(json.dumps({f: hashlib.sha256(export_bytes(g, f)).hexdigest() for f in MEDIA_TYPES}))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)
+    there = json.loads(done.stdout)
+    here = {fmt: hashlib.sha256(export_bytes(graph, fmt)).hexdigest() for fmt in MEDIA_TYPES}
+    assert here == there
+    assert len(list(graph.store.query("SELECT * WHERE { ?s ?p ?o FILTER isBLANK(?s) }"))) > 0, \
+        "the shipped graph has blank nodes, so this test can see random names"
+
+
+def test_export_file_is_export_bytes(graph, tmp_path):
+    """What `citynet export -o` writes is what the catalog describes (a newline at the end included)."""
+    from citynet.cli import main
+
+    for fmt in ("geojson", "turtle"):
+        target = tmp_path / f"out.{fmt}"
+        assert main(["export", "--format", fmt, "-o", str(target)]) == 0
+        assert target.read_bytes() == export_bytes(graph, fmt)

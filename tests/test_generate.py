@@ -12,9 +12,9 @@ from rdflib import URIRef
 
 import citynet
 from citynet import InputError
-from citynet.generate import DEFECT_KINDS, generate, parse_defects, slugify
-from citynet.progress import Progress
-from citynet.stored_queries import catalogue
+from citynet.graph.progress import Progress
+from citynet.querying.stored_queries import catalogue
+from citynet.scale.generate import DEFECT_KINDS, generate, parse_defects, slugify
 
 QUERY_NAMES = [q.name for q in citynet.queries()]
 
@@ -132,8 +132,8 @@ def test_every_stored_query_finds_something_and_engines_agree(small, small_graph
         return set(to_canonical_graph(result.graph)) if result.graph is not None else rows_of(result)
 
     params = small[1].examples.get(name, {})
-    on_oxigraph = citynet.query(name, small_graph, **params)
-    on_rdflib = citynet.query(name, small_graph, engine="rdflib", **params)
+    on_oxigraph = citynet.query(name, graph=small_graph, **params)
+    on_rdflib = citynet.query(name, graph=small_graph, engine="rdflib", **params)
     assert len(on_oxigraph) > 0, f"{name} finds nothing in a generated graph with {params}"
     assert comparable(on_oxigraph) == comparable(on_rdflib)
 
@@ -143,10 +143,10 @@ def test_every_stored_query_finds_something_and_engines_agree(small, small_graph
 def test_an_iri_parameter_does_not_build_the_name_index(small, small_graph):
     graph = citynet.KnowledgeGraph([small[0]])
     place = small[1].examples["networks-of-place"]["place"]
-    assert len(citynet.query("networks-of-place", graph, place=place)) > 0
+    assert len(citynet.query("networks-of-place", graph=graph, place=place)) > 0
     assert "names" not in vars(graph)  # the cached name index was never built
     with pytest.raises(citynet.QueryError, match="no place"):
-        citynet.query("networks-of-place", graph, place=small[1].examples["members-of-network"]["network"])
+        citynet.query("networks-of-place", graph=graph, place=small[1].examples["members-of-network"]["network"])
 
 
 def test_a_query_does_not_count_the_store(small, small_graph, monkeypatch):
@@ -154,16 +154,16 @@ def test_a_query_does_not_count_the_store(small, small_graph, monkeypatch):
         raise AssertionError("len() counts every triple of the store")
 
     monkeypatch.setattr(citynet.KnowledgeGraph, "__len__", refuse)
-    assert citynet.query("class-counts", small_graph).rows()
+    assert citynet.query("class-counts", graph=small_graph).rows()
     assert citynet.sparql("ASK { ?s ?p ?o }", small_graph).boolean
 
 
 def test_rows_are_converted_when_read_and_equal_an_eager_conversion(small, small_graph):
     import pyoxigraph
 
-    from citynet.terms import to_rdflib_as_written as to_rdflib
+    from citynet.graph.terms import to_rdflib
 
-    result = citynet.query("members-of-network", small_graph, **small[1].examples["members-of-network"])
+    result = citynet.query("members-of-network", graph=small_graph, **small[1].examples["members-of-network"])
     text = catalogue().get("members-of-network").text
     network = pyoxigraph.NamedNode(small[1].examples["members-of-network"]["network"])
     answer = small_graph.store.query(text, substitutions={pyoxigraph.Variable("network"): network})

@@ -41,7 +41,8 @@ def used_terms(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("path", [*turtle_files(), *sorted(resources.queries_dir().glob("*.rq")),
-                                  *sorted((REPO / "src" / "citynet").glob("*.py"))], ids=lambda p: p.name)
+                                  *sorted((REPO / "src" / "citynet").rglob("*.py"))],
+                         ids=lambda p: str(p.relative_to(REPO)))
 def test_every_citynet_term_used_is_declared(ontology, path):
     undeclared = used_terms(path.read_text(encoding="utf-8")) - declared_terms(ontology)
     assert undeclared == set()

@@ -8,7 +8,7 @@ import sys
 
 import citynet
 from citynet import resources
-from citynet.persistent import content_key
+from citynet.graph.persistent import content_key
 
 
 def test_store_is_built_once_and_reopened(tmp_path):
@@ -17,7 +17,7 @@ def test_store_is_built_once_and_reopened(tmp_path):
     second = citynet.KnowledgeGraph(persistent=True, cache_dir=tmp_path)
     assert sorted(tmp_path.iterdir()) == built and len(built) == 1
     assert len(first) == len(second) == len(citynet.shipped_graph())
-    assert len(citynet.query("members-of-network", second, network="ICNCM")) == 22
+    assert len(citynet.query("members-of-network", graph=second, network="ICNCM")) == 22
 
 
 def test_changed_files_get_a_new_store(tmp_path):
@@ -59,7 +59,7 @@ def test_building_the_store_shows_progress_on_a_terminal_only(tmp_path, monkeypa
 
 
 def test_push_shows_progress_on_a_terminal_only(monkeypatch, capsys):
-    from citynet.remote.chunks import write_chunks
+    from citynet.scale.remote.chunks import write_chunks
 
     with write_chunks(citynet.shipped_graph()):
         assert capsys.readouterr().err == ""

@@ -23,9 +23,9 @@ import pytest
 
 import citynet
 from citynet.cli import main
-from citynet.generate import generate
-from citynet.remote import STAGING_PREFIX, RemoteError, parse_json_results, push, remote_query
-from citynet.remote.chunks import write_chunks
+from citynet.scale.generate import generate
+from citynet.scale.remote import STAGING_PREFIX, RemoteError, parse_json_results, push, remote_query
+from citynet.scale.remote.chunks import write_chunks
 from tests.conftest import drop_graph
 from tests.triplestores import Triplestore, free_port, missing, start_oxigraph_server
 
@@ -119,9 +119,9 @@ def test_a_push_of_100k_triples_is_exact(loaded):
 @pytest.mark.slow
 def test_an_answer_over_the_row_cap_is_read_whole(loaded, capsys):
     server, graph = loaded
-    local = citynet.query("twin-cities", graph)
+    local = citynet.query("twin-cities", graph=graph)
     assert len(local) > 10_000  # Virtuoso's stock ResultSetMaxRows
-    remote = remote_query("twin-cities", server.sparql, TARGET)
+    remote = remote_query("twin-cities", server.sparql, graph_iri=TARGET)
     assert len(remote) == len(local)
     assert sorted(map(tuple, remote.coerced().terms)) == sorted(map(tuple, local.coerced().terms))
 

@@ -14,7 +14,7 @@ from rdflib.compare import to_isomorphic
 
 import citynet
 from citynet import QueryError, query, sparql
-from citynet.stored_queries import catalogue
+from citynet.querying.stored_queries import catalogue
 
 ID = "https://w3id.org/citynet/id/"
 QUERY_NAMES = [q.name for q in citynet.queries()]
@@ -104,9 +104,9 @@ def test_min_shared_counts_networks(tmp_path):
             lines.append(f"id:m-{place}-{network} org:member id:{place} ; org:organization id:{network} .")
     data.write_text("\n".join(lines))
     graph = citynet.KnowledgeGraph([data])
-    rows = query("shared-networks", graph, place="A", min_shared=2).rows()
+    rows = query("shared-networks", graph=graph, place="A", min_shared=2).rows()
     assert [(r.name, r.shared, r.networks.count(";")) for r in rows] == [("B", 2, 1)]
-    assert [r.name for r in query("shared-networks", graph, place="A")] == ["B", "C"]
+    assert [r.name for r in query("shared-networks", graph=graph, place="A")] == ["B", "C"]
 
 
 def test_conference_editions_and_the_2021_edition():
@@ -177,14 +177,14 @@ def test_construct_cuts_out_a_neighbourhood():
     (f"{ID}city/rostock", "city/rostock"), ("masovian voivodeship", "region/masovian-voivodeship"),
 ])
 def test_place_names_in_any_language(graph, name, slug):
-    assert graph.names.resolve(name, "place", citynet.querying.ENTITY_TYPES["place"]) == f"{ID}{slug}"
+    assert graph.names.resolve(name, "place", citynet.querying.execute.ENTITY_TYPES["place"]) == f"{ID}{slug}"
 
 
 @pytest.mark.parametrize(("name", "slug"), [("UBC", "network/ubc"), ("ubc", "network/ubc"),
                                             ("Städte der Erinnerung", "network/memory-cities"),
                                             ("Union der Ostseestädte", "network/ubc")])
 def test_network_names_and_abbreviations(graph, name, slug):
-    assert graph.names.resolve(name, "network", citynet.querying.ENTITY_TYPES["network"]) == f"{ID}{slug}"
+    assert graph.names.resolve(name, "network", citynet.querying.execute.ENTITY_TYPES["network"]) == f"{ID}{slug}"
 
 
 def test_unknown_name_suggests_candidates():
@@ -208,7 +208,7 @@ def test_ambiguous_name_lists_the_candidates(tmp_path):
     """)
     graph = citynet.KnowledgeGraph([data])
     with pytest.raises(QueryError, match="several places") as error:
-        query("twin-cities", graph, place="springfield")
+        query("twin-cities", graph=graph, place="springfield")
     assert "springfield-il" in str(error.value) and "springfield-ma" in str(error.value)
 
 
@@ -261,7 +261,7 @@ def test_place_parameter_cannot_break_out(value):
 
 
 def test_iri_parameter_with_syntax_is_refused(graph):
-    parameter = citynet.parameters.Parameter(name="x", type="iri")
+    parameter = citynet.querying.parameters.Parameter(name="x", type="iri")
     with pytest.raises(QueryError, match="absolute IRI"):
         parameter.to_literal_term("http://example.org/> } UNION { ?s ?p ?o")
 
@@ -309,7 +309,7 @@ def test_sparql_syntax_error_says_where():
 
 
 def test_stored_queries_are_parsed_once(monkeypatch):
-    from citynet import stored_queries
+    from citynet.querying import stored_queries
 
     calls = []
     original = stored_queries.parse_read_only_query

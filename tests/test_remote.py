@@ -18,10 +18,10 @@ from rdflib.compare import to_canonical_graph
 
 import citynet
 from citynet.errors import CitynetError, QueryError
-from citynet.generate import generate
-from citynet.querying import _from_oxigraph, bind_parameters
-from citynet.remote import RemoteError, parse_json_results, push, remote_query, with_values
-from citynet.stored_queries import catalogue
+from citynet.querying.execute import _from_oxigraph, bind_parameters
+from citynet.querying.stored_queries import catalogue
+from citynet.scale.generate import generate
+from citynet.scale.remote import RemoteError, parse_json_results, push, remote_query, with_values
 from tests.conftest import drop_graph
 from tests.triplestores import Triplestore, free_port
 
@@ -87,7 +87,7 @@ def generated(tmp_path_factory) -> tuple[citynet.KnowledgeGraph, dict]:
 
 def _values_equal_substitution(graph: citynet.KnowledgeGraph, name: str, params: dict) -> None:
     stored = catalogue().get(name)
-    substituted = citynet.query(name, graph, **params)
+    substituted = citynet.query(name, graph=graph, **params)
     rewritten = with_values(stored.text, bind_parameters(stored, params, graph))
     by_values = _from_oxigraph(graph.store.query(rewritten))
     assert len(substituted) > 0 or name == "shared-networks", f"{name} {params} finds nothing"
@@ -188,7 +188,7 @@ def test_every_stored_query_gives_the_local_rows_remotely(server, name):
     """Names resolved in the store, rows in their declared types: equal to the local ones."""
     params = example_params(name)
     local = citynet.query(name, **params)
-    remote = remote_query(name, server.sparql, GRAPH, **server.credentials, **params)
+    remote = remote_query(name, server.sparql, graph_iri=GRAPH, **server.credentials, **params)
     assert remote.form == local.form and len(remote) == len(local) > 0
     assert typed_rows(remote) == typed_rows(local)
 
@@ -197,7 +197,7 @@ def test_every_stored_query_gives_the_local_rows_remotely(server, name):
 @pytest.mark.parametrize(("name", "params"), VARIATIONS)
 def test_other_parameters_remotely(server, name, params):
     local = citynet.query(name, **params)
-    remote = remote_query(name, server.sparql, GRAPH, **server.credentials, **params)
+    remote = remote_query(name, server.sparql, graph_iri=GRAPH, **server.credentials, **params)
     assert typed_rows(remote) == typed_rows(local)
 
 
@@ -205,7 +205,8 @@ def test_other_parameters_remotely(server, name, params):
 def test_a_long_query_goes_as_a_form_post(server):
     params = example_params("members-of-network")
     local = citynet.query("members-of-network", **params)
-    remote = remote_query("members-of-network", server.sparql, GRAPH, method="POST", **server.credentials, **params)
+    remote = remote_query("members-of-network", server.sparql, graph_iri=GRAPH, method="POST", **server.credentials,
+                          **params)
     assert typed_rows(remote) == typed_rows(local)
 
 
@@ -218,17 +219,17 @@ def test_a_long_query_goes_as_a_form_post(server):
 ])
 def test_names_are_looked_up_in_the_store_as_locally(server, text, iri):
     assert citynet.shipped_graph().names.resolve(text, "place", ()) == iri
-    result = remote_query("networks-of-place", server.sparql, GRAPH, **server.credentials, place=text)
+    result = remote_query("networks-of-place", server.sparql, graph_iri=GRAPH, **server.credentials, place=text)
     assert {row.place for row in result} == {URIRef(iri)}
 
 
 @pytest.mark.slow
 def test_an_unknown_name_in_the_store_says_what_to_do(server):
     with pytest.raises(QueryError, match="no place is named 'Atlantis'") as error:
-        remote_query("networks-of-place", server.sparql, GRAPH, **server.credentials, place="Atlantis")
+        remote_query("networks-of-place", server.sparql, graph_iri=GRAPH, **server.credentials, place="Atlantis")
     assert f"--endpoint {server.sparql}" in error.value.hint
     with pytest.raises(QueryError, match="no network is named 'Rostock'"):
-        remote_query("members-of-network", server.sparql, GRAPH, **server.credentials, network="Rostock")
+        remote_query("members-of-network", server.sparql, graph_iri=GRAPH, **server.credentials, network="Rostock")
 
 
 @pytest.mark.slow
@@ -317,13 +318,13 @@ def test_values_blocks_in_subselects_mean_what_substitution_means(text):
      "TransactionAfterImageLimit"),
 ])
 def test_known_store_limits_are_named_and_not_retried(message, setting):
-    from citynet.remote.hints import hint_for, is_lasting
+    from citynet.scale.remote.hints import hint_for, is_lasting
 
     assert setting in hint_for(message) and is_lasting(message)
 
 
 def test_a_deadlock_is_worth_another_load():
-    from citynet.remote.hints import hint_for, is_lasting
+    from citynet.scale.remote.hints import hint_for, is_lasting
 
     message = "Error 40001 SR172: Transaction deadlocked"
     assert "deadlock" in hint_for(message) and not is_lasting(message)

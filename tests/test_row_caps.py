@@ -12,8 +12,8 @@ import pytest
 
 import citynet
 from citynet.cli import main
-from citynet.remote import RowLimitError, push, remote_query
-from citynet.remote.paging import paged_text
+from citynet.scale.remote import RowLimitError, push, remote_query
+from citynet.scale.remote.paging import paged_text
 from tests import triplestores
 from tests.server_harness import start_server
 
@@ -58,7 +58,7 @@ def typed(result: citynet.QueryResult) -> list[tuple]:
 def test_virtuoso_answers_over_its_cap_are_read_whole(capped_virtuoso, name, params):
     local = citynet.query(name, **params)
     assert len(local) > CAP
-    remote = remote_query(name, capped_virtuoso.sparql, GRAPH, **params)
+    remote = remote_query(name, capped_virtuoso.sparql, graph_iri=GRAPH, **params)
     assert typed(remote) == typed(local)
 
 
@@ -74,7 +74,7 @@ def test_a_graph_over_the_cap_is_built_from_pages(capped_virtuoso):
     """Virtuoso cuts a CONSTRUCT answer without saying so; citynet notices and reads it in pages."""
     local = citynet.query("network-subgraph", network="UBC")
     assert len(local) > CAP
-    remote = remote_query("network-subgraph", capped_virtuoso.sparql, GRAPH, network="UBC")
+    remote = remote_query("network-subgraph", capped_virtuoso.sparql, graph_iri=GRAPH, network="UBC")
     assert remote.graph.isomorphic(local.graph)
 
 
@@ -113,8 +113,8 @@ def test_pages_keep_the_querys_order_then_every_column():
 @pytest.mark.parametrize("wrapped", [False, True], ids=["direct", "cursor"])
 def test_every_stored_select_read_in_pages_gives_its_rows(stored, wrapped):
     """On the embedded store, pages of three rows together are the query's answer."""
-    from citynet.querying import bind_parameters
-    from citynet.remote.values import with_values
+    from citynet.querying.execute import bind_parameters
+    from citynet.scale.remote.values import with_values
 
     graph = citynet.shipped_graph()
     params = {p.name: p.example for p in stored.parameters if p.required}

@@ -142,3 +142,50 @@ def test_catalog_and_void_by_content_negotiation(http, path, kind):
         assert answer.headers["content-type"].split(";")[0] == accept
         assert (None, RDF.type, kind) in Graph().parse(data=answer.text, format=parser)
     assert http.get(path, headers={"Accept": "text/csv"}).status_code == 406
+
+
+# ---------------------------------------------------------------- conditional GETs
+
+CONDITIONAL = [
+    ("/catalog", {"Accept": "text/turtle"}),
+    ("/catalog", {"Accept": "application/ld+json"}),
+    ("/.well-known/void", {"Accept": "application/rdf+xml"}),
+    ("/doc/city/rostock", {"Accept": "text/turtle"}),
+    ("/doc/city/rostock", {"Accept": "text/html"}),
+    ("/def", {"Accept": "text/turtle"}),
+    ("/style.css", {}),
+    ("/static/query.js", {}),
+    ("/query", {}),
+]
+
+
+@pytest.mark.parametrize(("path", "headers"), CONDITIONAL, ids=[f"{p} {h}" for p, h in CONDITIONAL])
+def test_conditional_get_answers_304_for_what_the_client_has(http, path, headers):
+    """A harvester that sends back the ETag or the date it got skips an unchanged document."""
+    first = http.get(path, headers=headers)
+    assert first.status_code == 200
+    tag, date = first.headers["etag"], first.headers["last-modified"]
+    assert tag.startswith('"') and tag.endswith('"')
+    again = http.get(path, headers={**headers, "If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == tag
+    assert http.get(path, headers={**headers, "If-None-Match": f'"other", W/{tag}'}).status_code == 304
+    assert http.get(path, headers={**headers, "If-Modified-Since": date}).status_code == 304
+    # a different tag, or an earlier date, gets the document
+    changed = http.get(path, headers={**headers, "If-None-Match": '"something-else"'})
+    assert changed.status_code == 200 and changed.content == first.content
+    assert http.get(path, headers={**headers, "If-Modified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"}).status_code == 200
+    # If-None-Match wins over If-Modified-Since (RFC 9110): a stale tag gets the document
+    assert http.get(path, headers={**headers, "If-None-Match": '"stale"', "If-Modified-Since": date}).status_code == 200
+    assert http.get(path, headers={**headers, "If-Modified-Since": "not a date"}).status_code == 200
+
+
+def test_each_variant_has_its_own_etag(http):
+    turtle = http.get("/catalog", headers={"Accept": "text/turtle"})
+    jsonld = http.get("/catalog", headers={"Accept": "application/ld+json"})
+    assert turtle.headers["etag"] != jsonld.headers["etag"]
+    assert turtle.headers["last-modified"] == jsonld.headers["last-modified"]
+    assert http.get("/catalog", headers={"Accept": "text/turtle", "If-None-Match": jsonld.headers["etag"]}
+                    ).status_code == 200
+    assert "Accept" in http.get("/catalog", headers={"Accept": "text/turtle",
+                                                     "If-None-Match": turtle.headers["etag"]}).headers["vary"]

@@ -26,9 +26,9 @@ from rdflib.term import Node
 
 import citynet
 from citynet import resources
-from citynet.prefixes import compact
-from citynet.rdf_files import quiet_rdflib
-from citynet.validation import Finding, Severity
+from citynet.graph.files import quiet_rdflib
+from citynet.graph.prefixes import compact
+from citynet.validation.validator import Finding, Severity
 
 DASH = Namespace("http://datashapes.org/dash#")
 CNSH = "https://w3id.org/citynet/shapes#"

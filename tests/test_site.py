@@ -7,12 +7,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -21,9 +17,10 @@ from rdflib import Graph, URIRef
 
 import citynet
 from citynet.errors import InputError
-from citynet.site import MARKER, page_path, publish, render_data, render_map, render_page
+from citynet.publish.site import MARKER, page_path, publish, render_data, render_map, render_page
 
 from .browser import assert_offline, chromium, needs_chromium
+from .static_server import serving
 
 # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -425,7 +422,7 @@ def test_a_failed_build_leaves_the_old_site(graph, tmp_path, monkeypatch):
         yield "style.css", "body {}"
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("citynet.site.writer.site_files", broken)
+    monkeypatch.setattr("citynet.publish.site.writer.site_files", broken)
     with pytest.raises(RuntimeError):
         publish(graph, out)
     assert (out / "index.html").read_text(encoding="utf-8") == before
@@ -433,32 +430,6 @@ def test_a_failed_build_leaves_the_old_site(graph, tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- in a real browser
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    requests: list[tuple[str, int]]
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        self.requests.append((self.path, int(code) if str(code).isdigit() else 0))
-
-
-@contextmanager
-def serving(folder: Path) -> Iterator[tuple[str, list[tuple[str, int]]]]:
-    """``folder`` on http://127.0.0.1:{a free port}/, served from a thread, and the requests it got."""
-    requests: list[tuple[str, int]] = []
-    handler = type("Handler", (QuietHandler,), {"requests": requests})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", requests
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
 
 @pytest.fixture(scope="module")
 def served(site) -> Iterator[tuple[str, list[tuple[str, int]]]]:
@@ -562,7 +533,7 @@ def test_site_serves_the_downloads_and_catalog_it_describes(site):
     """Every download URL and the catalog named in the DCAT catalog exist in the site."""
     from rdflib import Namespace
 
-    from citynet.publication import load_config
+    from citynet.publish.publication import load_config
 
     dcat = Namespace("http://www.w3.org/ns/dcat#")
     base = load_config().base_url
@@ -572,3 +543,40 @@ def test_site_serves_the_downloads_and_catalog_it_describes(site):
     for url in urls:
         assert url.startswith(base)
         assert (site / url[len(base):]).is_file(), url
+
+
+def test_downloads_are_the_files_the_catalog_measures(site):
+    """Each download's size and checksum in the published catalog are those of the published file."""
+    import hashlib
+
+    from rdflib import Namespace
+
+    from citynet.publish.publication import load_config
+
+    dcat, spdx = Namespace("http://www.w3.org/ns/dcat#"), Namespace("http://spdx.org/rdf/terms#")
+    base = load_config().base_url
+    catalog = Graph().parse(site / "catalog.ttl", format="turtle")
+    distributions = list(catalog.subjects(dcat.downloadURL, None))
+    assert len(distributions) == 8
+    for distribution in distributions:
+        content = (site / str(catalog.value(distribution, dcat.downloadURL))[len(base):]).read_bytes()
+        assert int(catalog.value(distribution, dcat.byteSize)) == len(content)
+        checksum = catalog.value(distribution, spdx.checksum)
+        assert str(catalog.value(checksum, spdx.checksumValue)) == hashlib.sha256(content).hexdigest()
+
+
+def test_republishing_keeps_the_times_of_unchanged_files(graph, tmp_path):
+    """A web server's Last-Modified comes from the file's time: unchanged files keep theirs."""
+    out = tmp_path / "site"
+    publish(graph, out)
+    past = 1_000_000_000  # 2001: no file written now has this time
+    for path in out.rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
+    download = out / "download" / "citynet.ttl"
+    download.write_bytes(download.read_bytes() + b"# changed by hand\n")
+    os.utime(download, (past, past))
+    publish(graph, out)
+    changed = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.stat().st_mtime != past}
+    assert changed == {"download/citynet.ttl"}
+    assert b"changed by hand" not in download.read_bytes()

@@ -45,7 +45,7 @@ from SPARQLWrapper import (
 )
 
 import citynet
-from citynet.exports import export
+from citynet.publish.exports import export
 from tests.oxigraph_harness import running_oxigraph
 from tests.server_harness import running_server
 

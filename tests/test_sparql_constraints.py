@@ -1,7 +1,7 @@
 """The SPARQL constraints run in Oxigraph give exactly the results pySHACL gives alone.
 
 Every comparison validates one data graph twice: with plain pySHACL and the full shapes,
-and with ``citynet.validation.shacl_results`` (Oxigraph for sh:sparql, pySHACL for the
+and with ``citynet.validation.validator.shacl_results`` (Oxigraph for sh:sparql, pySHACL for the
 rest). The results must be equal one for one, message and value included.
 """
 
@@ -15,10 +15,10 @@ import pytest
 from rdflib import SH, BNode, Graph, URIRef
 
 from citynet import resources
-from citynet.generate import DEFECT_KINDS, generate
-from citynet.rdf_files import load_turtle_files
-from citynet.sparql_constraints import _mode, take_sparql_constraints
-from citynet.validation import shacl_results
+from citynet.graph.files import load_turtle_files
+from citynet.scale.generate import DEFECT_KINDS, generate
+from citynet.validation.sparql_constraints import _mode, take_sparql_constraints
+from citynet.validation.validator import shacl_results
 from tests.test_shapes import CASE_FILES, load_case
 
 EX = "http://example.org/"
@@ -193,7 +193,7 @@ def test_a_query_that_needs_prebinding_stays_with_pyshacl() -> None:
     ("<a b> ex:p 1 .\n", "<a b>", None),            # not one word: found by the fallback search
 ])
 def test_subject_lines_are_the_lines_the_subjects_begin(text: str, candidate: str, line: int | None) -> None:
-    from citynet.validation import _SubjectIndex
+    from citynet.validation.validator import _SubjectIndex
 
     assert _SubjectIndex(text).line(candidate) == line
 
@@ -256,15 +256,15 @@ def test_same_results_as_pyshacl_for_core_constraints() -> None:
 
 
 def test_only_focus_nodes_that_could_fail_are_given_to_pyshacl() -> None:
-    from citynet.core_candidates import _Selection
-    from citynet.oxigraph_copy import OxigraphCopy
+    from citynet.validation.core_candidates import _Selection
+    from citynet.validation.oxigraph_copy import OxigraphCopy
 
     data = Graph().parse(data=CORE_DATA, format="turtle")
     shapes = Graph().parse(data=CORE_SHAPES, format="turtle")
     copy = OxigraphCopy(data)
     selection = _Selection(shapes, data, copy)
     plan = selection.plan()
-    assert copy.injective and not copy.lossless  # "5.0" is stored as "5"
+    assert copy.injective and copy.lossy_kinds  # "5.0" is stored as "5"
     assert not selection.fallbacks
     candidates = {s: {r["this"].value for r in copy.store.query(q)} for s, q in plan.items() if q is not None}
     assert candidates[URIRef(f"{EX}NotPart")] == {f"{EX}p2"}  # the only subject of ex:part that is an ex:Part
@@ -273,7 +273,7 @@ def test_only_focus_nodes_that_could_fail_are_given_to_pyshacl() -> None:
 
 
 def test_pyshacl_checks_everything_where_oxigraph_would_merge_terms() -> None:
-    from citynet.oxigraph_copy import OxigraphCopy
+    from citynet.validation.oxigraph_copy import OxigraphCopy
 
     data = Graph().parse(data=CORE_DATA + 'ex:t1 ex:size "3.50"^^xsd:decimal , "3.5"^^xsd:decimal .',
                          format="turtle")
@@ -282,8 +282,8 @@ def test_pyshacl_checks_everything_where_oxigraph_would_merge_terms() -> None:
 
 
 def test_shipped_shapes_select_candidates() -> None:
-    from citynet.core_candidates import _Selection
-    from citynet.oxigraph_copy import OxigraphCopy
+    from citynet.validation.core_candidates import _Selection
+    from citynet.validation.oxigraph_copy import OxigraphCopy
 
     shapes = Graph().parse(resources.shapes_path(), format="turtle")
     take_sparql_constraints(shapes)

@@ -19,8 +19,8 @@ from rdflib.compare import to_canonical_graph
 
 import citynet
 from citynet.cli import main
-from citynet.generate import generate
-from citynet.remote import remote_query
+from citynet.scale.generate import generate
+from citynet.scale.remote import remote_query
 from tests.conftest import drop_graph
 from tests.triplestores import Triplestore
 
@@ -108,8 +108,8 @@ def test_every_stored_query_gives_the_embedded_answer_from_the_cli(store, genera
 def test_dataframes_have_the_same_dtypes_and_values_on_every_store(store, generated, name):
     pytest.importorskip("pandas")
     path, examples = generated
-    local = citynet.query(name, citynet.KnowledgeGraph.from_paths([path]), **examples.get(name, {}))
-    remote = remote_query(name, store.sparql, GRAPH, **examples.get(name, {}))
+    local = citynet.query(name, graph=citynet.KnowledgeGraph.from_paths([path]), **examples.get(name, {}))
+    remote = remote_query(name, store.sparql, graph_iri=GRAPH, **examples.get(name, {}))
     mine, theirs = local.to_dataframe(), remote.to_dataframe()
     assert dict(mine.dtypes) == dict(theirs.dtypes)
     key = list(mine.columns)

@@ -10,7 +10,7 @@ from rdflib import OWL, RDF, SH, Graph, Literal, URIRef
 
 import citynet
 from citynet.cli import main
-from citynet.validation_output import render_json, render_turtle
+from citynet.validation.output import render_json, render_turtle
 
 ONTOLOGY = URIRef("https://w3id.org/citynet/def")
 CNSH = "https://w3id.org/citynet/shapes#"

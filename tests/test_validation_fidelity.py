@@ -16,7 +16,7 @@ from collections import Counter
 
 import pyshacl
 import pytest
-from rdflib import RDF, SH, BNode, Graph, Namespace
+from rdflib import RDF, SH, BNode, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
@@ -29,12 +29,18 @@ ex: sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI
 """
 
 
-def _written(graph: Graph, node: Node | None) -> object:
-    """A term as written (n3), a blank-node path by its structure."""
-    if isinstance(node, BNode) and (node, None, None) in graph:
+def _written(graph: Graph, node: Node | None, depth: int = 0) -> object:
+    """A term as written (n3); a blank node copied into the report by its structure, one not
+    copied as "_:" (its id is random)."""
+    if isinstance(node, BNode):
+        if (node, None, None) not in graph or depth > 12:
+            return "_:"
         if (node, RDF.first, None) in graph:
-            return tuple(_written(graph, item) for item in Collection(graph, node))
-        return tuple(sorted((str(p), _written(graph, o)) for p, o in graph.predicate_objects(node)))
+            return tuple(_written(graph, item, depth + 1) for item in Collection(graph, node))
+        return tuple(sorted(((str(p), _written(graph, o, depth + 1)) for p, o in graph.predicate_objects(node)),
+                            key=repr))
+    if isinstance(node, URIRef):
+        return f"<{node}>"  # n3() refuses an IRI with a space
     return None if node is None else node.n3()
 
 
@@ -55,9 +61,8 @@ def same_as_pyshacl(data_text: str, shapes_text: str) -> tuple[Counter, citynet.
     data = Graph().parse(data=PREFIXES + data_text, format="turtle")
     shapes = Graph().parse(data=PREFIXES + shapes_text, format="turtle")
     report = citynet.validate(data, shapes, ontology=False, check_terms=False)
-    plain = Graph()
-    plain += shapes
-    expected = exact_results(pyshacl.validate(data, shacl_graph=plain, inference="none")[1])
+    # pySHACL gets the graphs as given (prefixes included), after citynet, which copies them.
+    expected = exact_results(pyshacl.validate(data, shacl_graph=shapes, inference="none")[1])
     assert exact_results(report.graph) == expected
     return expected, report
 

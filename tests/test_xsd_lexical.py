@@ -8,7 +8,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 import citynet
-from citynet.xsd_lexical import DATATYPES, XSD, problem
+from citynet.validation.xsd_lexical import DATATYPES, XSD, problem
 
 # datatype: (valid lexical forms, ill-typed lexical forms)
 EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
@@ -51,7 +51,7 @@ EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
     "gDay": (["---08", "---31"], ["---32", "--08"]),
     "gMonth": (["--09", "--12Z"], ["--13", "-09"]),
     "hexBinary": (["", "0FB7", "0fb7"], ["0FB", "GG"]),
-    "base64Binary": (["", "aGVsbG8=", "aGVs bG8="], ["aGVsbG8", "a===", "!!!!"]),
+    "base64Binary": (["", "aGVsbG8=", "aGVs bG8=", "QUJD"], ["aGVsbG8", "a===", "!!!!", "QUJD "]),
 }
 
 

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, Namespace
 from rdflib.collection import Collection
 
-from citynet.terms import to_oxigraph
+from citynet.graph.terms import to_oxigraph
 from tests.conftest import SHARED
 
 SUITE = SHARED / "external" / "w3c" / "sparql" / "sparql11"

@@ -18,6 +18,7 @@ from typing import Any
 
 from citynet import __version__
 from citynet.errors import CitynetError
+from citynet.formats import DESCRIPTION_FORMATS, EXPORT_FORMATS, RESULT_FORMATS, TURTLE, names
 from citynet.output import emit
 from citynet.server.options import add_arguments as add_serve_arguments
 
@@ -28,7 +29,8 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in citynet, not in the input
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+#: A table for people, then the SPARQL result formats, as the engine writes them.
+TABLE_FORMATS = ("table", *names(RESULT_FORMATS))
 SPREADSHEET_HELP = ("with --format csv: put ' before a cell a spreadsheet would run as a formula "
                     "(=, +, -, @ …; numbers excepted). This changes values: it is for people opening the "
                     "file in a spreadsheet, not for programs")
@@ -47,7 +49,7 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from citynet.remote.paging import RowLimitError
+    from citynet.scale.remote.paging import RowLimitError
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -130,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("name", help="the query's name (see `citynet queries`)")
     run.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                      help="a parameter; repeat for several")
-    run.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table",
+    run.add_argument("--format", choices=(*TABLE_FORMATS, TURTLE.name), default="table",
                      help="table, csv, tsv, json or xml (SPARQL results, as the engine writes them); "
                           "CONSTRUCT queries: turtle or json (JSON-LD)")
     run.add_argument("--spreadsheet-safe", action="store_true", help=SPREADSHEET_HELP)
@@ -153,8 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
                      "Write the graph as Turtle, N-Triples, N-Quads or TriG (one named graph per source file), "
                      "RDF/XML or JSON-LD (compacted with citynet's @context); or as a CSV of memberships or a "
                      "GeoJSON of members with coordinates and networks.")
-    export.add_argument("--format", required=True,
-                        choices=("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "csv", "geojson"))
+    export.add_argument("--format", required=True, choices=names(EXPORT_FORMATS))
+    export.add_argument("--entity", metavar="IRI",
+                        help="only the entity document of this IRI (what the site and the server publish for it); "
+                             "formats turtle, ntriples, jsonld, rdfxml")
     export.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
 
     catalog = command("catalog", run_catalog,
@@ -162,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "Write the DCAT-AP.de catalog that GovData and CKAN harvest (default), the VoID description "
                       "(--void) or a schema.org Dataset (--schema). Values come from the graph and "
                       "config/publication.toml.")
-    catalog.add_argument("--format", choices=("turtle", "rdfxml", "jsonld"), default="turtle")
+    catalog.add_argument("--format", choices=names(DESCRIPTION_FORMATS), default=TURTLE.name)
     which = catalog.add_mutually_exclusive_group()
     which.add_argument("--void", action="store_const", const="void", dest="what", help="the VoID description")
     which.add_argument("--schema", action="store_const", const="schema", dest="what",
@@ -177,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("outdir", type=Path, metavar="OUTDIR")
     publish.add_argument("--data", nargs="+", type=Path, metavar="PATH",
                          help="Turtle files or folders to publish instead of the shipped data")
+    publish.add_argument("--no-validate", action="store_true",
+                         help="publish data that fails validation (or has not been validated), with a warning")
 
     serve = command("serve", run_serve,
                     "serve the graph: read-only SPARQL endpoint, stored-query API, dereferenceable IRIs",
@@ -219,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "--data on RDF files of your own (without the citynet ontology). Oxigraph parses and "
                      "answers it; the output is what the engine writes.")
     ad_hoc.add_argument("file", help="a .rq file, or - for standard input")
-    ad_hoc.add_argument("--format", choices=(*RESULT_FORMATS, "turtle"), default="table")
+    ad_hoc.add_argument("--format", choices=(*TABLE_FORMATS, TURTLE.name), default="table")
     ad_hoc.add_argument("--spreadsheet-safe", action="store_true", help=SPREADSHEET_HELP)
     ad_hoc.add_argument("--base", metavar="IRI", help="the base IRI against which relative IRIs in the query resolve")
     ad_hoc.add_argument("--data", nargs="+", type=Path, metavar="PATH",
@@ -241,7 +247,7 @@ def _credentials(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _query_list() -> str:
-    from citynet.querying import queries
+    from citynet.querying.execute import queries
 
     try:
         stored = queries()
@@ -254,8 +260,8 @@ def _query_list() -> str:
 # ---------------------------------------------------------------- handlers
 
 def run_validate(args: argparse.Namespace) -> int:
-    from citynet.validation import Severity, validate
-    from citynet.validation_output import render_json, render_text, render_turtle
+    from citynet.validation.output import render_json, render_text, render_turtle
+    from citynet.validation.validator import Severity, validate
 
     fail_on = Severity(args.fail_on.capitalize())
     report = validate(args.paths or None, args.shapes, ontology=args.ontology, fast=args.fast,
@@ -267,7 +273,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    from citynet.stats import class_counts, network_counts, render_stats
+    from citynet.querying.stats import class_counts, network_counts, render_stats
 
     if args.format == "json":
         emit(json.dumps({
@@ -281,7 +287,7 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_queries(args: argparse.Namespace) -> int:
-    from citynet.querying import queries
+    from citynet.querying.execute import queries
 
     stored = queries()
     if args.format == "json":
@@ -299,21 +305,21 @@ def run_queries(args: argparse.Namespace) -> int:
 
 def run_query(args: argparse.Namespace) -> int:
     from citynet.errors import QueryError
-    from citynet.graph import KnowledgeGraph
-    from citynet.querying import query
+    from citynet.graph.knowledge_graph import KnowledgeGraph
+    from citynet.querying.execute import query
 
     if args.endpoint:
-        from citynet.remote import remote_query
+        from citynet.scale.remote import remote_query
 
         if args.data:
             raise QueryError("--data and --endpoint exclude each other: the data is in the store")
-        result = remote_query(args.name, args.endpoint, args.graph, timeout=args.timeout, paging=args.paging,
-                              **_credentials(args), **parse_params(args.param))
+        result = remote_query(args.name, args.endpoint, parse_params(args.param), graph_iri=args.graph,
+                              timeout=args.timeout, paging=args.paging, **_credentials(args))
     else:
         if args.graph or not args.paging:
             raise QueryError("--graph and --no-paging are for --endpoint")
         graph = KnowledgeGraph.from_paths(args.data) if args.data else None
-        result = query(args.name, graph, **parse_params(args.param))
+        result = query(args.name, parse_params(args.param), graph=graph)
     if not args.raw:
         result = result.coerced()  # the declared column types: the same rows on every store
     emit(format_result(result, args.format, spreadsheet_safe=args.spreadsheet_safe), args.output)
@@ -321,26 +327,34 @@ def run_query(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from citynet.exports import export
-    from citynet.graph import shipped_graph
+    from citynet.graph.knowledge_graph import shipped_graph
+    from citynet.publish.exports import export
 
+    if args.entity is not None:
+        from citynet.publish.entity_document import entity_export
+
+        emit(entity_export(shipped_graph(), args.entity, args.format), args.output)
+        return EXIT_OK
     emit(export(shipped_graph(), args.format), args.output)
     return EXIT_OK
 
 
 def run_catalog(args: argparse.Namespace) -> int:
-    from citynet.catalog import catalog_document
-    from citynet.graph import shipped_graph
+    from citynet.graph.knowledge_graph import shipped_graph
+    from citynet.publish.catalog import catalog_document
 
     emit(catalog_document(shipped_graph(), args.format, args.what or "dcat"), args.output)
     return EXIT_OK
 
 
 def run_publish(args: argparse.Namespace) -> int:
-    from citynet.graph import KnowledgeGraph, shipped_graph
-    from citynet.site import publish
+    from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
+    from citynet.publish.site import publish
+    from citynet.validation.gate import may_put_out
 
     graph = KnowledgeGraph.from_paths(args.data) if args.data else shipped_graph()
+    if not may_put_out(graph, skip=args.no_validate, doing="publishing"):
+        return EXIT_NOT_CONFORMING
     result = publish(graph, args.outdir)
     print(f"wrote {result.pages} pages ({result.files} files) to {result.outdir}")
     return EXIT_OK
@@ -353,7 +367,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from citynet.generate import generate, parse_defects
+    from citynet.scale.generate import generate, parse_defects
 
     report = generate(args.triples, args.seed, args.out, parse_defects(args.defects))
     defects = ", ".join(f"{kind}={len(iris)}" for kind, iris in report.defects.items()) or "none"
@@ -362,8 +376,8 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def run_push(args: argparse.Namespace) -> int:
-    from citynet.graph import KnowledgeGraph, shipped_graph
-    from citynet.remote import push
+    from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
+    from citynet.scale.remote import push
 
     graph = KnowledgeGraph.from_paths(args.data) if args.data else shipped_graph()
     report = push(graph, args.endpoint, args.graph, **_credentials(args), timeout=args.timeout,
@@ -381,8 +395,8 @@ def run_push(args: argparse.Namespace) -> int:
 
 def run_sparql(args: argparse.Namespace) -> int:
     from citynet.errors import InputError
-    from citynet.graph import KnowledgeGraph
-    from citynet.querying import sparql
+    from citynet.graph.knowledge_graph import KnowledgeGraph
+    from citynet.querying.execute import sparql
 
     if args.file == "-":
         text = sys.stdin.read()

@@ -19,12 +19,12 @@ from starlette.responses import JSONResponse, Response
 
 from citynet import __version__
 from citynet.errors import QueryError
-from citynet.parameters import ENTITY_TYPES, Parameter
-from citynet.querying import bind_parameters
+from citynet.formats import DATASET_FORMATS, GRAPH_FORMATS, JSON, JSONLD, RESULT_FORMATS
+from citynet.querying.execute import bind_parameters
+from citynet.querying.parameters import ENTITY_TYPES, Parameter
+from citynet.querying.stored_queries import StoredQuery
 from citynet.server.execution import FORMAT_PARAMETERS, NotAcceptable, execute, format_values, negotiate
-from citynet.server.negotiation import DATASET_FORMATS, GRAPH_FORMATS, RESULT_FORMATS
 from citynet.server.responses import error
-from citynet.stored_queries import StoredQuery
 
 if TYPE_CHECKING:
     from citynet.server.state import ServerState
@@ -118,8 +118,8 @@ def parameter_object(parameter: Parameter) -> dict[str, Any]:
 def _content(form: str) -> dict[str, Any]:
     if form in ("SELECT", "ASK"):
         return {f.media_type: {"schema": {"$ref": "#/components/schemas/SparqlResults"}}
-                if f.name == "json" else {"schema": {"type": "string"}} for f in RESULT_FORMATS}
-    return {f.media_type: {"schema": {"type": "object"} if f.name == "jsonld" else {"type": "string"}}
+                if f is JSON else {"schema": {"type": "string"}} for f in RESULT_FORMATS}
+    return {f.media_type: {"schema": {"type": "object"} if f is JSONLD else {"type": "string"}}
             for f in GRAPH_FORMATS}
 
 

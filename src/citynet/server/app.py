@@ -20,8 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citynet import __version__
 from citynet.errors import InputError
-from citynet.graph import KnowledgeGraph, shipped_graph
-from citynet.server import api, graph_store, linked_data, page, protocol
+from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
+from citynet.server import api, catalog, downloads, graph_store, linked_data, page, protocol, site_pages
 from citynet.server.execution import ROW_LIMIT_HEADER, TRUNCATED_HEADER
 from citynet.server.responses import LOG_NOTE
 from citynet.server.settings import Settings
@@ -133,8 +133,10 @@ def create_app(graph: KnowledgeGraph | None = None, settings: Settings | None = 
             await state.close()
 
     routes = [
-        Route("/", linked_data.home),
-        Route("/style.css", linked_data.stylesheet),
+        Route("/", site_pages.home),
+        Route("/index.html", site_pages.home_file),
+        Route("/style.css", site_pages.stylesheet),
+        Route("/map.svg", site_pages.map_svg),
         Route("/query", page.query_page),
         Route("/query/spreadsheet.csv", page.spreadsheet_download),
         Route("/static/{name}", page.asset),
@@ -146,18 +148,22 @@ def create_app(graph: KnowledgeGraph | None = None, settings: Settings | None = 
         Route("/id/{kind}/", linked_data.kind_index),
         Route("/id/{kind}/{slug}", linked_data.entity),
         Route("/doc/{kind}/{slug}", linked_data.document),
-        Route("/def", linked_data.ontology),
+        Route("/def", linked_data.ontology_document_handler),
         Route("/def.{suffix}", linked_data.ontology_file),
         Route("/def/{term}", linked_data.ontology_term),
-        Route("/catalog", linked_data.catalog_handler("dcat")),
-        Route("/.well-known/void", linked_data.catalog_handler("void")),
+        Route("/catalog", catalog.catalog),
+        Route("/.well-known/void", catalog.void),
         Route("/health", health),
+        # The rest of what publish writes and the catalog names: downloads, the catalog and VoID
+        # as files, the dataset and distribution IRIs; anything else is a clear 404.
+        Route("/{path:path}", catalog.described(downloads.published_file)),
     ]
     middleware = [
         Middleware(AccessLogMiddleware, enabled=settings.access_log),
         Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "HEAD"],
                    allow_headers=["Accept", "Content-Type"], max_age=3600,
-                   expose_headers=[TRUNCATED_HEADER, ROW_LIMIT_HEADER, "Link", "Content-Location", "Retry-After"]),
+                   expose_headers=[TRUNCATED_HEADER, ROW_LIMIT_HEADER, "Link", "Content-Location", "Retry-After",
+                                   "ETag"]),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.citynet = state

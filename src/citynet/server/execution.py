@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import Response
 
+from citynet.formats import DATASET_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, SPREADSHEET_CSV, Format, by_name
+from citynet.graph.terms import to_oxigraph
 from citynet.server import negotiation
-from citynet.server.negotiation import DATASET_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, SPREADSHEET_CSV, Format
 from citynet.server.pool import PoolError, WorkerPool
 from citynet.server.responses import error, note
 from citynet.server.settings import Settings
@@ -20,7 +20,7 @@ TRUNCATED_HEADER = "Citynet-Truncated"
 ROW_LIMIT_HEADER = "Citynet-Row-Limit"
 #: Parameters that name the answer's format, as SPARQLWrapper, YASGUI and others send them.
 FORMAT_PARAMETERS = ("format", "output", "results")
-_BY_NAME = {f.name: f for f in (*RESULT_FORMATS, *GRAPH_FORMATS, *DATASET_FORMATS, SPREADSHEET_CSV)}
+_SERVED = (*RESULT_FORMATS, *GRAPH_FORMATS, *DATASET_FORMATS, SPREADSHEET_CSV)
 
 
 class NotAcceptable(Exception):
@@ -46,7 +46,7 @@ def negotiate(request: Request, requested: Sequence[str], forms: Sequence[str] =
     if wants_graph:
         graph = negotiation.first_named(requested, GRAPH_FORMATS) or negotiation.choose(accept, GRAPH_FORMATS)
     if table is None and graph is None:
-        shown = accept if len(accept or "") <= 200 else accept[:200] + "…"
+        shown = (accept or "") if len(accept or "") <= 200 else (accept or "")[:200] + "…"
         asked = f"format {', '.join(map(repr, requested[:4]))} nor " if requested else ""
         raise NotAcceptable(f"neither {asked}the media types in Accept: {shown!r} can be served here; "
                             + _offers(wants_table, wants_graph))
@@ -62,17 +62,6 @@ def _offers(table: bool, graph: bool) -> str:
     return "; ".join(parts)
 
 
-def term_spec(term: Node) -> tuple[str, ...]:
-    """A parameter value (an rdflib term) as plain data for the worker's pipe."""
-    if isinstance(term, URIRef):
-        return ("uri", str(term))
-    if isinstance(term, BNode):
-        return ("bnode", str(term))
-    if isinstance(term, Literal):
-        return ("literal", str(term), term.language or "", str(term.datatype) if term.datatype else "")
-    raise TypeError(f"cannot bind {term!r}")
-
-
 async def execute(request: Request, pool: WorkerPool, settings: Settings, *, text: str,
                   table_format: Format | None, graph_format: Format | None,
                   bindings: Mapping[str, Node] | None = None, form: str | None = None,
@@ -84,7 +73,8 @@ async def execute(request: Request, pool: WorkerPool, settings: Settings, *, tex
     checked by the worker. ``base_iri`` resolves relative IRIs in the query."""
     job = {
         "kind": kind, "text": text, "trusted": form is not None, "form": form,
-        "bindings": {k: term_spec(v) for k, v in (bindings or {}).items()},
+        # Oxigraph terms pickle: the worker binds them as they come.
+        "bindings": {k: to_oxigraph(v) for k, v in (bindings or {}).items()},
         "result_format": table_format.name if table_format else None,
         "graph_format": graph_format.name if graph_format else None,
         "default_graphs": list(default_graphs), "named_graphs": list(named_graphs),
@@ -101,7 +91,7 @@ async def execute(request: Request, pool: WorkerPool, settings: Settings, *, tex
             table = reply["form"] in ("SELECT", "ASK")
             message += "; " + _offers(table, not table)
         return error(request, reply["status"], message, log_note=reply.get("note"))
-    chosen = _BY_NAME[reply["format"]]
+    chosen = by_name(reply["format"], _SERVED)
     headers = {"Vary": "Accept", "Cache-Control": "no-store", **(headers or {})}
     note(request, f"{reply['form'].lower()}:{reply['count']}")
     if reply["truncated"]:

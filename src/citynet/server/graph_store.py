@@ -19,9 +19,9 @@ from urllib.parse import urljoin
 from starlette.requests import Request
 from starlette.responses import Response
 
+from citynet.formats import DATASET_FORMATS, GRAPH_FORMATS
 from citynet.server import negotiation
 from citynet.server.execution import execute
-from citynet.server.negotiation import DATASET_FORMATS, GRAPH_FORMATS
 from citynet.server.protocol import public_base, state_of
 from citynet.server.responses import error
 

@@ -3,7 +3,7 @@ it nests, and no ``SERVICE`` (which would make the engine call another host).
 
 The scan is lexical and cheap: it skips strings, IRIs and comments, so ``"{"`` or
 ``<http://x/{>`` do not count, and ``?service`` or ``ex:service`` are not the keyword.
-The workers check again with a full parser (:mod:`citynet.sparql_safety`) before any
+The workers check again with a full parser (:mod:`citynet.querying.sparql_safety`) before any
 evaluation; this first pass keeps hostile texts (a million ``(``) from reaching a
 parser at all, since nesting beyond what a parser's stack holds crashes it.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from citynet.querying.sparql_lexer import expand_codepoints, lexemes
 from citynet.server.settings import Settings
-from citynet.sparql_lexer import expand_codepoints, lexemes
 
 _OPENERS = "{(["
 _CLOSERS = "})]"

@@ -3,8 +3,10 @@
 **Which IRIs.** Data IRIs are ``{base}id/{kind}/{slug}`` with ``base`` =
 ``https://w3id.org/citynet/`` (``Settings.base_iri``). The server answers for them at
 the same path: ``https://w3id.org/citynet/id/city/rostock`` is ``/id/city/rostock``
-here. Deployed, w3id.org forwards ``/citynet/*`` to this server with the rest of the
-path kept (a rewrite of the base only); the documents keep the canonical w3id IRIs.
+here, and every file the static site has for it (``/id/city/rostock.html``, ``.ttl``,
+``.jsonld``, ``/id/city/index.html``, ``/def/City.ttl`` …) is served at the site's path
+too. Deployed, w3id.org forwards ``/citynet/*`` to this server with the rest of the path
+kept (a rewrite of the base only); the documents keep the canonical w3id IRIs.
 
 **303, not hash, for data.** An ``/id/…`` IRI names a thing (a city), not a
 document, so ``GET /id/{kind}/{slug}`` answers ``303 See Other`` with
@@ -18,61 +20,48 @@ other suffixes) are documents too, served directly, as the static site links the
 **Hash, for the ontology.** Ontology terms are ``{base}def#Term``; a client
 dereferences them by fetching ``/def`` (the fragment never reaches a server), which is
 the ontology document itself, negotiated the same way. ``/def/{version}`` serves it
-too, and ``/def/{Term}`` is the term's own page (HTML), or a redirect to ``/def#Term``.
+too, and ``/def/{Term}`` is the term's own page (HTML), or a redirect to ``/def#Term``;
+``/def/{Term}.ttl`` (``.jsonld``, ``.nt``, ``.rdf``, ``.html``) is the term's entity document.
 
-**What a description holds.** The entity's own statements with the blank nodes they
-lead to (:func:`citynet.exports.describe`), the statements that point to it, and the
-labels of the things on either side.
+**What a description holds.** The entity document of :mod:`citynet.publish.entity_document`,
+the same the static site publishes: the entity's own statements with the blank nodes they
+lead to, the statements that point to it, and the labels of the things on either side. It is
+read from the Oxigraph store; the server holds no rdflib copy of the graph.
 
-**HTML** comes from :func:`citynet.site.render_page`; an IRI the site has no page for
-(a logo, a schedule) gets a small built-in page (the label and a table of statements).
+**HTML** is the static site's page (:mod:`citynet.server.site_pages`); an IRI the site has no
+page for gets a plain page in the same frame (its name and a table of its statements).
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable
-from typing import Any
 
-from rdflib import RDFS, SKOS, Graph, URIRef
+import pyoxigraph
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from citynet import resources
-from citynet.catalog import catalog_document
-from citynet.exports import describe, to_jsonld
-from citynet.prefixes import PREFIXES
-from citynet.server import html, negotiation
+from citynet.publish.entity_document import document_bytes, entity_document, exists, ontology_document
+from citynet.server import negotiation
+from citynet.server.conditional import answer
 from citynet.server.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from citynet.server.responses import error
+from citynet.server.site_pages import html_answer, resource_page
+from citynet.server.site_pages import site_page as _site_page  # state.py builds the site's model with it
 from citynet.server.state import ServerState
-from citynet.site import CSS, render_page
 
 _SEGMENT = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9._~-]{1,200}$")
 _TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,200}$")
 _VERSION = re.compile(r"^\d+(\.\d+){1,3}$")
 DOCUMENT_FORMATS: tuple[Format, ...] = (TURTLE, HTML, JSONLD, NTRIPLES, RDFXML)
 _BY_SUFFIX = {f.suffix: f for f in DOCUMENT_FORMATS}
-_RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "pretty-xml"}
-_lock = threading.Lock()
+#: What the static site calls an index of one kind: ``id/city/index.html``.
+_INDEX_FILE = "index.html"
 
 
 def _state(request: Request) -> ServerState:
     return request.app.state.citynet
-
-
-def local_path(iri: str, base: str) -> str | None:
-    """The path at which this server answers for ``iri``, or None if it is not ours."""
-    if not iri.startswith(base):
-        return None
-    rest = iri[len(base):]
-    if rest.startswith("id/"):
-        return "/" + rest
-    if rest == "def" or rest.startswith("def#"):
-        return "/" + rest
-    return None
 
 
 def split_suffix(slug: str) -> tuple[str, Format | None]:
@@ -82,85 +71,31 @@ def split_suffix(slug: str) -> tuple[str, Format | None]:
     return slug, None
 
 
-def _exists(rdf: Graph, iri: URIRef) -> bool:
-    return (iri, None, None) in rdf or (None, None, iri) in rdf
-
-
-def description(rdf: Graph, iri: URIRef) -> Graph:
-    """The entity's statements (with their blank nodes), the statements pointing to it, and
-    the labels of what is on either side."""
-    out = Graph()
-    for prefix, namespace in PREFIXES.items():
-        out.bind(prefix, namespace)
-    out += describe(rdf, iri)
-    for subject, predicate in rdf.subject_predicates(iri):
-        out.add((subject, predicate, iri))
-    linked = {n for triple in out for n in (triple[0], triple[2]) if isinstance(n, URIRef) and n != iri}
-    for node in linked:
-        for predicate in (RDFS.label, SKOS.prefLabel):
-            for label in rdf.objects(node, predicate):
-                out.add((node, predicate, label))
-    return out
-
-
-def serialize(rdf: Graph, fmt: Format) -> bytes:
-    if fmt is JSONLD:
-        return to_jsonld(rdf).encode("utf-8")
-    return rdf.serialize(format=_RDFLIB_FORMATS[fmt.name]).encode("utf-8")
-
-
 def _links(path: str, current: Format | None) -> str:
     return ", ".join(f'<{path}.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
                      for f in DOCUMENT_FORMATS if f is not current)
 
 
-# ---------------------------------------------------------------- HTML
+def _not_acceptable(request: Request, what: str) -> Response:
+    return error(request, 406, f"{what} comes as " + negotiation.accepted_list(DOCUMENT_FORMATS),
+                 log_note="not-acceptable")
 
 
-def render_html(state: ServerState, iri: str, rdf: Graph | None = None) -> str:
-    """The HTML page for ``iri``: citynet.site's where it has one, else the built-in one."""
-    page = _site_page(state, iri)
-    if page is not None:
-        return page
-    rdf = rdf if rdf is not None else description(state.rdf, URIRef(iri))
-    return html.entity_page(rdf, URIRef(iri), lambda i: local_path(i, state.settings.base_iri))
-
-
-def _site_page(state: ServerState, iri: str) -> str | None:
-    # Links under "/": pages as /id/city/rostock (negotiated here), data as /id/city/rostock.ttl.
-    with _lock:  # rdflib graphs and the site's caches are not promised to be thread-safe
-        return render_page(state.graph, iri, base="/")
-
-
-async def stylesheet(request: Request) -> Response:
-    """``/style.css``: the stylesheet of citynet.site's pages."""
-    return Response(CSS, media_type="text/css; charset=utf-8", headers={"Cache-Control": "public, max-age=3600"})
-
-
-async def home(request: Request) -> Response:
-    """``/``: the site's home page (the base IRI, dereferenced) for browsers, else the query page."""
-    state = _state(request)
-    if negotiation.choose(request.headers.get("accept"), (HTML, TURTLE)) is HTML:
-        page = await run_in_threadpool(_site_page, state, state.settings.base_iri)
-        if page is not None:
-            return HTMLResponse(page, headers={"Vary": "Accept"})
-    from citynet.server.page import query_page
-
-    return await query_page(request)
-
-
-# ---------------------------------------------------------------- handlers
+# ---------------------------------------------------------------- entities
 
 
 async def entity(request: Request) -> Response:
-    """``/id/{kind}/{slug}``: 303 to the description (or, with a suffix, the document itself)."""
+    """``/id/{kind}/{slug}``: 303 to the description (or, with a suffix, the document itself);
+    ``/id/{kind}/index.html``: the index of the kind, as the static site names it."""
     kind, slug = request.path_params["kind"], request.path_params["slug"]
+    if slug == _INDEX_FILE:
+        return await kind_index(request)
     stem, suffix = split_suffix(slug)
     if suffix is not None:
         return await _document(request, kind, stem, suffix)
     state = _state(request)
     if not (_SEGMENT.match(kind) and _SEGMENT.match(slug)) \
-            or not _exists(state.rdf, URIRef(f"{state.settings.base_iri}id/{kind}/{slug}")):
+            or not exists(state.graph.store, f"{state.settings.base_iri}id/{kind}/{slug}"):
         return error(request, 404, f"nothing is known as {state.settings.base_iri}id/{kind}/{slug}",
                      log_note="not-found")
     document = f"/doc/{kind}/{slug}"
@@ -176,37 +111,27 @@ async def document(request: Request) -> Response:
 
 async def _document(request: Request, kind: str, slug: str, fixed: Format | None) -> Response:
     state = _state(request)
-    iri = URIRef(f"{state.settings.base_iri}id/{kind}/{slug}")
-    if not (_SEGMENT.match(kind) and _SEGMENT.match(slug)) or not _exists(state.rdf, iri):
+    iri = f"{state.settings.base_iri}id/{kind}/{slug}"
+    if not (_SEGMENT.match(kind) and _SEGMENT.match(slug)) or not exists(state.graph.store, iri):
         return error(request, 404, f"nothing is known as {iri}", log_note="not-found")
     fmt = fixed or negotiation.choose(request.headers.get("accept"), DOCUMENT_FORMATS)
     if fmt is None:
-        return error(request, 406, "an entity's description comes as " + negotiation.accepted_list(DOCUMENT_FORMATS),
-                     log_note="not-acceptable")
+        return _not_acceptable(request, "an entity's description")
     path = f"/doc/{kind}/{slug}"
     headers = {"Link": f'<{iri}>; rel="describes", ' + _links(path, fmt)}
     if fixed is None:
         headers.update({"Vary": "Accept", "Content-Location": f"{path}.{fmt.suffix}"})
-
-    def build() -> bytes:
-        rdf = description(state.rdf, iri)
-        if fmt is HTML:
-            return render_html(state, str(iri), rdf).encode("utf-8")
-        return serialize(rdf, fmt)
-
-    body = await run_in_threadpool(build)
     if fmt is HTML:
-        return HTMLResponse(body, headers={**headers, **_page_headers(body)})
-    return Response(body, media_type=fmt.content_type, headers=headers)
-
-
-def _page_headers(body: bytes) -> dict[str, str]:
-    # The built-in pages load nothing; a site page may use its own stylesheet (same origin).
-    return {"Content-Security-Policy": html.CSP} if html.BUILT_IN_MARK.encode() in body else {}
+        page = await run_in_threadpool(lambda: _site_page(state, iri) or resource_page(state, iri, path))
+        if page is None:  # pragma: no cover - the graph knows the IRI, so the plain page has statements
+            return error(request, 404, f"no page for {iri}", log_note="not-found")
+        return html_answer(request, state, page, headers)
+    body = await run_in_threadpool(lambda: document_bytes(entity_document(state.graph.store, iri), fmt.name))
+    return answer(request, body, state.last_modified, media_type=fmt.content_type, headers=headers)
 
 
 async def kind_index(request: Request) -> Response:
-    """``/id/{kind}/``: the site's index page of a kind, when citynet.site provides one."""
+    """``/id/{kind}/``: the site's index page of a kind, when citynet.publish.site provides one."""
     state = _state(request)
     kind = request.path_params["kind"]
     page = None
@@ -214,25 +139,31 @@ async def kind_index(request: Request) -> Response:
         page = await run_in_threadpool(_site_page, state, f"{state.settings.base_iri}id/{kind}/")
     if page is None:
         return error(request, 404, f"no index of {kind!r}", log_note="not-found")
-    return HTMLResponse(page)
+    return html_answer(request, state, page)
 
 
-def ontology_graph(state: ServerState) -> Graph:
-    def parse() -> Graph:
-        return Graph().parse(resources.ontology_path(), format="turtle")
-    return state.remember("ontology", parse)
+# ---------------------------------------------------------------- the ontology
 
 
-async def ontology(request: Request) -> Response:
+def ontology(state: ServerState) -> list[pyoxigraph.Triple]:
+    """The ontology document's statements (the ontology file's), read once."""
+    return state.remember("ontology", lambda: ontology_document(resources.ontology_path()))
+
+
+def ontology_terms(state: ServerState) -> frozenset[str]:
+    """The IRIs the ontology document says something about."""
+    return state.remember("ontology-terms", lambda: frozenset(
+        t.subject.value for t in ontology(state) if isinstance(t.subject, pyoxigraph.NamedNode)))
+
+
+async def ontology_document_handler(request: Request) -> Response:
     """``/def`` (and ``/def/{version}``): the ontology document; its terms are hash IRIs."""
-    state = _state(request)
     fmt = negotiation.choose(request.headers.get("accept"), DOCUMENT_FORMATS)
     if fmt is None:
-        return error(request, 406, "the ontology comes as " + negotiation.accepted_list(DOCUMENT_FORMATS),
-                     log_note="not-acceptable")
+        return _not_acceptable(request, "the ontology")
     headers = {"Vary": "Accept", "Link": ", ".join(
         f'</def.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in DOCUMENT_FORMATS if f is not fmt)}
-    return await _ontology_variant(request, state, fmt, headers)
+    return await _ontology_variant(request, _state(request), fmt, headers)
 
 
 async def ontology_file(request: Request) -> Response:
@@ -244,61 +175,35 @@ async def ontology_file(request: Request) -> Response:
 
 
 async def _ontology_variant(request: Request, state: ServerState, fmt: Format, headers: dict[str, str]) -> Response:
-    base = state.settings.base_iri
-    if fmt is TURTLE:
-        return Response(resources.ontology_path().read_bytes(), media_type=fmt.content_type, headers=headers)
-
-    def build() -> bytes:
-        rdf = ontology_graph(state)
-        if fmt is HTML:
-            page = _site_page(state, base + "def")
-            return (page or html.ontology_page(rdf, base + "def", lambda i: local_path(i, base))).encode("utf-8")
-        return serialize(rdf, fmt)
-
-    body = await run_in_threadpool(build)
+    if fmt is TURTLE:  # the file as it is
+        return answer(request, resources.ontology_path().read_bytes(), state.last_modified,
+                      media_type=fmt.content_type, headers=headers)
     if fmt is HTML:
-        return HTMLResponse(body, headers={**headers, **_page_headers(body)})
-    return Response(body, media_type=fmt.content_type, headers=headers)
+        page = await run_in_threadpool(_site_page, state, state.settings.base_iri + "def")
+        if page is None:  # pragma: no cover - the site always has the ontology's page
+            return error(request, 404, "no page for the ontology", log_note="not-found")
+        return html_answer(request, state, page, headers)
+    body = await run_in_threadpool(lambda: document_bytes(ontology(state), fmt.name))
+    return answer(request, body, state.last_modified, media_type=fmt.content_type, headers=headers)
 
 
 async def ontology_term(request: Request) -> Response:
-    """``/def/{Term}``: the term's page from citynet.site, else ``/def#Term``; ``/def/0.1.0``: the ontology."""
+    """``/def/{Term}``: the term's page, else ``/def#Term``; ``/def/{Term}.ttl`` (and the other
+    suffixes): the term's own document, as the static site has it; ``/def/0.1.0``: the ontology."""
     state = _state(request)
     name = request.path_params["term"]
     if _VERSION.match(name):
-        return await ontology(request)
-    iri = URIRef(f"{state.settings.base_iri}def#{name}")
-    if not _TERM.match(name) or (iri, None, None) not in ontology_graph(state):
+        return await ontology_document_handler(request)
+    name, fixed = split_suffix(name)
+    iri = f"{state.settings.base_iri}def#{name}"
+    if not _TERM.match(name) or iri not in ontology_terms(state):
         return error(request, 404, f"the ontology has no term {name!r}", log_note="not-found")
-    page = await run_in_threadpool(_site_page, state, str(iri))
-    if page is not None and negotiation.choose(request.headers.get("accept"), (HTML, TURTLE)) is HTML:
-        return HTMLResponse(page, headers={"Vary": "Accept"})
+    if fixed is not None and fixed is not HTML:
+        body = await run_in_threadpool(lambda: document_bytes(entity_document(state.graph.store, iri), fixed.name))
+        return answer(request, body, state.last_modified, media_type=fixed.content_type,
+                      headers={"Link": f'<{iri}>; rel="describes"'})
+    page = await run_in_threadpool(_site_page, state, iri)
+    wants_html = fixed is HTML or negotiation.choose(request.headers.get("accept"), (HTML, TURTLE)) is HTML
+    if page is not None and wants_html:
+        return html_answer(request, state, page, {} if fixed else {"Vary": "Accept"})
     return RedirectResponse(f"/def#{name}", status_code=303, headers={"Vary": "Accept"})
-
-
-# ---------------------------------------------------------------- catalog and VoID
-
-CATALOG_FORMATS = (TURTLE, RDFXML, JSONLD)
-
-
-def catalog_handler(what: str) -> Callable[[Request], Any]:
-    async def handler(request: Request) -> Response:
-        fmt = negotiation.choose(request.headers.get("accept"), CATALOG_FORMATS)
-        if fmt is None:
-            return error(request, 406, "the description comes as " + negotiation.accepted_list(CATALOG_FORMATS),
-                         log_note="not-acceptable")
-        state = _state(request)
-
-        def build() -> bytes:
-            with _lock:
-                return state.remember(("catalog", what, fmt.name),
-                                      lambda: catalog_document(state.graph, fmt.name, what=what).encode("utf-8"))
-
-        try:
-            body = await run_in_threadpool(build)
-        except Exception as failure:  # a missing or broken publication config, say
-            return error(request, 503, f"the {what.upper()} description cannot be built: {failure}",
-                         log_note="catalog-failed")
-        return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
-
-    return handler

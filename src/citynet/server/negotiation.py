@@ -16,54 +16,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from citynet.formats import (
+    CSV,
+    DATASET_FORMATS,
+    GRAPH_FORMATS,
+    HTML,
+    JSON,
+    JSONLD,
+    NQUADS,
+    NTRIPLES,
+    RDFXML,
+    RESULT_FORMATS,
+    SPREADSHEET_CSV,
+    TRIG,
+    TSV,
+    TURTLE,
+    XML,
+    Format,
+    named,
+)
 
-@dataclass(frozen=True)
-class Format:
-    """One representation the server can write."""
-
-    name: str
-    media_type: str
-    #: Other media types a client may ask for to get this format.
-    also: tuple[str, ...] = ()
-    #: Names accepted in ``?format=`` besides ``name``.
-    names: tuple[str, ...] = ()
-    suffix: str = ""
-
-    @property
-    def content_type(self) -> str:
-        textual = self.media_type.startswith("text/") or self.media_type.endswith(("+json", "+xml", "/json"))
-        textual = textual or self.media_type in ("application/n-triples",)
-        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
-
-    def media_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.also)
-
-
-# SELECT and ASK results (SPARQL 1.1 Query Results formats).
-JSON = Format("json", "application/sparql-results+json", also=("application/json",), names=("srj",))
-XML = Format("xml", "application/sparql-results+xml", names=("srx",))
-CSV = Format("csv", "text/csv")
-TSV = Format("tsv", "text/tab-separated-values")
-RESULT_FORMATS = (JSON, XML, CSV, TSV)
-#: CSV for a person's spreadsheet, formulas defused: only the query page's own download.
-SPREADSHEET_CSV = Format("spreadsheet-csv", "text/csv")
-
-# Graphs (CONSTRUCT and DESCRIBE answers, entity descriptions, the service description).
-# Turtle is N3 too, so an N3 request gets Turtle; plain JSON gets JSON-LD.
-TURTLE = Format("turtle", "text/turtle", also=("application/x-turtle", "application/turtle"),
-                names=("ttl", "n3", "text/n3", "text/rdf+n3", "application/n3"), suffix="ttl")
-NTRIPLES = Format("ntriples", "application/n-triples", also=("text/plain",), names=("nt", "n-triples"), suffix="nt")
-JSONLD = Format("jsonld", "application/ld+json", also=("application/json", "application/x-json+ld"),
-                names=("json-ld", "json", "ld+json"), suffix="jsonld")
-RDFXML = Format("rdfxml", "application/rdf+xml", names=("rdf", "xml", "rdf+xml", "owl"), suffix="rdf")
-GRAPH_FORMATS = (TURTLE, NTRIPLES, JSONLD, RDFXML)
-
-# Datasets (the Graph Store's whole dataset).
-NQUADS = Format("nquads", "application/n-quads", names=("nq",), suffix="nq")
-TRIG = Format("trig", "application/trig", suffix="trig")
-DATASET_FORMATS = (NQUADS, TRIG)
-
-HTML = Format("html", "text/html", also=("application/xhtml+xml",), suffix="html")
+# The formats are defined in citynet.formats; they are named here too, as the server's offers.
+__all__ = ["CSV", "DATASET_FORMATS", "GRAPH_FORMATS", "HTML", "JSON", "JSONLD", "NQUADS", "NTRIPLES", "RDFXML",
+           "RESULT_FORMATS", "SPREADSHEET_CSV", "TRIG", "TSV", "TURTLE", "XML", "Format", "MediaRange",
+           "accepted_list", "by_name", "choose", "first_named", "parse_accept"]
 
 _ANY = ("*", "*")
 
@@ -121,10 +97,10 @@ def choose(header: str | None, offers: Sequence[Format]) -> Format | None:
     for index, offer in enumerate(offers):
         for media_type in offer.media_types():
             matches = [(r.specificity(media_type), r.q) for r in ranges]
-            matches = [(s, q) for s, q in matches if s is not None]
-            if not matches:
+            found = [(s, q) for s, q in matches if s is not None]
+            if not found:
                 continue
-            specificity, q = max(matches)  # the most specific range decides the q-value
+            specificity, q = max(found)  # the most specific range decides the q-value
             if q <= 0:
                 continue
             key = (q, specificity, -index)
@@ -136,21 +112,17 @@ def choose(header: str | None, offers: Sequence[Format]) -> Format | None:
 def by_name(value: str, offers: Sequence[Format]) -> Format | None:
     """The offer a ``?format=`` value names: a name such as ``csv``, or a media type; a
     comma-separated list of them names its first known one. None if it names none."""
-    for part in value.split(",")[:16]:
-        wanted = part.split(";")[0].strip().lower()
-        for offer in offers:
-            if wanted == offer.name or wanted in offer.names or wanted in offer.media_types():
-                return offer
-    return None
+    return first_named([value], offers)
 
 
 def first_named(values: Sequence[str], offers: Sequence[Format]) -> Format | None:
-    """The offer named by the first of ``values`` that names one (repeats and unknown values
-    are tolerated, as clients send them)."""
+    """The offer named by the first of ``values`` (each a comma-separated list) that names one:
+    repeats and unknown values are tolerated, as clients send them."""
     for value in values:
-        chosen = by_name(value, offers)
-        if chosen is not None:
-            return chosen
+        for part in value.split(",")[:16]:
+            chosen = named(part, offers)
+            if chosen is not None:
+                return chosen
     return None
 
 

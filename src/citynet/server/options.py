@@ -36,6 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "JSON-LD; with the citynet ontology) instead of the shipped data")
     parser.add_argument("--no-ontology", action="store_true",
                         help="with --data: serve the files alone, without the citynet ontology")
+    parser.add_argument("--no-validate", action="store_true",
+                        help="serve data that fails validation (or has not been validated), with a warning")
+    parser.add_argument("--hold", choices=("auto", "memory", "disk"),
+                        help="how workers hold the graph: a copy in memory, the on-disk store, or memory "
+                             f"up to {_DEFAULTS.in_memory_up_to:,} triples (auto, the default)")
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -43,19 +48,24 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         host=args.host, port=args.port, workers=args.workers, query_timeout=args.query_timeout,
         max_rows=args.max_rows, max_query_length=args.max_query_length, max_body_bytes=args.max_body_bytes,
         slow_query_after=args.slow_query_after, queue_timeout=args.queue_timeout,
-        max_nesting_depth=args.max_nesting_depth, access_log=args.access_log)
+        max_nesting_depth=args.max_nesting_depth, access_log=args.access_log, hold=args.hold)
 
 
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted, as the options say; returns an exit code."""
     from citynet.errors import InputError
-    from citynet.graph import KnowledgeGraph
-    from citynet.rdf_files import collect_rdf_files
+    from citynet.graph.files import collect_rdf_files
+    from citynet.graph.knowledge_graph import KnowledgeGraph
     from citynet.server.app import serve
+    from citynet.validation.gate import may_put_out
 
     settings = settings_from_args(args)
     if args.no_ontology and not args.data:
         raise InputError("--no-ontology needs --data: the shipped data is served with its ontology")
-    graph = KnowledgeGraph(collect_rdf_files(args.data), ontology=not args.no_ontology) if args.data else None
+    files = collect_rdf_files(args.data) if args.data else None
+    # Parsed once, into the store the workers open too (reopened while the files are unchanged).
+    graph = KnowledgeGraph(files, persistent=True, ontology=not args.no_ontology)
+    if not may_put_out(graph, skip=args.no_validate, doing="serving"):
+        return 1
     serve(settings.host, settings.port, graph, settings)
     return 0

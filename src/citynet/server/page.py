@@ -1,22 +1,32 @@
-"""The query page for people (``/`` and ``/query``), its two assets, served from the
-package, and its "CSV for spreadsheets" download. The page talks to this server only: no
-CDN, no fonts or scripts from elsewhere (and its Content-Security-Policy says so to the
-browser)."""
+"""The query page for people (``/query``, and ``/`` for clients that do not ask for HTML), its two
+assets, served from the package, and its "CSV for spreadsheets" download. The page is the
+site's (``templates/query.html`` in the site's frame), so that the query page and the pages of
+the graph are one site. It talks to this server only: no CDN, no fonts or scripts from
+elsewhere (and its Content-Security-Policy says so to the browser)."""
 
 from __future__ import annotations
 
 from functools import cache
 from importlib import resources
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from citynet.formats import EXPORT_FORMATS, by_name
+from citynet.publish.catalog import VIEW_QUERIES
+from citynet.publish.downloads import download_path
+from citynet.publish.exports import MEDIA_TYPES
+from citynet.publish.publication import load_config
+from citynet.publish.site import Page
+from citynet.server.conditional import answer
 from citynet.server.execution import execute
 from citynet.server.guard import Refused, check_query_text
-from citynet.server.html import CSP
 from citynet.server.negotiation import SPREADSHEET_CSV
 from citynet.server.protocol import public_base, state_of
 from citynet.server.responses import error
+from citynet.server.site_pages import QUERY_CSP, served_page
+from citynet.server.state import ServerState
 
 ASSETS = {"query.js": "text/javascript; charset=utf-8", "query.css": "text/css; charset=utf-8"}
 
@@ -26,15 +36,53 @@ def _read(name: str) -> bytes:
     return resources.files("citynet.server").joinpath("static", name).read_bytes()
 
 
+EXAMPLE = """PREFIX cn: <https://w3id.org/citynet/def#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+SELECT ?network ?name WHERE {
+  ?network a cn:CityNetwork ; rdfs:label ?name .
+  FILTER (LANGMATCHES(LANG(?name), "en"))
+}
+ORDER BY ?name"""
+
+
+def _services() -> list[tuple[str, str, str]]:
+    """What the page tells programs: (what, address, how to use it)."""
+    config = load_config()
+    downloads = [(f"{by_name(fmt, EXPORT_FORMATS).label} download", "/" + download_path(config, fmt),
+                  (f"the stored query {VIEW_QUERIES[fmt]}" if fmt in VIEW_QUERIES else "the whole graph")
+                  + f", {MEDIA_TYPES[fmt]}") for fmt in MEDIA_TYPES]
+    return [
+        ("SPARQL endpoint", "/sparql", "SPARQL 1.1 Protocol (GET or POST); without a query, the service description"),
+        ("Stored queries", "/queries", "their names, parameters and SPARQL, as JSON; run one at /queries/{name}"),
+        ("OpenAPI", "/openapi.json", "the stored-query API, described for client generators"),
+        ("Catalog", "/" + config.paths.catalog, "DCAT-AP.de, as portals harvest it (Turtle, RDF/XML, JSON-LD)"),
+        ("VoID", "/.well-known/void", "the dataset described in VoID"),
+        *downloads,
+    ]
+
+
+def render_query_page(state: ServerState) -> bytes:
+    page = Page(path="query", title="SPARQL query", template="query.html", section="query",
+                url=state.settings.base_iri + "query",
+                data={"example": EXAMPLE, "services": _services()},
+                description="Ask the citynet knowledge graph a read-only SPARQL 1.1 query.")
+    return served_page(state, page).encode("utf-8")
+
+
 async def query_page(request: Request) -> Response:
-    return HTMLResponse(_read("index.html"), headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache"})
+    state = state_of(request)
+    body = await run_in_threadpool(state.remember, "query-page", lambda: render_query_page(state))
+    return answer(request, body, state.last_modified, response_class=HTMLResponse,
+                  headers={"Content-Security-Policy": QUERY_CSP, "Cache-Control": "no-cache"})
 
 
 async def asset(request: Request) -> Response:
     name = request.path_params["name"]
     if name not in ASSETS:
         return error(request, 404, "no such file", log_note="not-found")
-    return Response(_read(name), media_type=ASSETS[name], headers={"Cache-Control": "public, max-age=3600"})
+    return answer(request, _read(name), state_of(request).last_modified, media_type=ASSETS[name],
+                  headers={"Cache-Control": "public, max-age=3600"})
 
 
 async def spreadsheet_download(request: Request) -> Response:

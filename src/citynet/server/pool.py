@@ -89,15 +89,16 @@ class PoolStats:
 def _context() -> Any:
     try:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["citynet.server.worker", "citynet.exports"])
+        context.set_forkserver_preload(["citynet.server.worker", "citynet.publish.exports"])
         return context
     except ValueError:  # no fork server on this platform
         return multiprocessing.get_context("spawn")
 
 
 class WorkerPool:
-    def __init__(self, files: list[Path], settings: Settings) -> None:
-        self.files = [str(p) for p in files]
+    def __init__(self, store: Path, in_memory: bool, settings: Settings) -> None:
+        """Workers open the on-disk store at ``store`` read-only (``in_memory``: and copy it)."""
+        self.store, self.in_memory = str(store), in_memory
         self.settings = settings
         self.stats = PoolStats()
         self._context = _context()
@@ -154,7 +155,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=worker_module.main, name="citynet-query-worker", daemon=True,
-            args=(child, self.files, self.settings.worker_memory_mb))
+            args=(child, self.store, self.in_memory, self.settings.worker_memory_mb))
         process.start()
         child.close()
         if not parent.poll(_STARTUP_SECONDS):

@@ -20,15 +20,15 @@ from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from citynet.formats import GRAPH_FORMATS, HTML, RESULT_FORMATS
 from citynet.server import negotiation
 from citynet.server.execution import NotAcceptable, execute, format_values, negotiate
 from citynet.server.guard import Refused, check_graph_iris, check_query_text
-from citynet.server.negotiation import GRAPH_FORMATS, HTML, JSONLD, NTRIPLES, RDFXML, TURTLE
 from citynet.server.responses import error
 from citynet.server.state import ServerState
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")  # bound as a prefix; each format has its IRI
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 _READ_ONLY = ("this endpoint is read-only: it answers SPARQL queries (SELECT, ASK, CONSTRUCT, DESCRIBE) "
               "and refuses updates")
@@ -150,7 +150,8 @@ def service_description(request: Request) -> Response:
         return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
     state = state_of(request)
     endpoint = public_base(request) + "sparql"
-    fmt = {TURTLE: "turtle", NTRIPLES: "nt", RDFXML: "pretty-xml", JSONLD: "json-ld"}[chosen]
+    fmt = chosen.rdflib
+    assert fmt is not None  # rdflib writes every graph format
     body = state.remember(("sd", endpoint, fmt),
                           lambda: describe_service(state, endpoint).serialize(format=fmt).encode("utf-8"))
     return Response(body, media_type=chosen.content_type, headers={"Vary": "Accept"})
@@ -167,9 +168,9 @@ def describe_service(state: ServerState, endpoint: str) -> Graph:
     rdf.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     rdf.add((service, SD.feature, SD.UnionDefaultGraph))
     rdf.add((service, SD.defaultEntailmentRegime, URIRef("http://www.w3.org/ns/entailment/Simple")))
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
-        rdf.add((service, SD.resultFormat, FORMATS[name]))
+    for served in (*RESULT_FORMATS, *GRAPH_FORMATS):
+        assert served.w3c_iri is not None  # every format the endpoint answers in has one
+        rdf.add((service, SD.resultFormat, URIRef(served.w3c_iri)))
     rdf.add((service, DCTERMS.title, Literal("citynet SPARQL endpoint", lang="en")))
     rdf.add((service, DCTERMS.description, Literal(
         "A read-only SPARQL 1.1 endpoint over the citynet knowledge graph. It never contacts other hosts "

@@ -1,7 +1,7 @@
 """Writing query answers (pyoxigraph terms) in the SPARQL result formats and RDF formats.
 
 SELECT and ASK answers are written by Oxigraph's own serializers (through the TSV record of
-:mod:`citynet.solutions`), so every value reaches the client as the engine wrote it, CSV
+:mod:`citynet.querying.solutions`), so every value reaches the client as the engine wrote it, CSV
 included. The one exception is the query page's separate "CSV for spreadsheets" download,
 where a cell a spreadsheet would run as a formula gets a leading ``'``.
 """
@@ -9,23 +9,24 @@ where a cell a spreadsheet would run as a formula gets a leading ``'``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import pyoxigraph
 
-from citynet.jsonld import by_subject, write_jsonld
-from citynet.prefixes import PREFIXES
-from citynet.results import spreadsheet_csv
-from citynet.solutions import serialize_boolean, serialize_tsv, tsv_record
-from citynet.terms import lexical
-
-Term = Any  # pyoxigraph.NamedNode | BlankNode | Literal | Triple
-
-#: The result formats by the names the server's negotiation uses.
-RESULT_FORMATS = {"json": pyoxigraph.QueryResultsFormat.JSON, "xml": pyoxigraph.QueryResultsFormat.XML,
-                  "csv": pyoxigraph.QueryResultsFormat.CSV, "tsv": pyoxigraph.QueryResultsFormat.TSV}
-#: CSV for people who open it in a spreadsheet (formulas defused): not SPARQL CSV.
-SPREADSHEET_CSV = "spreadsheet-csv"
+from citynet.formats import (
+    DATASET_FORMATS,
+    GRAPH_FORMATS,
+    JSONLD,
+    RESULT_FORMATS,
+    SPREADSHEET_CSV,
+    Format,
+    by_name,
+    write,
+)
+from citynet.graph.prefixes import PREFIXES
+from citynet.graph.terms import OxigraphTerm, lexical
+from citynet.publish.jsonld import by_subject, write_jsonld
+from citynet.querying.results import spreadsheet_csv
+from citynet.querying.solutions import serialize_boolean, serialize_tsv, tsv_record
 
 
 def truncation_note(limit: int, what: str = "rows") -> str:
@@ -33,18 +34,23 @@ def truncation_note(limit: int, what: str = "rows") -> str:
             "use LIMIT and OFFSET to page through it.")
 
 
+def _results_format(name: str) -> pyoxigraph.QueryResultsFormat:
+    results = by_name("csv" if name == SPREADSHEET_CSV.name else name, RESULT_FORMATS).results
+    assert results is not None  # every result format is one of Oxigraph's
+    return results
+
+
 def ask(boolean: bool, fmt: str) -> bytes:
-    if fmt == SPREADSHEET_CSV:
-        fmt = "csv"
-    return serialize_boolean(boolean, RESULT_FORMATS[fmt])
+    """An ASK answer in ``fmt`` (a result format's name), written by Oxigraph."""
+    return serialize_boolean(boolean, _results_format(fmt))
 
 
-def select(variables: Sequence[str], rows: Sequence[Sequence[Term | None]], fmt: str,
+def select(variables: Sequence[str], rows: Sequence[Sequence[OxigraphTerm | None]], fmt: str,
            truncated: bool, limit: int) -> bytes:
     """Rows in ``fmt``, written by Oxigraph; a cut answer says so in JSON and XML."""
-    if fmt == SPREADSHEET_CSV:
+    if fmt == SPREADSHEET_CSV.name:
         return spreadsheet_csv(variables, (tuple(map(lexical, row)) for row in rows)).encode("utf-8")
-    body = serialize_tsv(tsv_record(variables, rows), RESULT_FORMATS[fmt])
+    body = serialize_tsv(tsv_record(variables, rows), _results_format(fmt))
     if truncated and fmt == "json" and body.endswith(b"}"):
         # Members of our own beside "head" and "results", which SPARQL JSON readers ignore.
         note = truncation_note(limit).replace('"', "'")
@@ -57,29 +63,22 @@ def select(variables: Sequence[str], rows: Sequence[Sequence[Term | None]], fmt:
 
 # ---------------------------------------------------------------- graphs
 
-_OXIGRAPH_FORMATS = {
-    "turtle": pyoxigraph.RdfFormat.TURTLE,
-    "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
-    "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
-}
-
-
 def graph(triples: Sequence[pyoxigraph.Triple], fmt: str, truncated: bool, limit: int) -> bytes:
-    if fmt == "jsonld":
+    """Triples in ``fmt`` (a graph format's name): JSON-LD compacted with citynet's context,
+    the others written by Oxigraph; a cut answer says so where the syntax has comments."""
+    if fmt == JSONLD.name:
         return write_jsonld(by_subject(triples)).encode("utf-8")
-    prefixes = PREFIXES if fmt in ("turtle", "rdfxml") else None
-    body = pyoxigraph.serialize(triples, format=_OXIGRAPH_FORMATS[fmt], prefixes=prefixes)
-    if truncated and fmt in ("turtle", "ntriples"):
-        body = f"# {truncation_note(limit, 'triples')}\n".encode() + body
-    return body
-
-
-_DATASET_FORMATS = {"nquads": pyoxigraph.RdfFormat.N_QUADS, "trig": pyoxigraph.RdfFormat.TRIG}
+    return _rdf(triples, by_name(fmt, GRAPH_FORMATS), truncated, truncation_note(limit, "triples"))
 
 
 def dataset(quads: Sequence[pyoxigraph.Quad], fmt: str, truncated: bool, limit: int) -> bytes:
-    prefixes = PREFIXES if fmt == "trig" else None
-    body = pyoxigraph.serialize(quads, format=_DATASET_FORMATS[fmt], prefixes=prefixes)
-    if truncated:
-        body = f"# {truncation_note(limit, 'quads')}\n".encode() + body
+    """Quads in ``fmt`` (a dataset format's name), written by Oxigraph."""
+    return _rdf(quads, by_name(fmt, DATASET_FORMATS), truncated, truncation_note(limit, "quads"))
+
+
+def _rdf(statements: Sequence[pyoxigraph.Triple] | Sequence[pyoxigraph.Quad], fmt: Format,
+         truncated: bool, note: str) -> bytes:
+    body = write(statements, fmt, PREFIXES)
+    if truncated and fmt.has_comments:
+        body = f"# {note}\n".encode() + body
     return body

@@ -15,8 +15,10 @@ DEFAULT_BASE_IRI = "https://w3id.org/citynet/"
 class Settings:
     """How ``citynet serve`` listens, and the limits every request is held to.
 
-    Queries are evaluated in ``workers`` separate processes, each with its own
-    Oxigraph store loaded from the graph's files. A query that runs longer than
+    Queries are evaluated in ``workers`` separate processes. The data is parsed once, into
+    an on-disk Oxigraph store that every worker opens read-only; a worker copies it into
+    memory (faster queries, more memory) where the graph has at most ``in_memory_up_to``
+    triples (``hold`` "auto"), always ("memory") or never ("disk"). A query that runs longer than
     ``query_timeout`` seconds is stopped by killing its worker (which is then
     replaced). One worker is always kept for quick queries: a query still running
     after ``slow_query_after`` seconds needs one of ``workers - 1`` "long-query
@@ -25,8 +27,13 @@ class Settings:
 
     host: str = "127.0.0.1"
     port: int = 8000
-    #: Worker processes that evaluate queries (each holds its own store).
+    #: Worker processes that evaluate queries.
     workers: int = 3
+    #: How workers hold the graph: "auto", "memory" or "disk" (see the class doc).
+    hold: str = "auto"
+    #: With hold "auto": the largest graph (triples) that workers copy into memory. About
+    #: 400 bytes a triple per worker: the default keeps 3 workers under 1 GB together.
+    in_memory_up_to: int = 750_000
     #: Seconds a query may run before it is stopped (504).
     query_timeout: float = 10.0
     #: Seconds after which a running query counts as long-running (see the class doc).
@@ -73,8 +80,16 @@ class Settings:
             raise InputError(f"port must be between 0 and 65535, got {self.port}")
         if self.worker_memory_mb < 0:
             raise InputError("worker_memory_mb must be 0 (no limit) or more")
+        if self.hold not in ("auto", "memory", "disk"):
+            raise InputError(f"hold must be auto, memory or disk, got {self.hold!r}")
+        if not isinstance(self.in_memory_up_to, int) or self.in_memory_up_to < 0:
+            raise InputError(f"in_memory_up_to must be a whole number of triples, got {self.in_memory_up_to!r}")
         if not self.base_iri.endswith("/"):
             raise InputError(f"base_iri must end with '/', got {self.base_iri!r}")
+
+    def holds_in_memory(self, triples: int) -> bool:
+        """Do workers copy a graph of ``triples`` into memory?"""
+        return self.hold == "memory" or (self.hold == "auto" and triples <= self.in_memory_up_to)
 
     @property
     def long_query_slots(self) -> int:

@@ -1,20 +1,24 @@
 """What the server holds while it runs: the graph, the worker pool, and what is
-computed once at start-up (the stored queries' forms, graph sizes, the OpenAPI document)."""
+computed once at start-up (the stored queries' forms, graph sizes, the OpenAPI document).
+
+The data is parsed once, into the on-disk store of :mod:`citynet.graph.persistent` (reopened
+while the files are unchanged); the server process and every worker open that one store."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from rdflib import Graph
-
-from citynet.graph import KnowledgeGraph
-from citynet.server.dataset import load_dataset, triples_per_graph
+from citynet.graph.dataset import triples_per_graph
+from citynet.graph.knowledge_graph import KnowledgeGraph
+from citynet.graph.persistent import store_path
+from citynet.querying.stored_queries import QueryCatalogue, catalogue
 from citynet.server.pool import WorkerPool
 from citynet.server.settings import Settings
-from citynet.stored_queries import QueryCatalogue, catalogue
 
 log = logging.getLogger("citynet.server")
 
@@ -33,24 +37,31 @@ class ServerState:
 
     #: The named graphs of the dataset (see :mod:`citynet.server.dataset`).
     local_graphs: list[str] = field(default_factory=list)
+    #: Last-Modified of every document made from the graph (see :mod:`citynet.server.conditional`).
+    last_modified: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
-    @property
-    def rdf(self) -> Graph:
-        return self.graph.rdflib_graph
+    def open_store(self) -> None:
+        """Open the on-disk store (built now if the files are new): the one parse of the data."""
+        if not self.graph.persistent:
+            self.graph = KnowledgeGraph(self.graph.data_files, persistent=True,
+                                        ontology=self.graph.ontology_file is not None)
 
     def prepare(self) -> None:
-        """Blocking start-up work: parse each stored query once, build the name index and
-        the rdflib graph, count the triples of each file."""
+        """Blocking start-up work: parse each stored query once, count the triples of each
+        file; the name index is built meanwhile (a request that names an entity waits for it)."""
+        threading.Thread(target=lambda: self.graph.names, name="citynet-name-index", daemon=True).start()
         self.forms = {q.name: q.form for q in self.queries}
-        _ = self.graph.names
-        _ = self.graph.rdflib_graph
-        self.graph_sizes = triples_per_graph(load_dataset(self.graph.files))
+        self.graph_sizes = triples_per_graph(self.graph.store)
         self.local_graphs = list(self.graph_sizes)
+        from citynet.publish.publication import config_path
+        from citynet.server.conditional import newest_modification, source_files
+
+        self.last_modified = newest_modification(source_files(self.graph.files, config_path()))
         from citynet.server.api import openapi_document
         from citynet.server.linked_data import _site_page
 
         self.openapi = openapi_document(self)
-        _site_page(self, self.settings.base_iri)  # builds citynet.site's model now, if the site is there
+        _site_page(self, self.settings.base_iri)  # builds citynet.publish.site's model now, if the site is there
 
     def remember(self, key: Any, make: Any) -> Any:
         """A small bounded cache for computed documents (``make()`` on a miss)."""
@@ -61,9 +72,12 @@ class ServerState:
         return self.cache[key]
 
     async def start(self) -> None:
-        await asyncio.get_running_loop().run_in_executor(None, self.prepare)
-        self.pool = WorkerPool(self.graph.files, self.settings)
-        await self.pool.start()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self.open_store)
+        in_memory = self.settings.holds_in_memory(len(self.graph))
+        self.pool = WorkerPool(store_path(self.graph.files), in_memory, self.settings)
+        # The workers open the store while this process prepares the rest.
+        await asyncio.gather(loop.run_in_executor(None, self.prepare), self.pool.start())
 
     async def close(self) -> None:
         if self.pool is not None:

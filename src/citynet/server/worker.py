@@ -1,5 +1,5 @@
-"""A query worker: a separate process with its own Oxigraph store, loaded from the same
-Turtle files as the server's graph, that checks, runs and serializes one query at a time.
+"""A query worker: a separate process that checks, runs and serializes one query at a time,
+on the server's store (opened read-only: the data was parsed once, before any worker started).
 
 Running queries in processes lets the server stop a query that runs too long by
 killing its worker, which no thread allows. Each worker:
@@ -7,10 +7,9 @@ killing its worker, which no thread allows. Each worker:
 - cuts itself off the network first (a network namespace of its own, where the OS
   allows it), so even a query that slipped past every check could not reach a host;
 - caps its memory (``RLIMIT_AS``);
-- loads each file's triples into a named graph ``https://w3id.org/citynet/graph/{file stem}``
-  (the named graphs of N-Quads and TriG files stay as they are: see
-  :mod:`citynet.server.dataset`) and queries their union as the default graph, unless the
-  query or the request names its dataset;
+- opens the store, in the dataset layout of :mod:`citynet.graph.dataset` (a named graph per
+  file), or copies its named graphs into memory, and queries their union as the default
+  graph, unless the query or the request names its dataset;
 - parses every ad-hoc query with rdflib first (refusing updates and SERVICE, and
   FROM / FROM NAMED graphs that are not local), once per distinct text;
 - writes SELECT and ASK answers with Oxigraph's serializers (:mod:`citynet.server.serializers`).
@@ -28,15 +27,14 @@ import sys
 import time
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph
 
 from citynet.errors import CitynetError, QueryError
+from citynet.graph.dataset import local_graph_names, named_graph_quads
+from citynet.querying.sparql_safety import parse_read_only_query
 from citynet.server import serializers
-from citynet.server.dataset import load_dataset, local_graph_names
-from citynet.sparql_safety import parse_read_only_query
 
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
@@ -103,20 +101,6 @@ def analyse(text: str, local_graphs: frozenset[str], base_iri: str | None = None
     return form, bool(clauses)
 
 
-def _term(spec: tuple[str, ...]) -> Any:
-    kind = spec[0]
-    if kind == "uri":
-        return pyoxigraph.NamedNode(spec[1])
-    if kind == "bnode":
-        return pyoxigraph.BlankNode(spec[1])
-    _, value, language, datatype = spec
-    if language:
-        return pyoxigraph.Literal(value, language=language)
-    if datatype:
-        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(datatype))
-    return pyoxigraph.Literal(value)
-
-
 def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str, Any]) -> dict[str, Any]:
     """Run one job; every outcome is a reply dict."""
     started = time.perf_counter()
@@ -138,7 +122,7 @@ def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str,
             options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.get("named_graphs") or ()]
         elif not has_dataset:
             options["use_default_graph_as_union"] = True
-        substitutions = {pyoxigraph.Variable(k): _term(v) for k, v in (job.get("bindings") or {}).items()}
+        substitutions = {pyoxigraph.Variable(k): v for k, v in (job.get("bindings") or {}).items()}
         limit: int = job["max_rows"]
         try:
             answer = store.query(text, substitutions=substitutions, base_iri=job.get("base_iri"), **options)
@@ -147,7 +131,8 @@ def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str,
             raise Failure(400, f"SPARQL syntax error: {error}", "syntax") from None
         except (OSError, ValueError) as error:
             raise Failure(400, f"the query failed: {error}", "failed") from None
-        except CitynetError as error:  # an answer the format cannot hold (JSON-LD and a "cn:x" IRI)
+        except CitynetError as error:
+            # An answer the format cannot hold (JSON-LD and an IRI that reads as a compact IRI).
             raise Failure(406, f"the answer cannot be written in the format asked for: {error.message}",
                           "not-acceptable") from None
         return {"ok": True, "form": form, "format": fmt, "body": body, "truncated": truncated, "count": count,
@@ -174,7 +159,9 @@ def _serialize(answer: Any, fmt: str, limit: int) -> tuple[bytes, bool, int]:
 def _dataset(store: pyoxigraph.Store, job: dict[str, Any], started: float) -> dict[str, Any]:
     """The whole dataset, every graph with its name (the Graph Store's GET without a graph)."""
     limit: int = job["max_rows"]
-    quads, truncated = _take(store.quads_for_pattern(None, None, None, None), limit)
+    named = (quad for graph in list(store.named_graphs())
+             for quad in store.quads_for_pattern(None, None, None, graph))  # not the default graph's copy
+    quads, truncated = _take(named, limit)
     body = serializers.dataset(quads, job["graph_format"], truncated, limit)
     return {"ok": True, "form": "DATASET", "format": job["graph_format"], "body": body, "truncated": truncated,
             "count": len(quads), "seconds": time.perf_counter() - started}
@@ -186,13 +173,23 @@ def _take(items: Iterable[Any], limit: int) -> tuple[list[Any], bool]:
     return taken[:limit], len(taken) > limit
 
 
-def main(connection: Any, files: list[str], memory_mb: int) -> None:
+def open_store(path: str, in_memory: bool) -> pyoxigraph.Store:
+    """The server's store, read-only; or a copy of its named graphs in memory."""
+    on_disk = pyoxigraph.Store.read_only(path)
+    if not in_memory:
+        return on_disk
+    store = pyoxigraph.Store()
+    named_graph_quads(on_disk, store)
+    return store
+
+
+def main(connection: Any, store_path: str, in_memory: bool, memory_mb: int) -> None:
     """The worker process: set up, say ready, then answer jobs until told to stop."""
     isolated = isolate_from_network()
     limited = limit_memory(memory_mb)
     sys.setrecursionlimit(_RECURSION_LIMIT)
     try:
-        store = load_dataset([Path(f) for f in files])
+        store = open_store(store_path, in_memory)
     except Exception as error:  # reported to the parent, which logs it
         connection.send({"ready": False, "error": f"{type(error).__name__}: {error}"})
         return

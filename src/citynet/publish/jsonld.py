@@ -1,0 +1,211 @@
+"""JSON-LD compacted with citynet's published @context, written straight from the triples.
+
+A general JSON-LD processor compacts by expanding the whole graph into JSON first and then
+searching term definitions for every value: at a million triples that takes a minute.
+citynet's context is fixed and small, so each (property, kind of value) pair can be mapped
+to its key once, and each subject written as it streams past, one node object per line.
+This is the one writer of a format citynet keeps instead of a library's: pyoxigraph writes
+JSON-LD expanded, without a context, and rdflib's compacting writer took 17 times as long
+(benchmarks/README.md, "JSON-LD export"; the benchmark measures it with the other exports).
+
+The choice of key keeps the meaning exact:
+- a term whose ``@type`` is ``@id`` takes only IRIs and blank nodes;
+- a term with a datatype takes only literals of that datatype, as plain strings;
+- a ``@language`` container takes only language-tagged strings;
+- a term with neither takes only plain strings (xsd:string);
+anything else goes under the property's compact IRI (``prefix:local``, or the full IRI) as
+an explicit value object, which means the same whatever the context says.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, cast
+
+import pyoxigraph
+
+from citynet import resources
+from citynet.errors import InputError
+from citynet.graph.terms import RDF_TYPE, XSD_STRING
+
+_ID, _LANGUAGE, _PLAIN = "@id", "@language", "plain"
+
+
+@dataclass(frozen=True)
+class CompactionRules:
+    """What citynet's context makes of each IRI and property."""
+
+    prefixes: dict[str, str]           # namespace IRI -> prefix
+    terms: dict[tuple[str, str], str]  # (property IRI, value kind) -> term
+    id_key: str
+    type_key: str
+    reserved: frozenset[str]           # every name the context defines
+
+    @classmethod
+    def from_context(cls, context: dict[str, Any]) -> CompactionRules:
+        if "@language" in context:
+            # A default language would turn every bare string into a language-tagged one.
+            raise ValueError("a context with a default @language is not supported")
+        definitions = {k: v for k, v in context.items() if not k.startswith("@")}
+        keywords = {v: k for k, v in definitions.items() if isinstance(v, str) and v.startswith("@")}
+        prefix_names = {k: v for k, v in definitions.items()
+                        if isinstance(v, str) and v.endswith(("/", "#"))}
+
+        def expand(value: str) -> str:
+            prefix, colon, local = value.partition(":")
+            return prefix_names[prefix] + local if colon and prefix in prefix_names else value
+
+        terms: dict[tuple[str, str], str] = {}
+        for name, definition in definitions.items():
+            if isinstance(definition, str):
+                if definition.startswith("@") or name in prefix_names:
+                    continue
+                definition = {"@id": definition}
+            if not isinstance(definition, dict) or "@id" not in definition:
+                continue
+            if definition.get("@container") == "@language":
+                kind = _LANGUAGE
+            elif "@container" in definition:
+                continue  # no other container is used; never guess at one
+            elif definition.get("@type") == "@id":
+                kind = _ID
+            elif "@type" in definition:
+                kind = expand(definition["@type"])
+            else:
+                kind = _PLAIN
+            terms.setdefault((expand(definition["@id"]), kind), name)
+        return cls(prefixes={iri: name for name, iri in prefix_names.items()}, terms=terms,
+                   id_key=keywords.get("@id", "@id"), type_key=keywords.get("@type", "@type"),
+                   reserved=frozenset(definitions))
+
+    def compact_iri(self, iri: str) -> str:
+        """``prefix:local`` where a prefix of the context ends the namespace, else the IRI."""
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        prefix = self.prefixes.get(iri[:cut])
+        local = iri[cut:]
+        if prefix is not None and local and not local.startswith("//"):
+            return f"{prefix}:{local}"
+        return self.absolute(iri)
+
+    def absolute(self, iri: str) -> str:
+        """The IRI as written, when no reader could take it for a compact IRI."""
+        scheme = iri.partition(":")[0]
+        if scheme in self.reserved or scheme == "_":
+            raise InputError(f"the IRI <{iri}> cannot be written in JSON-LD with citynet's context: "
+                             f"its scheme {scheme!r} is a name the context defines",
+                             hint="use an http(s) IRI")
+        return iri
+
+
+@cache
+def jsonld_context() -> dict[str, Any]:
+    """citynet's published JSON-LD @context (ontology/context.jsonld): short, readable keys."""
+    return json.loads((resources.resource_root() / "ontology" / "context.jsonld").read_text(encoding="utf-8"))
+
+
+def write_jsonld(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad], context: dict[str, Any] | None = None) -> str:
+    """A JSON-LD document: ``context`` (citynet's by default) embedded, then one node object
+    per subject under ``@graph``. Triples of one subject are best given together (a store's
+    order, or ``by_subject``): if not, the subject gets more than one node object, which
+    JSON-LD merges when read."""
+    context = context if context is not None else jsonld_context()["@context"]
+    rules = CompactionRules.from_context(context)
+    head = json.dumps({"@context": context}, ensure_ascii=False, indent=1)[:-2]
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    nodes = ",\n".join(map(encode, _node_objects(triples, rules)))
+    return head + ',\n "@graph": [\n' + nodes + "\n ]\n}\n"
+
+
+def by_subject(triples: Iterable[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
+    """``triples`` sorted so that each subject's come together, in a stable order."""
+    return sorted(triples, key=lambda triple: (str(triple.subject), str(triple.predicate), str(triple.object)))
+
+
+# How a value is written under its key.
+_AS_CLASS, _IN_LANGUAGE_MAP, _AS_BARE_REFERENCE, _AS_BARE_STRING, _AS_VALUE_OBJECT = range(5)
+
+
+def _node_objects(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad],
+                  rules: CompactionRules) -> Iterator[dict[str, Any]]:
+    node: dict[str, Any] = {}
+    subject = None
+    plans: dict[tuple[str, str], tuple[str, int]] = {}  # (property, kind) -> key and how, worked out once
+    for triple in triples:
+        if triple.subject != subject:
+            if node:
+                yield node
+            subject = triple.subject
+            node = {rules.id_key: _reference(subject, rules)}
+        value = triple.object
+        kind = _kind(value)
+        plan = plans.get((predicate := triple.predicate.value, kind))
+        if plan is None:
+            plan = plans[predicate, kind] = _plan(predicate, kind, rules)
+        key, how = plan
+        # The kind worked out from the value says what it is: a literal for a string or a language map.
+        if how == _AS_BARE_STRING:
+            _append(node, key, cast(pyoxigraph.Literal, value).value)
+        elif how == _AS_BARE_REFERENCE:
+            _append(node, key, _reference(value, rules))
+        elif how == _IN_LANGUAGE_MAP:
+            literal = cast(pyoxigraph.Literal, value)
+            _append(node.setdefault(key, {}), str(literal.language), literal.value)
+        elif how == _AS_CLASS:
+            _append(node, key, _class(value, rules))
+        else:
+            _append(node, key, _value_object(value, kind, rules))
+    if node:
+        yield node
+
+
+def _plan(predicate: str, kind: str, rules: CompactionRules) -> tuple[str, int]:
+    if predicate == RDF_TYPE and kind == _ID:
+        return rules.type_key, _AS_CLASS
+    term = rules.terms.get((predicate, kind))
+    if term is None:
+        return rules.compact_iri(predicate), _AS_VALUE_OBJECT
+    if kind == _LANGUAGE:
+        return term, _IN_LANGUAGE_MAP
+    return term, _AS_BARE_REFERENCE if kind == _ID else _AS_BARE_STRING
+
+
+def _kind(term: Any) -> str:
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return _LANGUAGE
+        datatype = term.datatype.value
+        return _PLAIN if datatype == XSD_STRING else datatype
+    if isinstance(term, (pyoxigraph.NamedNode, pyoxigraph.BlankNode)):
+        return _ID
+    raise InputError(f"JSON-LD 1.1 cannot hold the RDF-star term {term}")
+
+
+def _reference(term: Any, rules: CompactionRules) -> str:
+    return f"_:{term.value}" if isinstance(term, pyoxigraph.BlankNode) else rules.absolute(term.value)
+
+
+def _class(term: Any, rules: CompactionRules) -> str:
+    return f"_:{term.value}" if isinstance(term, pyoxigraph.BlankNode) else rules.compact_iri(term.value)
+
+
+def _value_object(term: Any, kind: str, rules: CompactionRules) -> Any:
+    if kind == _ID:
+        return {"@id": _reference(term, rules)}
+    if kind == _LANGUAGE:
+        return {"@value": term.value, "@language": term.language}
+    if kind == _PLAIN:
+        return term.value
+    return {"@value": term.value, "@type": rules.compact_iri(kind)}
+
+
+def _append(container: dict[str, Any], key: str, value: Any) -> None:
+    """One value stays a value; a second turns it into a list."""
+    if key not in container:
+        container[key] = value
+    elif isinstance(container[key], list):
+        container[key].append(value)
+    else:
+        container[key] = [container[key], value]

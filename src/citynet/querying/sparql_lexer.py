@@ -1,0 +1,87 @@
+"""The brackets and words of a SPARQL text, with strings, IRIs, comments, variables and
+language tags skipped: enough to find keywords and groups without a full parser.
+
+``"{"``, ``<http://x/{>``, ``# {`` and ``?where`` are none of them a bracket or keyword.
+Used by the server's first check of a query (:mod:`citynet.server.guard`) and to place
+VALUES blocks in stored queries (:mod:`citynet.scale.remote`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+BRACKETS = "{}()[]"
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+# A keyword, or a prefixed name: only after its colon may a word run on across dots, so
+# that "1.SERVICE" and "a.SERVICE" still show the keyword.
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.:]*)?")
+_VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]*")
+_LANG = re.compile(r"@[A-Za-z][A-Za-z0-9\-]*")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def expand_codepoints(text: str) -> str:
+    """SPARQL reads ``\\u0053`` as ``S`` anywhere in a query, before parsing: so do the checks."""
+    def character(match: re.Match[str]) -> str:
+        try:
+            return chr(int(match.group(1) or match.group(2), 16))
+        except ValueError:
+            return "\ufffd"
+    return _CODEPOINT.sub(character, text)
+
+
+def has_keyword(text: str, keyword: str) -> bool:
+    """Whether ``keyword`` (upper case) is used as a keyword anywhere in the query ``text``."""
+    return any(lexeme.upper() == keyword for _, lexeme in lexemes(expand_codepoints(text)))
+
+
+def lexemes(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, str]]:
+    """``(offset, lexeme)`` for each bracket and each word of ``text[start:end]``."""
+    i, n = start, len(text) if end is None else end
+    while i < n:
+        c = text[i]
+        if c == "#":
+            newline = text.find("\n", i)
+            i = n if newline < 0 else newline + 1
+        elif c in "\"'":
+            i = _skip_string(text, i)
+        elif c == "<":
+            match = _IRIREF.match(text, i)
+            i = match.end() if match else i + 1
+        elif c in "?$":
+            i = _VARIABLE.match(text, i).end()  # type: ignore[union-attr]
+        elif c == "@":
+            match = _LANG.match(text, i)
+            i = match.end() if match else i + 1
+        elif c in BRACKETS:
+            yield i, c
+            i += 1
+        elif c.isalpha() or c == "_":
+            match = _WORD.match(text, i)
+            if match is None:  # a letter outside ASCII: not SPARQL syntax
+                i += 1
+                continue
+            yield i, match.group()
+            i = match.end()
+        else:
+            i += 1
+
+
+def _skip_string(text: str, start: int) -> int:
+    quote = text[start]
+    long = text.startswith(quote * 3, start)
+    delimiter = quote * 3 if long else quote
+    i = start + len(delimiter)
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if text.startswith(delimiter, i):
+            return i + len(delimiter)
+        if not long and c in "\r\n":
+            return i  # an unterminated short string: the parser will say so
+        i += 1
+    return n

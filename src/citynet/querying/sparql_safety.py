@@ -1,0 +1,88 @@
+"""Refusing SPARQL from outside that writes or reaches other hosts: a lexical check for
+``SERVICE`` before Oxigraph parses an ad-hoc query, and rdflib's full parse for the stored
+queries and the server's workers."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from pyparsing import ParseException
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.sparql import Query as PreparedQuery
+
+from citynet.errors import QueryError
+from citynet.querying.sparql_lexer import has_keyword
+
+# rdflib's SPARQL parser keeps global state and breaks for good when first used
+# from several threads at once: every parse goes through this lock.
+_PARSER_LOCK = threading.Lock()
+
+
+def parse_read_only_query(text: str, *, source: Path | str | None = None,
+                          base_iri: str | None = None) -> PreparedQuery:
+    """Parse ``text`` as a SPARQL 1.1 query; refuse updates and SERVICE. ``base_iri``
+    resolves relative IRIs."""
+    path = Path(source) if isinstance(source, str) else source
+    try:
+        with _PARSER_LOCK:
+            prepared = prepareQuery(text, base=base_iri)
+    except ParseException as error:
+        if _is_update(text):
+            raise QueryError("updates are not allowed: citynet answers read-only queries",
+                             path=path, hint="use SELECT, CONSTRUCT, ASK or DESCRIBE") from None
+        raise QueryError(f"SPARQL syntax error: {error.msg}", path=path, line=error.lineno,
+                         column=error.col) from None
+    except Exception as error:  # rdflib raises assorted errors for malformed queries
+        raise QueryError(f"SPARQL query cannot be parsed: {error}", path=path) from None
+    if _contains_service(prepared.algebra):
+        raise QueryError("SERVICE is not allowed: citynet queries only its own graph", path=path,
+                         hint="remove the SERVICE clause")
+    return prepared
+
+
+def refuse_service(text: str) -> None:
+    """Refuse a query that uses ``SERVICE`` anywhere as a keyword (also written with ``\\u``
+    escapes), before any parser sees it; strings, IRIs, comments and ``?service`` do not count."""
+    if has_keyword(text, "SERVICE"):
+        raise QueryError("SERVICE is not allowed: citynet queries only its own graph",
+                         hint="remove the SERVICE clause")
+
+
+def refuse_update(text: str) -> None:
+    """For a text the query parser refused: say so plainly if it is an update."""
+    if _is_update(text):
+        raise QueryError("updates are not allowed: citynet answers read-only queries",
+                         hint="use SELECT, CONSTRUCT, ASK or DESCRIBE")
+
+
+def _is_update(text: str) -> bool:
+    """Whether ``text`` parses as an update with at least one operation (an empty text, or
+    one with only comments, is a valid empty update, but no update anyone sent)."""
+    try:
+        with _PARSER_LOCK:
+            parsed = parseUpdate(text)
+    except Exception:
+        return False
+    # Not parsed.get("request"): rdflib's CompValue.get returns the key itself when it is missing.
+    return "request" in parsed and bool(parsed["request"])
+
+
+def _contains_service(node: Any) -> bool:
+    """Walk rdflib's algebra (nested dicts and lists) looking for a SERVICE pattern."""
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if getattr(current, "name", None) == "ServiceGraphPattern":
+            return True
+        if isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, (list, tuple)):
+            stack.extend(current)
+    return False

@@ -1,0 +1,1 @@
+"""Graphs at scale and shared triplestores: generated graphs, push, and remote queries."""

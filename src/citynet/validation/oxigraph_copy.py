@@ -1,0 +1,152 @@
+"""An Oxigraph copy of an rdflib graph, for validation queries that rdflib is too slow for.
+
+The copy is made from the rdflib terms themselves (not by parsing the files again), so
+that both see the same triples; results are turned back into the rdflib terms they came
+from. Oxigraph's store holds many literals in a canonical form: ``"4.0"^^xsd:decimal``
+comes back as ``"4"``, ``"+5"^^xsd:int`` as ``"5"^^xsd:integer``, ``PT60S`` as ``PT1M``,
+``"x"@EN`` as ``"x"@en``, and ``"a"`` and ``"a"^^xsd:string`` are one term. So the copy
+learns the stored form of every literal (by storing it once on its own) and keeps, for
+each stored form, the terms it stands for. It says where it is not a faithful picture:
+
+* ``lossy_kinds`` names the datatypes of the terms stored in another form (``LOSSY`` lists
+  those stored forms, in a named graph, so that queries can treat them with care);
+* ``injective`` is False where two terms became one; then the copy counts values
+  differently from rdflib, and callers that count must not use it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+from rdflib import RDF, XSD, BNode, Graph, Literal
+from rdflib.term import Node
+
+from citynet.graph.select import select
+from citynet.graph.terms import OxigraphNode as OxTerm
+from citynet.graph.terms import to_oxigraph, to_rdflib, written_alike
+
+# Literals that are not valid for their datatype in rdflib's view, kept as objects in
+# this named graph: Oxigraph cannot tell. That is rdflib's ``ill_typed``, or no Python
+# value for a datatype whose values pySHACL's sh:datatype checks by their Python type.
+ILL_TYPED = ox.NamedNode("urn:citynet:validation:ill-typed")
+# The stored forms of terms of the data that are not stored as written.
+LOSSY = ox.NamedNode("urn:citynet:validation:lossy")
+_TYPE_CHECKED = {XSD.string, RDF.langString, XSD.integer, XSD.float, XSD.decimal, XSD.boolean,
+                 XSD.date, XSD.time, XSD.dateTime}
+_SCRATCH = ox.NamedNode("urn:citynet:validation:stored-as:")
+
+_IRI_UNSAFE = re.compile(r"[^A-Za-z0-9._~:/?#@!$&'()*+,;=%\[\]-]")
+
+
+class OxigraphCopy:
+    """The triples of an rdflib graph in an Oxigraph store (default graph), with the
+    term conversions both ways."""
+
+    def __init__(self, graph: Graph) -> None:
+        self._to: dict[Node, OxTerm] = {}
+        # A stored form -> the terms it stands for, where that is not simply the stored
+        # form converted back (so this stays small: only the lossy terms).
+        self._back: dict[OxTerm, list[Node]] = {}
+        self._stored: dict[Node, OxTerm] = {}
+        self._object_kinds: dict[Node, frozenset[str]] = {}
+        self.store = ox.Store()
+        known, convert, quad = self._to, self.to_oxigraph, ox.Quad
+        # Dict lookups first: most terms recur. A subject or predicate of an rdflib graph is
+        # never a literal, so no check slows this loop over every triple.
+        self.store.bulk_extend(
+            quad(known.get(s) or convert(s), known.get(p) or convert(p),  # type: ignore[arg-type]
+                 known.get(o) or convert(o))
+            for s, p, o in graph)
+        for term, stored in _stored_forms(self._to).items():
+            self._stored[term] = stored
+            if not written_alike(term, stored):
+                self._back.setdefault(stored, []).append(term)
+        # The kinds (datatype IRIs) of the stored forms that are not the written ones.
+        self.lossy_kinds = frozenset(stored.datatype.value for stored in self._back if isinstance(stored, ox.Literal))
+        self.injective = all(_stands_for_one(stored, terms, self._to) for stored, terms in self._back.items())
+        ill_typed = [self._to[o] for o in self._to if _ill_typed(o)]
+        self.has_ill_typed = bool(ill_typed)
+        self.store.bulk_extend(ox.Quad(ILL_TYPED, ILL_TYPED, term, ILL_TYPED) for term in ill_typed)
+        self.store.bulk_extend(ox.Quad(LOSSY, LOSSY, stored, LOSSY) for stored in self._back)
+
+    def to_oxigraph(self, term: Node) -> OxTerm:
+        found = self._to.get(term)
+        if found is None:
+            found = self._to[term] = _convert(term)
+        return found
+
+    def stored_form(self, term: Node) -> OxTerm:
+        """The form Oxigraph gives ``term`` in answers (remembered)."""
+        stored = self._stored.get(term)
+        if stored is None:
+            stored = self._stored[term] = _stored_forms({term: self.to_oxigraph(term)})[term]
+        return stored
+
+    def to_rdflib(self, term: OxTerm) -> Node:
+        """The original term; for a stored form that stands for several (only where the
+        copy is not ``injective``), one of them."""
+        originals = self._back.get(term)
+        return originals[0] if originals else to_rdflib(term, canonical=True)
+
+    def originals(self, term: OxTerm) -> list[Node]:
+        """Every term of the data that is stored as ``term``."""
+        originals = list(self._back.get(term, ()))
+        plain = to_rdflib(term, canonical=True)
+        if plain in self._to or not originals:
+            originals.append(plain)
+        return originals
+
+    def object_kinds(self, predicate: Node) -> frozenset[str]:
+        """The datatypes of the objects of ``predicate`` in the data, and "node" if any
+        is an IRI or a blank node (remembered per predicate)."""
+        kinds = self._object_kinds.get(predicate)
+        if kinds is None:
+            query = (f'SELECT DISTINCT ?kind WHERE {{ ?s {self.to_oxigraph(predicate)} ?o . '
+                     'BIND (IF(isLiteral(?o), STR(DATATYPE(?o)), "node") AS ?kind) }')
+            rows = select(self.store, query)
+            kinds = self._object_kinds[predicate] = frozenset(row["kind"].value for row in rows)
+        return kinds
+
+
+def _stored_forms(terms: dict[Node, OxTerm]) -> dict[Node, OxTerm]:
+    """How Oxigraph gives each term back: literals are stored once each in a scratch store
+    and read back; other terms come back as they went in."""
+    found = dict(terms)
+    literals = [(term, converted) for term, converted in terms.items() if _may_change(term)]
+    scratch = ox.Store()
+    scratch.bulk_extend(ox.Quad(ox.NamedNode(f"{_SCRATCH.value}{index}"), _SCRATCH, converted)
+                        for index, (_, converted) in enumerate(literals))
+    for quad in scratch:
+        found[literals[int(quad.subject.value.removeprefix(_SCRATCH.value))][0]] = quad.object
+    return found
+
+
+def _may_change(term: Node) -> bool:
+    """Could Oxigraph store ``term`` in another form? Not a simple string, and not a
+    language-tagged one with a tag in lower case."""
+    return isinstance(term, Literal) and (
+        term.datatype is not None or (term.language is not None and term.language != term.language.lower()))
+
+
+def _stands_for_one(stored: OxTerm, terms: list[Node], known: dict[Node, OxTerm]) -> bool:
+    """Is ``terms`` the only term stored as ``stored``? rdflib itself takes "b"@en and
+    "b"@EN as one term: that is no merge."""
+    plain = to_rdflib(stored, canonical=True)
+    return len(terms) == 1 and (plain not in known or plain == terms[0])
+
+
+def _ill_typed(term: Node) -> bool:
+    return isinstance(term, Literal) and (
+        term.ill_typed is True or (term.datatype in _TYPE_CHECKED and term.value is None))
+
+
+def _convert(term: Node) -> OxTerm:
+    try:
+        return to_oxigraph(term)
+    except ValueError:
+        if isinstance(term, BNode):
+            return ox.BlankNode()
+        # An IRI with a space or the like (citynet reports it): kept apart, as an IRI.
+        return ox.NamedNode("urn:citynet:invalid-iri:" + _IRI_UNSAFE.sub(
+            lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), str(term)))
