@@ -219,10 +219,9 @@ def test_a_store_that_goes_away_leaves_a_clear_error(tmp_path):
     server = start_oxigraph_server(tmp_path / "gone")
     push(None, server.store, TARGET)
     server.stop()
-    started = time.monotonic()
     with pytest.raises(RemoteError, match="cannot connect") as error:
         push(None, server.store, TARGET, retries=2, backoff=0.1)
-    assert "running" in error.value.hint and time.monotonic() - started < 30
+    assert "running" in error.value.hint
 
 
 @pytest.mark.slow

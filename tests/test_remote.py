@@ -162,6 +162,17 @@ def test_json_results_of_virtuoso_are_read():
     assert result.terms[0][3] == BNode("b1")
 
 
+def test_json_results_with_members_of_a_stores_own_are_read():
+    """Members beside head and results, before or after them (Oxigraph's reader alone refuses
+    those after the bindings), are left out; the rows and a boolean stay."""
+    rows = b'"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "literal", "value": "x"}}], "n": 1}'
+    for document in (b'{' + rows + b', "truncated": true}', b'{"truncated": true, ' + rows + b'}'):
+        assert parse_json_results(document).rows() == [{"a": "x"}]
+    assert parse_json_results(b'{"head": {}, "boolean": true, "note": "x"}').boolean is True
+    with pytest.raises(RemoteError, match="not JSON"):
+        parse_json_results(b"<html>busy</html>")
+
+
 def test_remote_query_checks_parameters_before_sending():
     with pytest.raises(QueryError, match="no place is named"):
         remote_query("networks-of-place", "http://127.0.0.1:9/query", graph=citynet.shipped_graph(),

@@ -23,28 +23,47 @@ def parse_json_results(payload: bytes | str) -> QueryResult:
     Virtuoso's "typed-literal" too) and kept as the endpoint wrote it, like a local answer."""
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
     if b"nodeID://" in data:
-        data = _without_node_ids(data)
+        data = _standard(data)
     try:
-        answer = pyoxigraph.parse_query_results(data, pyoxigraph.QueryResultsFormat.JSON)
-        if isinstance(answer, pyoxigraph.QueryBoolean):
-            return QueryResult(form="ASK", boolean=bool(answer))
-        solutions = Solutions.from_oxigraph(answer)
-    except SyntaxError as error:
-        raise RemoteError(f"the endpoint's JSON results cannot be read: {error}") from None
-    return QueryResult(form="SELECT", variables=solutions.variables, terms=solutions)
+        answer = _parse(data)
+    except SyntaxError:
+        try:  # members of the store's own after the bindings, which Oxigraph's reader refuses
+            answer = _parse(_standard(data))
+        except SyntaxError as error:
+            raise RemoteError(f"the endpoint's JSON results cannot be read: {error}") from None
+    if isinstance(answer, QueryResult):
+        return answer
+    return QueryResult(form="SELECT", variables=answer.variables, terms=answer)
 
 
-def _without_node_ids(data: bytes) -> bytes:
-    """Virtuoso names blank nodes ``nodeID://b1``, which is not a blank node label: ``b1``."""
+def _parse(data: bytes) -> QueryResult | Solutions:
+    answer = pyoxigraph.parse_query_results(data, pyoxigraph.QueryResultsFormat.JSON)
+    if isinstance(answer, pyoxigraph.QueryBoolean):
+        return QueryResult(form="ASK", boolean=bool(answer))
+    return Solutions.from_oxigraph(answer)
+
+
+def _standard(data: bytes) -> bytes:
+    """The answer with only the members SPARQL defines (``head``, ``results`` with its
+    ``bindings``, ``boolean``), in that order, and blank nodes as labels: Virtuoso names them
+    ``nodeID://b1``, which is not a blank node label (``b1``)."""
     try:
         document = json.loads(data)
     except ValueError as error:
         raise RemoteError(f"the endpoint answered with something that is not JSON: {error}") from None
-    for binding in document.get("results", {}).get("bindings", []):
-        for value in binding.values():
-            if value.get("type") == "bnode":
-                value["value"] = value["value"].removeprefix("nodeID://")
-    return json.dumps(document).encode("utf-8")
+    if not isinstance(document, dict):
+        raise RemoteError("the endpoint answered with JSON that is not SPARQL results")
+    standard: dict[str, object] = {"head": document.get("head", {})}
+    if "boolean" in document:
+        standard["boolean"] = document["boolean"]
+    else:
+        bindings = (document.get("results") or {}).get("bindings", [])
+        for binding in bindings:
+            for value in binding.values():
+                if value.get("type") == "bnode":
+                    value["value"] = value["value"].removeprefix("nodeID://")
+        standard["results"] = {"bindings": bindings}
+    return json.dumps(standard).encode("utf-8")
 
 
 def parse_graph_answer(response: httpx.Response, form: str) -> QueryResult:
