@@ -230,3 +230,62 @@ def test_pushing_an_empty_graph_empties_the_target(oxigraph_store):
     report = push(citynet.KnowledgeGraph.from_store(pyoxigraph.Store()), oxigraph_store.store, TARGET + "/emptied")
     assert (report.previous, report.triples, report.stored) == (len(citynet.shipped_graph()), 0, 0)
     assert count(oxigraph_store, TARGET + "/emptied") == 0
+
+
+@pytest.mark.slow
+def test_a_move_whose_answer_is_late_is_watched_until_done(oxigraph_store, monkeypatch):
+    """The MOVE's answer does not come (as when it outlasts --timeout), but the store carries it
+    out a moment later: the push watches the counts and reports the graph replaced."""
+    import importlib
+
+    module = importlib.import_module("citynet.scale.remote.push")
+    real_update = module.update
+    moves: list[threading.Thread] = []
+
+    def late(client, endpoint, text):
+        if not text.startswith("MOVE"):
+            return real_update(client, endpoint, text)
+        def carry_out() -> None:  # the store does it a moment later; its answer is never read
+            with httpx.Client(trust_env=False, timeout=60) as own:
+                real_update(own, endpoint, text)
+
+        move = threading.Timer(1.0, carry_out)
+        moves.append(move)
+        move.start()
+        raise RemoteError(f"{endpoint} did not answer within the timeout", transient=True)
+
+    monkeypatch.setattr(module, "update", late)
+    monkeypatch.setattr(module, "_POLL_SECONDS", 0.1)
+    target = TARGET + "/late-move"
+    report = push(None, oxigraph_store.store, target, timeout=60)
+    moves[0].join()
+    assert len(moves) == 1 and report.atomic
+    assert report.stored == count(oxigraph_store, target) == len(citynet.shipped_graph())
+    assert staging_graphs(oxigraph_store) == []
+    drop_graph(oxigraph_store, target)
+
+
+@pytest.mark.slow
+def test_a_move_that_never_comes_leaves_the_target_and_no_staging_graph(oxigraph_store, monkeypatch):
+    import importlib
+
+    module = importlib.import_module("citynet.scale.remote.push")
+    real_update = module.update
+
+    def lost(client, endpoint, text):
+        if text.startswith("MOVE"):
+            raise RemoteError(f"{endpoint} did not answer within the timeout", transient=True)
+        return real_update(client, endpoint, text)
+
+    target = TARGET + "/lost-move"
+    push(None, oxigraph_store.store, target)
+    monkeypatch.setattr(module, "update", lost)
+    monkeypatch.setattr(module, "_POLL_SECONDS", 0.1)
+    small = citynet.KnowledgeGraph.from_store(pyoxigraph.Store())
+    small.store.add(pyoxigraph.Quad(pyoxigraph.NamedNode("urn:x:s"), pyoxigraph.NamedNode("urn:x:p"),
+                                    pyoxigraph.Literal("o")))
+    with pytest.raises(RemoteError, match=r"did not move the staging graph into place.*was left as it was"):
+        push(small, oxigraph_store.store, target, timeout=1, retries=0)
+    assert count(oxigraph_store, target) == len(citynet.shipped_graph())
+    assert staging_graphs(oxigraph_store) == []
+    drop_graph(oxigraph_store, target)

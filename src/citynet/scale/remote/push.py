@@ -6,7 +6,9 @@
    blank node's triples together (:mod:`citynet.scale.remote.chunks`);
 2. loads the chunks into a new staging graph ``urn:citynet:staging:<uuid>`` by Graph Store
    POSTs, one after the other, and counts the staging graph: it must hold every triple sent;
-3. replaces the target in one SPARQL Update, ``MOVE GRAPH <staging> TO GRAPH <target>``;
+3. replaces the target in one SPARQL Update, ``MOVE GRAPH <staging> TO GRAPH <target>``; when
+   its answer does not come in time, the store is watched until the staging graph is gone (a
+   MOVE of a large graph may outlast ``timeout``: Oxigraph's takes longer than the load);
 4. counts the target again and reports.
 
 A failed or interrupted load (Ctrl-C, SIGTERM) drops the staging graph and leaves the target as
@@ -57,6 +59,7 @@ from citynet.scale.remote.sparql import count_triples, update
 STAGING_PREFIX = "urn:citynet:staging:"
 _TOO_BIG_FOR_ONE_TRANSACTION = "SR325"  # Virtuoso: "log after image size went above the limit"
 _CLEANUP_SECONDS = 10.0
+_POLL_SECONDS = 2.0  # between counts while a MOVE whose answer did not come may still be running
 
 
 @dataclass(frozen=True)
@@ -157,25 +160,39 @@ def _send_chunks(client: httpx.Client, graph_store: str, staging: str, chunked: 
 def _move(client: httpx.Client, connection: Connection, endpoints: Endpoints, staging: str, graph_iri: str,
           expected: int, previous: int) -> bool:
     """Replace the target with the staging graph in one update; whether it was one transaction.
-    Not retried: when the answer is lost, the counts tell whether the store did it."""
+
+    Not retried: when the answer is lost, the counts tell whether the store did it. A MOVE whose
+    answer did not come (a timeout, a lost connection) may still be running: the store is watched
+    for as long again as a request may take (``timeout``), until the staging graph is gone."""
     move = f"MOVE GRAPH {_n3(staging)} TO GRAPH {_n3(graph_iri)}"
+    atomic = True
     try:
         update(client, endpoints.update, move)
-        return True
+        return atomic
     except RemoteError as error:
         failure = error
     if _TOO_BIG_FOR_ONE_TRANSACTION in failure.message:
         # Virtuoso aborted the MOVE whole (the target is as it was): its transaction log would
         # have grown past TransactionAfterImageLimit. Its own pragma runs it in autocommit mode.
+        atomic = False
         try:
             update(client, endpoints.update, f"DEFINE sql:log-enable 3 {move}")
-            return False
+            return atomic
         except RemoteError as error:
             failure = error
-    target = connection.retrying(lambda: count_triples(client, endpoints.query, graph_iri))
-    left = connection.retrying(lambda: count_triples(client, endpoints.query, staging))
+
+    def counts() -> tuple[int, int]:
+        return (connection.retrying(lambda: count_triples(client, endpoints.query, graph_iri)),
+                connection.retrying(lambda: count_triples(client, endpoints.query, staging)))
+
+    target, left = counts()
+    if failure.status is None and failure.transient:  # no answer: the store may still be moving it
+        deadline = time.monotonic() + connection.timeout
+        while (target, left) != (expected, 0) and time.monotonic() < deadline:
+            time.sleep(_POLL_SECONDS)
+            target, left = counts()
     if (target, left) == (expected, 0):
-        return True
+        return atomic
     if target == previous and left == expected:
         _drop_quietly(connection, endpoints, staging)
         raise RemoteError(f"the store did not move the staging graph into place: {failure.message}; "
