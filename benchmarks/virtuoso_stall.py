@@ -3,22 +3,26 @@ fresh Virtuoso with Debian's stock virtuoso.ini, and what each left behind.
 
     .venv/bin/python benchmarks/virtuoso_stall.py                                  # every way once
     .venv/bin/python benchmarks/virtuoso_stall.py --ways curl-put,curl-put,curl-put --timeout 240
+    .venv/bin/python benchmarks/virtuoso_stall.py --ways curl-put-x5,httpx-put-x5   # 5 loads in a row, one store
 
-Ways (``--ways``, comma-separated, a way may repeat):
+Ways (``--ways``, comma-separated, a way may repeat; ``WAY-xN`` loads N times in a row into the same
+graph of one Virtuoso, as repeated pushes do):
 
 - ``curl-put``: ``curl --digest -T graph.nt`` to the Graph Store: one PUT of the whole file, as the
   issue's working comparison did. curl sends ``Expect: 100-continue`` and a Content-Length;
 - ``curl-put-no-expect``: the same with ``-H 'Expect:'``, so the body follows at once;
 - ``httpx-put``: one PUT as citynet sent it before (httpx, a HEAD for the Digest challenge first,
-  a Content-Length, no ``Expect``);
-- ``posts-100k``: the file as POSTs of 100,000 lines each (about 14 MB), one after the other;
+  a Content-Length, no ``Expect``, the file streamed in blocks of 1 MiB);
+- ``posts-100k``: the file as POSTs of 100,000 lines each (about 14 MB), one after the other (a POST
+  adds: loaded again, the graph grows by the triples with blank nodes, which are new nodes each time);
 - ``posts-10k``: as POSTs of 10,000 lines each (about 1.4 MB);
 - ``citynet-push``: ``citynet.push`` (chunks of about 4 MB into a staging graph, counted, MOVE).
 
 After each load: the HTTP status and time of each request, the request headers as sent (curl
-``-v``; httpx's request), the triples the graph then holds, whether a small write still goes
-through within 60 s, and Virtuoso's own count of deadlocks (``status()`` through isql, when
-``isql-vt`` is installed). Prints each step and writes ``benchmarks/STALL-RESULTS.md`` (``--out``).
+``-v``; httpx's request), the triples the graph then holds, Virtuoso's own count of deadlocks and
+lock waits (``status()`` through isql, when ``isql-vt`` is installed), and whether small writes
+still go through within 30 s (SPARQL Update and Graph Store PUT, each of one triple into
+another graph). Prints each step and writes ``benchmarks/STALL-RESULTS.md`` (``--out``).
 """
 
 from __future__ import annotations
@@ -107,13 +111,25 @@ def httpx_put(server: Triplestore, path: Path, timeout: float) -> list[dict]:
         started = time.perf_counter()
         try:
             client.head(url)  # the Digest challenge, before the body, as citynet did
-            response = client.put(url, content=path.read_bytes(),
+            response = client.put(url, content=_FileBody(path),
                                   headers={"Content-Type": "application/n-triples", "Content-Length": str(size)})
             status = str(response.status_code)
         except httpx.TimeoutException:
             status = f"no answer within {timeout:.0f} s"
         seconds = time.perf_counter() - started
     return [dict(request=f"PUT {size:,} bytes", status=status, seconds=seconds, headers=sent, answers=[], notes=[])]
+
+
+class _FileBody:
+    """The body as citynet's PUT streamed it: the file in blocks of 1 MiB, iterable again."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[bytes]:
+        with self.path.open("rb") as stream:
+            while block := stream.read(1 << 20):
+                yield block
 
 
 def posts(server: Triplestore, path: Path, timeout: float, lines_per_post: int) -> list[dict]:
@@ -167,16 +183,24 @@ def graph_count(server: Triplestore) -> str:
         return f"no count ({type(error).__name__})"
 
 
-def small_write(server: Triplestore) -> str:
-    """Whether a one-triple write goes through within 60 s."""
-    update = f"INSERT DATA {{ GRAPH <{PROBE}> {{ <urn:x:s> <urn:x:p> <urn:x:o> }} }}"
-    started = time.perf_counter()
-    try:
-        answer = httpx.post(server.update, data={"update": update}, timeout=60, trust_env=False,
-                            auth=httpx.DigestAuth(server.user or "", server.password or ""))
-        return f"HTTP {answer.status_code} in {time.perf_counter() - started:.1f} s"
-    except httpx.TimeoutException:
-        return "no answer within 60 s: writes wait"
+def small_writes(server: Triplestore, seconds: float = 30) -> str:
+    """Whether small writes go through: one triple inserted into another graph by SPARQL Update,
+    and a one-triple Graph Store PUT into another graph."""
+    auth = httpx.DigestAuth(server.user or "", server.password or "")
+    outcomes = []
+    for what, send in (
+            ("INSERT into another graph", lambda: httpx.post(
+                server.update or "", auth=auth, timeout=seconds, trust_env=False,
+                data={"update": f"INSERT DATA {{ GRAPH <{PROBE}> {{ <urn:x:s> <urn:x:p> <urn:x:o> }} }}"})),
+            ("Graph Store PUT into another graph", lambda: httpx.put(
+                server.store, params={"graph": PROBE + "/put"}, auth=auth, timeout=seconds, trust_env=False,
+                content=b"<urn:x:s> <urn:x:p> <urn:x:o> .\n", headers={"Content-Type": "application/n-triples"}))):
+        started = time.perf_counter()
+        try:
+            outcomes.append(f"{what}: HTTP {send().status_code} in {time.perf_counter() - started:.1f} s")
+        except httpx.TimeoutException:
+            outcomes.append(f"{what}: no answer within {seconds:.0f} s (waits)")
+    return "; ".join(outcomes)
 
 
 def deadlocks(server: Triplestore) -> str:
@@ -196,29 +220,55 @@ def deadlocks(server: Triplestore) -> str:
     return "; ".join(wanted) or "no lock lines in status()"
 
 
-def trial(way: str, path: Path, graph: citynet.KnowledgeGraph, folder: Path, timeout: float) -> dict:
+def load(way: str, server: Triplestore, path: Path, graph: citynet.KnowledgeGraph, timeout: float) -> list[dict]:
+    if way in ("curl-put", "curl-put-no-expect"):
+        return curl_put(server, path, timeout, expect=way == "curl-put")
+    if way == "httpx-put":
+        return httpx_put(server, path, timeout)
+    if way in ("posts-100k", "posts-10k"):
+        return posts(server, path, timeout, 100_000 if way == "posts-100k" else 10_000)
+    return citynet_push(server, graph, timeout)
+
+
+def _monitor_lines(server: Triplestore) -> str:
+    """What Virtuoso's monitor has logged so far ("Locks are held for a long time", ...)."""
+    log_file = server.folder / "virtuoso.log"
+    lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines() if log_file.exists() else []
+    said: dict[str, int] = {}
+    for line in lines:
+        if "Monitor:" in line:
+            words = line.split("Monitor:", 1)[1].strip()
+            said[words] = said.get(words, 0) + 1
+    return "; ".join(f"{words} ({times}×)" for words, times in said.items()) or "–"
+
+
+def trial(way: str, path: Path, graph: citynet.KnowledgeGraph, folder: Path, timeout: float) -> list[dict]:
+    """One fresh Virtuoso, loaded ``way``; ``way-xN``: N times in a row into the same graph, as
+    pushes repeated against a running store. Stops after a load that left writes waiting."""
+    base, _, repeat = way.partition("-x")
     expected = len(graph)
+    results = []
     with running("virtuoso", folder) as server:
         log(f"{way}: a fresh Virtuoso at {server.store}")
-        if way in ("curl-put", "curl-put-no-expect"):
-            requests = curl_put(server, path, timeout, expect=way == "curl-put")
-        elif way == "httpx-put":
-            requests = httpx_put(server, path, timeout)
-        elif way in ("posts-100k", "posts-10k"):
-            requests = posts(server, path, timeout, 100_000 if way == "posts-100k" else 10_000)
-        else:
-            requests = citynet_push(server, graph, timeout)
-        result = dict(way=way, requests=requests, count=graph_count(server), write=small_write(server),
-                      locks=deadlocks(server), expected=expected)
-        last = requests[-1]
-        log(f"{way}: {len(requests)} request(s), last {last['request']}: {last['status']} after "
-            f"{last['seconds']:.1f} s; the graph holds {result['count']} of {expected:,}; a small write: "
-            f"{result['write']}; {result['locks']}")
-        for header in requests[0]["headers"]:
-            log(f"{way}:   sent  {header}")
-        for line in requests[0]["answers"] + requests[0]["notes"]:
-            log(f"{way}:   {line}")
-    return result
+        for number in range(1, int(repeat or 1) + 1):
+            requests = load(base, server, path, graph, timeout)
+            result = dict(way=f"{base} {number}" if repeat else base, server=folder.name, requests=requests,
+                          count=graph_count(server),
+                          locks=deadlocks(server), write=small_writes(server), expected=expected,
+                          monitor=_monitor_lines(server))
+            results.append(result)
+            last = requests[-1]
+            log(f"{result['way']}: {len(requests)} request(s), last {last['request']}: {last['status']} after "
+                f"{last['seconds']:.1f} s; the graph holds {result['count']} of {expected:,}; small writes: "
+                f"{result['write']}; {result['locks']}")
+            if number == 1:
+                for header in requests[0]["headers"]:
+                    log(f"{way}:   sent  {header}")
+                for line in requests[0]["answers"] + requests[0]["notes"]:
+                    log(f"{way}:   {line}")
+            if "waits" in result["write"]:
+                break
+    return results
 
 
 def write_results(out: Path, results: list[dict], started: str, size: int, triples: int, timeout: float) -> None:
@@ -227,14 +277,14 @@ def write_results(out: Path, results: list[dict], started: str, size: int, tripl
              f"Python {platform.python_version()}). Each row is a fresh Virtuoso 7 with Debian's stock "
              f"virtuoso.ini, loaded with the same {triples:,} triples ({size:,} bytes of N-Triples) one way; "
              f"each request may take {timeout:.0f} s.", "",
-             "| way | requests | last request | its answer | seconds (all) | graph holds | small write after | "
-             "Virtuoso's lock status |",
-             "|---|---:|---|---|---:|---:|---|---|"]
+             "| server | way | requests | last request | its answer | seconds (all) | graph holds "
+             "| small writes after | Virtuoso's lock status | its log's monitor |",
+             "|---|---|---:|---|---|---:|---:|---|---|---|"]
     for r in results:
         last = r["requests"][-1]
         total = sum(q["seconds"] for q in r["requests"])
-        lines.append(f"| {r['way']} | {len(r['requests'])} | {last['request']} | {last['status']} | {total:.1f} "
-                     f"| {r['count']} | {r['write']} | {r['locks']} |")
+        lines.append(f"| {r['server']} | {r['way']} | {len(r['requests'])} | {last['request']} | {last['status']} "
+                     f"| {total:.1f} | {r['count']} | {r['write']} | {r['locks']} | {r['monitor']} |")
     lines += ["", "Request headers as sent:", ""]
     seen = set()
     for r in results:
@@ -255,7 +305,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "STALL-RESULTS.md")
     args = parser.parse_args()
     ways = args.ways.split(",")
-    unknown = sorted(set(ways) - set(WAYS))
+    unknown = sorted({way.partition("-x")[0] for way in ways} - set(WAYS))
     if unknown:
         parser.error(f"unknown ways {unknown}; ways: {', '.join(WAYS)}")
     reason = missing("virtuoso") or (None if shutil.which("curl") else "curl is not installed")
@@ -267,7 +317,7 @@ def main() -> int:
         path, graph = ntriples(args.triples, Path(folder))
         log(f"{path.stat().st_size:,} bytes of N-Triples, {len(graph):,} triples")
         for number, way in enumerate(ways):
-            results.append(trial(way, path, graph, Path(folder) / f"virtuoso-{number}", args.timeout))
+            results += trial(way, path, graph, Path(folder) / f"virtuoso-{number}", args.timeout)
         write_results(args.out, results, started, path.stat().st_size, len(graph), args.timeout)
     return 0
 
