@@ -4,8 +4,8 @@ Every request to a store is a document of its own, and a blank-node label names 
 within one document: so all triples that share a blank node (directly or through other blank
 nodes) go into the same chunk. The other triples fill chunks in the order the store gives them.
 
-Why chunks at all: Virtuoso 7.2's Graph Store loads a large body in batches on parallel
-threads that deadlock each other (see :mod:`citynet.scale.remote.push`).
+Why chunks at all: Virtuoso 7.2's Graph Store waits on its own locks while it loads a large body,
+and now and then never finishes (see :mod:`citynet.scale.remote.push`).
 
 The file is an anonymous temporary file: it has no name in any folder, so that nothing is left
 behind however the process ends, even when it is killed outright.

@@ -20,8 +20,8 @@ _KNOWN: list[tuple[re.Pattern[str], str, bool]] = [
      "Virtuoso sorts at most MaxSortedTopRows rows for an ORDER BY with LIMIT/OFFSET ([Parameters] "
      "section of virtuoso.ini, 10,000 when absent); raise it, or query less at a time", False),
     (re.compile(r"SR172|Transaction deadlocked", re.IGNORECASE),
-     "Virtuoso's loader deadlocked on its own parallel batches; citynet sends small requests "
-     "to avoid it. If it persists, lower --chunk-size", True),
+     "Virtuoso's loader deadlocked; citynet sends small requests, which load without lock "
+     "waits. If it persists, lower --chunk-size", True),
     (re.compile(r"S1TAT|query interrupted by result timeout", re.IGNORECASE),
      "Virtuoso stopped the query at MaxQueryExecutionTime ([SPARQL] section of virtuoso.ini, in "
      "seconds) and would have sent partial results", False),

@@ -22,13 +22,12 @@ Per store:
 
 - **Oxigraph server.** Each POST and the MOVE are transactions: readers see the old graph until
   the MOVE commits, then the new one.
-- **Virtuoso 7.2.** Its Graph Store handler clears the graph and commits, then loads the body
-  with the vectorised loader (``DB.DBA.TTLP_V``), which inserts batches on parallel threads in
-  separate transactions. On a large body those threads deadlock (``SR172``): the answer is a
-  500, or a 201 with batches silently missing, or none at all while a thread waits on a lock,
-  and then every later write waits too. A plain ``curl`` PUT of the same file does the same, so
-  the request is not the cause (see README, "Using a triplestore"). Chunks of a few megabytes,
-  sent one after the other, keep each load to one batch. Virtuoso's MOVE is one transaction: a
+- **Virtuoso 7.2.** Its Graph Store waits on its own locks while loading a large body (146 MB:
+  14–24 lock waits in ``status()``, each time) and now and then never finishes: no answer, the
+  graph part-loaded, and every later PUT into that graph waiting behind it. A ``curl`` PUT of
+  the same file does the same, so the request is not the cause (README, "Why pushes to Virtuoso
+  stalled"; ``benchmarks/STALL-RESULTS.md``). Requests of a few megabytes, sent one after the
+  other, made no lock waits in any load. Virtuoso's MOVE is one transaction: a
   failure aborts it whole. But with the stock TransactionAfterImageLimit (50 MB) that transaction
   cannot replace a large graph (1M triples by 1M: ``SR325``); citynet then runs the MOVE in
   Virtuoso's autocommit mode (``DEFINE sql:log-enable 3``), where a reader may see the target
