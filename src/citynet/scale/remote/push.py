@@ -11,12 +11,14 @@
    MOVE of a large graph may outlast ``timeout``: Oxigraph's takes longer than the load);
 4. counts the target again and reports.
 
-A failed or interrupted load (Ctrl-C, SIGTERM) drops the staging graph and leaves the target as
-it was; the temporary file has no name, so nothing is left locally on any exit (SIGKILL too,
-which leaves the staging graph in the store: the target is still untouched). Loading is retried from the start, after a
-backoff, when a failure is transient (a connection lost, a timeout, a 5xx, a count that does not
-match): a fresh staging graph makes the whole load idempotent, where re-sending one chunk would
-not be (its blank nodes would be new nodes). Counting and dropping are retried on their own.
+A failed or interrupted load (Ctrl-C, SIGTERM) drops the staging graph and checks that it stays
+empty, and leaves the target as it was; the temporary file has no name, so nothing is left
+locally on any exit (SIGKILL too, which leaves the staging graph in the store: the target is
+still untouched). Loading is retried from the start, after a backoff, when a failure is transient
+(a connection lost, a timeout, a 5xx, a count that does not match), into a new staging graph:
+that makes the whole load idempotent, where re-sending one chunk would not be (its blank nodes
+would be new nodes), and a request of the failed load that the store completes late cannot reach
+it. Counting is retried on its own.
 
 Per store:
 
@@ -41,7 +43,7 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 from rdflib import URIRef
@@ -57,7 +59,10 @@ from citynet.scale.remote.sparql import count_triples, update
 
 STAGING_PREFIX = "urn:citynet:staging:"
 _TOO_BIG_FOR_ONE_TRANSACTION = "SR325"  # Virtuoso: "log after image size went above the limit"
-_CLEANUP_SECONDS = 10.0
+_CLEANUP_SECONDS = 30.0
+# Pauses before the counts that check a dropped staging graph stays empty: a request cut off by an
+# interruption may still be committed by the store after the drop.
+_SETTLE_PAUSES = (0.5, 2.0)
 _POLL_SECONDS = 2.0  # between counts while a MOVE whose answer did not come may still be running
 
 
@@ -94,7 +99,7 @@ def push(graph: KnowledgeGraph | None, endpoint: str, graph_iri: str, user: str 
         raise CitynetError(f"the chunk size must be a positive number of bytes, got {chunk_bytes!r}")
     endpoints = Endpoints.for_graph_store(endpoint, query_endpoint, update_endpoint)
     connection = Connection(user, password, auth, timeout, retries, backoff)
-    staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
+    staging = _Staging()
     started = time.perf_counter()
     with write_chunks(graph, chunk_bytes) as chunked, connection.client() as client:
         # First a small request: it checks the address and credentials, and fetches a Digest
@@ -108,31 +113,47 @@ def push(graph: KnowledgeGraph | None, endpoint: str, graph_iri: str, user: str 
             try:
                 attempts = _load(client, connection, endpoints, staging, chunked)
             except BaseException:
-                _drop_quietly(connection, endpoints, staging)
+                # Close the connections first: a POST cut off half-sent would otherwise stay open,
+                # and the store could still be adding its triples while the staging graph is dropped.
+                client.close()
+                _drop_quietly(connection, endpoints, staging.iri)
                 raise
-            atomic = _move(client, connection, endpoints, staging, graph_iri, chunked.triples, previous)
+            atomic = _move(client, connection, endpoints, staging.iri, graph_iri, chunked.triples, previous)
         stored = connection.retrying(lambda: count_triples(client, endpoints.query, graph_iri))
     if stored != chunked.triples:
         raise RemoteError(f"after the push, <{graph_iri}> holds {stored:,} triples, not the {chunked.triples:,} sent",
                           hint="another client may have written to it at the same time; push again")
     return PushReport(endpoint=endpoint, graph_iri=graph_iri, triples=chunked.triples, stored=stored, previous=previous,
                       bytes=chunked.bytes, requests=len(chunked.chunks), attempts=attempts, atomic=atomic,
-                      seconds=time.perf_counter() - started, staging_graph=staging)
+                      seconds=time.perf_counter() - started, staging_graph=staging.iri)
 
 
-def _load(client: httpx.Client, connection: Connection, endpoints: Endpoints, staging: str,
+@dataclass
+class _Staging:
+    """The staging graph of the current load: each load gets a new one."""
+
+    iri: str = field(default_factory=lambda: f"{STAGING_PREFIX}{uuid.uuid4()}")
+
+    def renew(self) -> None:
+        self.iri = f"{STAGING_PREFIX}{uuid.uuid4()}"
+
+
+def _load(client: httpx.Client, connection: Connection, endpoints: Endpoints, staging: _Staging,
           chunked: ChunkedGraph) -> int:
-    """Fill the staging graph and count it; the number of loads it took."""
+    """Fill a staging graph and count it; the number of loads it took. A load that failed is
+    dropped and the next goes into a new staging graph, which requests of the failed one that
+    the store completes late cannot reach."""
     last: RemoteError | None = None
     for attempt in range(1, connection.retries + 2):
         try:
-            if attempt > 1:  # what an earlier load left
-                update(client, endpoints.update, f"DROP SILENT GRAPH {_n3(staging)}")
-            _send_chunks(client, endpoints.graph_store, staging, chunked)
-            counted = connection.retrying(lambda: count_triples(client, endpoints.query, staging))
+            if attempt > 1:
+                _drop_quietly(connection, endpoints, staging.iri)
+                staging.renew()
+            _send_chunks(client, endpoints.graph_store, staging.iri, chunked)
+            counted = connection.retrying(lambda: count_triples(client, endpoints.query, staging.iri))
             if counted == chunked.triples:
                 return attempt
-            last = RemoteError(f"the staging graph <{staging}> holds {counted:,} triples, not the "
+            last = RemoteError(f"the staging graph <{staging.iri}> holds {counted:,} triples, not the "
                                f"{chunked.triples:,} sent", transient=True,
                                hint="the store lost or merged triples while loading; the target was not touched")
         except RemoteError as error:
@@ -202,11 +223,29 @@ def _move(client: httpx.Client, connection: Connection, endpoints: Endpoints, st
 
 
 def _drop_quietly(connection: Connection, endpoints: Endpoints, staging: str) -> None:
-    """Remove the staging graph after a failed or interrupted load: briefly, once, and never
-    raising over the error that brought us here."""
+    """Remove the staging graph after a failed or interrupted load: within a short time, and never
+    raising over the error that brought us here.
+
+    A POST cut off by the interruption may already be with the store, which can add its triples
+    after the drop. The Oxigraph server then even keeps them where ``DROP GRAPH`` no longer sees
+    them (it answers 204 and the triples stay): so the staging graph is counted again after
+    a pause, twice, and emptied again, by ``DELETE WHERE`` after the first time, until both counts
+    find it empty."""
     quick = Connection(connection.user, connection.password, connection.auth, timeout=_CLEANUP_SECONDS, retries=0)
+    deadline = time.monotonic() + _CLEANUP_SECONDS
+    emptying = f"DROP SILENT GRAPH {_n3(staging)}"
     with contextlib.suppress(Exception), quick.client() as client:
-        update(client, endpoints.update, f"DROP SILENT GRAPH {_n3(staging)}")
+        while True:
+            update(client, endpoints.update, emptying)
+            empty = True
+            for pause in _SETTLE_PAUSES:
+                time.sleep(pause)
+                empty = count_triples(client, endpoints.query, staging) == 0
+                if not empty:
+                    break
+            if empty or time.monotonic() > deadline:
+                return
+            emptying = f"DELETE WHERE {{ GRAPH {_n3(staging)} {{ ?s ?p ?o }} }}"
 
 
 def _n3(iri: str) -> str:
