@@ -41,3 +41,40 @@ needs_reference = pytest.mark.skipif(
     not REFERENCE.is_dir(),
     reason=f"the reference material ({REFERENCE}) is not next to this checkout; "
     "these tests compare data/ with it")
+
+
+# ---------------------------------------------------------------- real triplestores
+
+def _store(name: str, tmp_path_factory):
+    from tests import triplestores
+
+    reason = triplestores.missing(name)
+    if reason:
+        pytest.skip(reason)
+    server = triplestores.start(name, tmp_path_factory.mktemp(name))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_store(tmp_path_factory):
+    """The Oxigraph server, writable, on 127.0.0.1 (one for the whole run)."""
+    yield from _store("oxigraph", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(tmp_path_factory):
+    """Virtuoso 7 with Debian's stock virtuoso.ini, on 127.0.0.1 (one for the whole run)."""
+    yield from _store("virtuoso", tmp_path_factory)
+
+
+def drop_graph(server, graph_iri: str) -> None:
+    """Remove a named graph a test module pushed, so that the next module finds the store as it was
+    (Virtuoso's cost estimator counts the data of every graph)."""
+    import httpx
+
+    auth = httpx.DigestAuth(server.user, server.password) if server.user else None
+    httpx.post(server.update, data={"update": f"DROP SILENT GRAPH <{graph_iri}>"}, auth=auth, timeout=300,
+               trust_env=False).raise_for_status()

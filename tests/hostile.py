@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -17,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 CLI_SECONDS = 300  # every command in these tests ends well within this, or the test fails
 
@@ -120,7 +123,11 @@ class FakeStore:
     """An HTTP server on 127.0.0.1 that records each request and answers ``status`` with
     ``body`` and ``headers`` (``echo=True``: the request's headers as the body, as some stores
     do in errors).
-    While ``hold`` is clear, answers wait for it (up to a minute)."""
+    While ``hold`` is clear, answers wait for it (up to a minute).
+
+    With a status below 300 it speaks just enough of a store for ``push`` (Graph Store POSTs at
+    ``/store``, counts at ``/query``, MOVE and DROP at ``/update``), keeping a count of triples
+    per named graph in ``graphs``."""
 
     status: int = 204
     body: bytes = b""
@@ -128,6 +135,7 @@ class FakeStore:
     headers: dict[str, str] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     hold: threading.Event = field(default_factory=threading.Event)
+    graphs: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.hold.set()
@@ -136,19 +144,23 @@ class FakeStore:
         class Handler(BaseHTTPRequestHandler):
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                remaining, got = length, 0
+                remaining, parts = length, []
                 while remaining > 0:
                     chunk = self.rfile.read(min(remaining, 1 << 16))
                     if not chunk:
                         break
-                    got += len(chunk)
+                    parts.append(chunk)
                     remaining -= len(chunk)
-                store.received.append(Received(self.command, self.path, dict(self.headers.items()), got))
+                sent = b"".join(parts)
+                store.received.append(Received(self.command, self.path, dict(self.headers.items()), len(sent)))
                 store.hold.wait(timeout=60)
                 body = str(self.headers).encode() if store.echo else store.body
-                self.send_response(store.status)
+                status, content_type = store.status, "text/plain"
+                if status < 300:
+                    status, body, content_type = store.as_a_store(self.command, self.path, sent, body)
+                self.send_response(status)
                 self.send_header("Content-Length", str(len(body)))
-                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Type", content_type)
                 for name, value in store.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
@@ -168,6 +180,28 @@ class FakeStore:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def as_a_store(self, method: str, path: str, sent: bytes, body: bytes) -> tuple[int, bytes, str]:
+        """The answer of a store to a push's request: status, body, content type."""
+        where, _, query = path.partition("?")
+        fields = parse_qs(query if method in ("GET", "HEAD") else sent.decode() if where != "/store" else query)
+        if where == "/store" and method == "POST":
+            graph = parse_qs(query)["graph"][0]
+            self.graphs[graph] = self.graphs.get(graph, 0) + sent.count(b"\n")
+        elif where == "/update":
+            update = fields["update"][0]
+            iris = re.findall(r"<([^>]*)>", update)
+            if update.startswith("MOVE"):
+                self.graphs[iris[1]] = self.graphs.pop(iris[0], 0)
+            else:  # DROP or DELETE WHERE
+                self.graphs.pop(iris[0], None)
+        elif where == "/query":
+            graph = re.findall(r"GRAPH <([^>]*)>", fields["query"][0])[0]
+            count = {"type": "literal", "value": str(self.graphs.get(graph, 0)),
+                     "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
+            answer = {"head": {"vars": ["triples"]}, "results": {"bindings": [{"triples": count}]}}
+            return 200, json.dumps(answer).encode(), "application/sparql-results+json"
+        return self.status, body, "text/plain"
 
     def authorization(self) -> list[str]:
         """The user:password pairs the requests carried in Basic Authorization headers."""

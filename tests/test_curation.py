@@ -339,3 +339,14 @@ def test_the_diff_cli_compares_a_commit_with_the_data_folder(old_version, capsys
     assert "no changes" in capsys.readouterr().out
     assert main(["diff", "no-such-revision", "--repo", str(old_version)]) == 2
     assert "no folder, dump file, recorded release or git commit" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["import", "table.csv", "--kind", "places"], ["release", "9.9.9"]])
+def test_an_installed_package_is_not_curated_in_place(command, monkeypatch, capsys):
+    """From a wheel, data/ is a copy inside site-packages that the next install replaces: import and
+    release refuse it (exit 2) and name the option that points them at a checkout."""
+    installed = Path(resources.__file__).resolve().parent / "_resources"
+    monkeypatch.setattr(resources, "resource_root", lambda: installed)
+    assert main(command) == 2
+    error = capsys.readouterr().err
+    assert "installed package" in error and ("--data" in error and "--repo" in error), error

@@ -10,8 +10,9 @@ Catalogue row → test:
 - kill -9 during ``publish`` → test_a_killed_publish_leaves_the_old_site_and_the_next_run_cleans_up,
   test_a_publish_killed_between_its_renames_gets_its_site_back
 - kill -9 during the persistent store build → test_a_killed_store_build_is_rebuilt_and_cleaned_up
-- kill -9 during ``push`` → test_a_killed_push_leaves_no_temporary_file_after_the_next_run,
-  test_a_push_killed_while_sending_leaves_the_stores_old_graph (the Oxigraph server)
+- kill -9 during ``push`` → test_a_killed_push_leaves_no_temporary_file,
+  test_a_push_still_going_has_no_named_file_and_another_push_leaves_it_be, and on the Oxigraph
+  server tests/test_push.py::test_a_push_killed_part_way_leaves_the_previous_graph_and_nothing_local
 - disk full: ``export -o`` → test_a_full_disk_keeps_the_old_file_and_is_exit_2
   (and tests/test_hostile_cli.py::test_a_full_device_is_exit_2_naming_it);
   ``publish`` → test_a_full_disk_keeps_the_old_site_and_is_exit_2;
@@ -30,15 +31,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from citynet import leftovers
+from citynet.graph.knowledge_graph import shipped_graph
 from tests.hostile import citynet, citynet_killed, fake_store, python, starts_with_dot, was_killed
-from tests.server_harness import free_port
 
 EXPORT = ["export", "--format", "ntriples", "-o", "out.nt"]
 
@@ -226,23 +225,25 @@ def push_args(url: str) -> list[str]:
     return ["push", "--endpoint", f"{url}/store", "--graph", "https://example.org/g"]
 
 
-def test_a_killed_push_leaves_no_temporary_file_after_the_next_run(tmp_path):
+def test_a_killed_push_leaves_no_temporary_file(tmp_path):
+    """The graph to send is written to a file without a name (the kernel frees it with the
+    process): a push killed right after writing it leaves nothing, even before a next run."""
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     env = {"TMPDIR": str(temporary)}
     with fake_store() as store:
-        setup = "import citynet.scale.remote as remote\nkill_after(remote.pyoxigraph, 'serialize')"
+        setup = "import citynet.scale.remote.chunks as chunks\nkill_after(chunks, '_write')"
         killed = citynet_killed(setup, *push_args(store.url), env=env)
         assert was_killed(killed), killed.stderr
-        left = list(temporary.iterdir())
-        assert len(left) == 1 and (left[0] / "graph.nt").stat().st_size > 100_000  # the killed push's
+        assert list(temporary.iterdir()) == []
+        assert store.received == []  # the killed push sent nothing
         again = citynet(*push_args(store.url), env=env)
         assert again.returncode == 0, again.stderr
         assert list(temporary.iterdir()) == []
-        assert [r.method for r in store.received] == ["PUT"]  # the killed push sent nothing
+        assert store.graphs == {"https://example.org/g": len(shipped_graph())}
 
 
-def test_a_push_still_going_keeps_its_temporary_file(tmp_path):
+def test_a_push_still_going_has_no_named_file_and_another_push_leaves_it_be(tmp_path):
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     env = {"TMPDIR": str(temporary)}
@@ -253,13 +254,11 @@ def test_a_push_still_going_keeps_its_temporary_file(tmp_path):
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_for(lambda: store.received)
-            theirs = list(temporary.iterdir())
-            assert len(theirs) == 1 and f"-{running.pid}-" in theirs[0].name
+            assert list(temporary.iterdir()) == []
             second = subprocess.Popen([sys.executable, "-m", "citynet", *push_args(store.url)],
                                       env={**os.environ, **env}, stdin=subprocess.DEVNULL,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            wait_for(lambda: len(store.received) == 2)  # the second has swept and written its own
-            assert set(theirs) <= set(temporary.iterdir())
+            wait_for(lambda: len(store.received) == 2)
             store.hold.set()
             assert second.wait(timeout=120) == 0
             assert running.wait(timeout=120) == 0
@@ -267,67 +266,7 @@ def test_a_push_still_going_keeps_its_temporary_file(tmp_path):
             if running.poll() is None:
                 stop(running)
     assert list(temporary.iterdir()) == []
-
-
-@pytest.fixture
-def oxigraph_store(tmp_path) -> Iterator[str]:
-    """A writable Oxigraph server (its Graph Store at /store), on 127.0.0.1."""
-    beside = Path(sys.executable).with_name("oxigraph")
-    if not beside.is_file():
-        pytest.skip("the Oxigraph server is not installed: pip install oxigraph (it brings the `oxigraph` binary)")
-    port = free_port()
-    with (tmp_path / "oxigraph.log").open("wb") as log:
-        process = subprocess.Popen([str(beside), "serve", "--location", str(tmp_path / "store"),
-                                    "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: _answers(url), seconds=60)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2, trust_env=False).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _count(url: str) -> int:
-    answer = httpx.get(f"{url}/query", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH "
-                                               "<https://example.org/g> { ?s ?p ?o } }"},
-                       headers={"Accept": "text/csv"}, timeout=30, trust_env=False)
-    return int(answer.text.split()[-1])
-
-
-SEND_A_LITTLE_THEN_DIE = """
-import citynet.scale.remote as remote
-def a_little_then_die(self):
-    with self.path.open("rb") as stream:
-        yield stream.read(4096)
-    die()
-remote._FileBody.__iter__ = a_little_then_die
-"""
-
-
-@pytest.mark.slow
-def test_a_push_killed_while_sending_leaves_the_stores_old_graph(tmp_path, oxigraph_store, graph):
-    small = tmp_path / "small.ttl"
-    small.write_text("<https://w3id.org/citynet/id/city/x> <http://www.w3.org/2000/01/rdf-schema#label> \"X\" .\n")
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    env = {"TMPDIR": str(temporary)}
-    assert citynet(*push_args(oxigraph_store), "--data", str(small), env=env).returncode == 0
-    old = _count(oxigraph_store)
-    killed = citynet_killed(SEND_A_LITTLE_THEN_DIE, *push_args(oxigraph_store), env=env)
-    assert was_killed(killed), killed.stderr
-    assert _count(oxigraph_store) == old  # the store applied nothing of the cut-off PUT
-    again = citynet(*push_args(oxigraph_store), env=env)
-    assert again.returncode == 0, again.stderr
-    assert _count(oxigraph_store) == len(graph)
-    assert list(temporary.iterdir()) == []
+    assert store.graphs == {"https://example.org/g": len(shipped_graph())}
 
 
 # ---------------------------------------------------------------- a full disk

@@ -58,10 +58,12 @@ def test_building_the_store_shows_progress_on_a_terminal_only(tmp_path, monkeypa
     assert len(graph) == len(citynet.KnowledgeGraph())  # read through the counting reader, whole
 
 
-def test_push_shows_progress_on_a_terminal_only(monkeypatch):
-    from citynet.scale.remote import _FileBody
+def test_push_shows_progress_on_a_terminal_only(monkeypatch, capsys):
+    from citynet.scale.remote.chunks import write_chunks
 
+    with write_chunks(citynet.shipped_graph()):
+        assert capsys.readouterr().err == ""
     monkeypatch.setattr(sys, "stderr", _Terminal())
-    body = _FileBody(resources.ontology_path(), chunk=4096)
-    assert b"".join(body) == resources.ontology_path().read_bytes()
-    assert "sending" in sys.stderr.getvalue() and "100.0%" in sys.stderr.getvalue()
+    with write_chunks(citynet.shipped_graph()) as chunked:
+        assert chunked.triples == len(citynet.shipped_graph())
+    assert "writing the graph" in sys.stderr.getvalue() and "100.0%" in sys.stderr.getvalue()

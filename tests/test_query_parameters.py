@@ -118,7 +118,7 @@ def test_remote_query_binds_parameters_named_like_its_options(echo, monkeypatch)
         return httpx.Response(200, json={"head": {"vars": ["graph"]}, "results": {"bindings": [
             {"graph": {"type": "literal", "value": "x"}}]}})
 
-    monkeypatch.setattr(remote, "_request", answer)
+    monkeypatch.setattr(remote.sparql, "send", answer)
     result = remote.remote_query(echo, "http://127.0.0.1:9/sparql",
                                  {"graph": "x", "engine": "e", "user": "u"}, graph_iri="https://example.org/g")
     assert result.rows() == [{"graph": "x"}]

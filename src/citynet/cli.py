@@ -1,14 +1,16 @@
 """The citynet command line: thin wrappers over the Python API.
 
-Exit codes: 0 success (validation: no finding of the --fail-on severity), 1 the data fails validation,
-2 bad input or a refusal of the system (a file, a query, a parameter, a URL; a full disk, a limit),
-70 internal error (a bug), 130 interrupted.
+Exit codes: 0 success (validation: no finding of the --fail-on severity), 1 the data fails validation
+or a store cut an answer at a row cap, 2 bad input or a refusal of the system (a file, a query, a
+parameter, a URL; a full disk, a limit) or a store's error, 70 internal error (a bug), 130 interrupted
+(Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +27,7 @@ EXIT_NOT_CONFORMING = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in citynet, not in the input
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 #: The tables `citynet export --format csv --kind` writes and `citynet import` reads
 #: (citynet.curate.table_kinds.KINDS, named here so that the CLI starts without rdflib).
@@ -36,21 +39,39 @@ SPREADSHEET_HELP = ("with --format csv: put ' before a cell a spreadsheet would 
                     "file in a spreadsheet, not for programs")
 
 EPILOG = """exit codes: 0 success (validation: no violation), 1 validation failed (format --check: not in the
-layout), 2 bad input (file, query, parameter, URL) or a refusal of the system (disk full, no permission,
-a limit), with a message that names it; 70 internal error (a bug in citynet), 130 interrupted"""
+layout) or a store cut an answer at a row cap, 2 bad input (file, query, parameter, URL), a refusal of the
+system (disk full, no permission, a limit) or a store's error, with a message that names it; 70 internal
+error (a bug in citynet), 130 interrupted, 143 terminated"""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that clean-up code runs as for Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from citynet.scale.remote.paging import RowLimitError
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.handler(args)
+    except RowLimitError as error:
+        print(f"citynet: error: {error}", file=sys.stderr)
+        return EXIT_NOT_CONFORMING
     except CitynetError as error:
         print(f"citynet: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("citynet: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Terminated:
+        print("citynet: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): not an error of ours.
         sys.stderr.close()
@@ -69,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               "  hint: this is a bug in citynet; please report it with the command you ran",
               file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,9 +150,18 @@ def build_parser() -> argparse.ArgumentParser:
                           "CONSTRUCT queries: turtle or json (JSON-LD)")
     run.add_argument("--spreadsheet-safe", action="store_true", help=SPREADSHEET_HELP)
     run.add_argument("-o", "--output", type=Path, help="write the result to this file")
+    run.add_argument("--raw", action="store_true",
+                     help="write the terms exactly as the store answered, not in the query's declared column types")
+    run.add_argument("--data", nargs="+", type=Path, metavar="PATH",
+                     help="query these Turtle files (with the citynet ontology) instead of the shipped data")
     run.add_argument("--endpoint", metavar="URL",
-                     help="run it at this remote SPARQL endpoint instead (parameters bound by a VALUES block)")
+                     help="run it at this remote SPARQL endpoint instead; names and IRIs are looked up there")
     run.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query (FROM)")
+    run.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                     help="with --endpoint: how long one request may take (default 120)")
+    run.add_argument("--no-paging", dest="paging", action="store_false",
+                     help="with --endpoint: when the store cuts the answer at a row cap, fail (exit 1) "
+                          "instead of reading it in pages")
     add_credentials(run)
 
     export = command("export", run_export, "write the whole graph in an RDF format, or a table or map view",
@@ -194,10 +226,23 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--defects", metavar="KIND=N,…", help="inject defects, e.g. host-not-member=2")
 
     push = command("push", run_push, "load the graph into a triplestore (SPARQL Graph Store Protocol)",
-                   "Replace a named graph at a SPARQL 1.1 Graph Store endpoint with the graph (HTTP PUT).")
+                   "Replace a named graph in a triplestore with the graph, never leaving it half-written: the "
+                   "graph is loaded into a staging graph by Graph Store POSTs, counted, moved into place with "
+                   "SPARQL Update (MOVE) and counted again. A failed or interrupted push leaves the named graph "
+                   "as it was and removes its temporary file.")
     push.add_argument("--endpoint", required=True, metavar="URL", help="the Graph Store endpoint")
     push.add_argument("--graph", required=True, metavar="IRI", help="the named graph to replace")
     push.add_argument("--data", nargs="+", type=Path, metavar="PATH", help="push these Turtle files instead")
+    push.add_argument("--query-endpoint", metavar="URL",
+                      help="the SPARQL query service (default: from --endpoint, for Oxigraph and Virtuoso)")
+    push.add_argument("--update-endpoint", metavar="URL",
+                      help="the SPARQL Update service (default: from --endpoint, for Oxigraph and Virtuoso)")
+    push.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
+                      help="how long one request may take (default 600)")
+    push.add_argument("--retries", type=int, default=3, metavar="N",
+                      help="how often a failed load, count or drop is tried again, with growing pauses (default 3)")
+    push.add_argument("--chunk-size", type=int, default=4_000_000, metavar="BYTES",
+                      help="bytes of N-Triples per request (default 4000000; see README, Using a triplestore)")
     add_credentials(push)
 
     fmt = command("format", run_format, "write Turtle files in citynet's one layout (--check: only report)",
@@ -331,15 +376,24 @@ def run_queries(args: argparse.Namespace) -> int:
 
 
 def run_query(args: argparse.Namespace) -> int:
+    from citynet.errors import QueryError
+    from citynet.graph.knowledge_graph import KnowledgeGraph
     from citynet.querying.execute import query
 
     if args.endpoint:
         from citynet.scale.remote import remote_query
 
+        if args.data:
+            raise QueryError("--data and --endpoint exclude each other: the data is in the store")
         result = remote_query(args.name, args.endpoint, parse_params(args.param), graph_iri=args.graph,
-                              **_credentials(args))
+                              timeout=args.timeout, paging=args.paging, **_credentials(args))
     else:
-        result = query(args.name, parse_params(args.param))
+        if args.graph or not args.paging:
+            raise QueryError("--graph and --no-paging are for --endpoint")
+        graph = KnowledgeGraph.from_paths(args.data) if args.data else None
+        result = query(args.name, parse_params(args.param), graph=graph)
+    if not args.raw:
+        result = result.coerced()  # the declared column types: the same rows on every store
     emit(format_result(result, args.format, spreadsheet_safe=args.spreadsheet_safe), args.output)
     return EXIT_OK
 
@@ -369,7 +423,7 @@ def run_import(args: argparse.Namespace) -> int:
     from citynet.curate.table_import import import_table
     from citynet.curate.workspace import repository_root
 
-    folder = args.data if args.data is not None else repository_root() / "data"
+    folder = args.data if args.data is not None else repository_root(writing=True) / "data"
     report = import_table(args.table, args.kind, folder)
     if not report.changed:
         print(f"{report.table}: {report.rows} row(s), nothing to change; nothing written")
@@ -421,9 +475,16 @@ def run_push(args: argparse.Namespace) -> int:
     from citynet.scale.remote import push
 
     graph = KnowledgeGraph.from_paths(args.data) if args.data else shipped_graph()
-    report = push(graph, args.endpoint, args.graph, **_credentials(args))
-    print(f"replaced <{report.graph_iri}> at {report.endpoint}: {report.triples} triples "
-          f"in {report.seconds:.1f} s (HTTP {report.status})")
+    report = push(graph, args.endpoint, args.graph, **_credentials(args), timeout=args.timeout,
+                  retries=args.retries, query_endpoint=args.query_endpoint, update_endpoint=args.update_endpoint,
+                  chunk_bytes=args.chunk_size)
+    tries = "" if report.attempts <= 1 else f", after {report.attempts} loads"
+    print(f"replaced <{report.graph_iri}> at {report.endpoint} ({report.previous:,} triples before): sent "
+          f"{report.triples:,} triples in {report.requests} requests, the graph now holds {report.stored:,}; "
+          f"{report.seconds:.1f} s{tries}")
+    if not report.atomic:
+        print("note: the store replaced the graph in autocommit mode, not in one transaction: readers may have "
+              "seen it partly replaced meanwhile (Virtuoso: raise TransactionAfterImageLimit to avoid it)")
     return EXIT_OK
 
 
@@ -461,7 +522,7 @@ def run_release(args: argparse.Namespace) -> int:
     from citynet.curate.release import make_release
     from citynet.curate.workspace import repository_root
 
-    repository = repository_root(args.repo)
+    repository = repository_root(args.repo, writing=True)
     record, entry = make_release(args.version, repository, args.notes)
     print(entry)
     print(f"recorded release {record.version} (data of {record.modified}, commit {(record.commit or '')[:12]}): "

@@ -27,6 +27,11 @@ def resource_root() -> Path:
     )
 
 
+def is_installed_package(root: Path) -> bool:
+    """Whether ``root`` is the copy of the resources that a wheel installs (not a checkout)."""
+    return root == Path(__file__).resolve().parent / "_resources"
+
+
 def ontology_path() -> Path:
     return resource_root() / "ontology" / ONTOLOGY_FILE
 

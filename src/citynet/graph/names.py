@@ -1,11 +1,16 @@
 """Finding entities by name: any label in any language, or an abbreviation,
-matched without regard to case or accents ("krakow" finds Kraków, "nis" Niš)."""
+matched without regard to case or accents ("krakow" finds Kraków, "nis" Niš).
+
+The local index reads every label of the store (:data:`LABEL_PROPERTIES`); a remote store is
+asked only for the names that may match (:mod:`citynet.scale.remote.names`), and the same index then
+decides among them."""
 
 from __future__ import annotations
 
 import difflib
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph
@@ -13,17 +18,24 @@ import pyoxigraph
 from citynet.errors import QueryError
 from citynet.graph.select import select
 
-_PREFIXES = """
-PREFIX cn: <https://w3id.org/citynet/def#>
+PREFIXES = """PREFIX cn: <https://w3id.org/citynet/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
+#: The properties whose values name an entity, and those whose English value stands for it.
+LABEL_PROPERTIES = "rdfs:label|skos:prefLabel|skos:altLabel|cn:abbreviation"
+ENGLISH_LABEL = """OPTIONAL {
+        ?entity rdfs:label|skos:prefLabel ?english .
+        FILTER (LANGMATCHES(LANG(?english), "en"))
+    }"""
 # Three queries, not one join: one row per fact instead of one per combination of them.
-_CLASSES_QUERY = _PREFIXES + "SELECT ?entity ?class WHERE { ?entity a ?class . FILTER (isIRI(?entity)) }"
-_NAMES_QUERY = _PREFIXES + """SELECT ?entity ?name WHERE {
-    ?entity rdfs:label|skos:prefLabel|skos:altLabel|cn:abbreviation ?name . FILTER (isIRI(?entity)) }"""
-_ENGLISH_QUERY = _PREFIXES + """SELECT ?entity ?english WHERE {
+_CLASSES_QUERY = PREFIXES + "SELECT ?entity ?class WHERE { ?entity a ?class . FILTER (isIRI(?entity)) }"
+_NAMES_QUERY = PREFIXES + f"""SELECT ?entity ?name WHERE {{
+    ?entity {LABEL_PROPERTIES} ?name . FILTER (isIRI(?entity)) }}"""
+_ENGLISH_QUERY = PREFIXES + """SELECT ?entity ?english WHERE {
     ?entity rdfs:label|skos:prefLabel ?english . FILTER (isIRI(?entity) && LANGMATCHES(LANG(?english), "en")) }"""
+#: A row of names: the entity's IRI, one of its classes, one of its names, and its English label.
+NameRow = tuple[str, str, str, str | None]
 
 
 def normalise(text: str) -> str:
@@ -43,19 +55,27 @@ class Candidate:
 
 
 class NameIndex:
-    """Every labelled entity of a store, by normalised name."""
+    """Named entities by normalised name: every labelled entity of a store, or the rows given."""
 
-    def __init__(self, store: pyoxigraph.Store) -> None:
+    def __init__(self, store: pyoxigraph.Store | None = None, *, rows: Iterable[NameRow] = (),
+                 search_hint: str = "`citynet query search --param text=…`") -> None:
         classes: dict[str, set[str]] = defaultdict(set)
         english: dict[str, str] = {}
         self._by_name: dict[str, set[str]] = defaultdict(set)
-        for entity, cls in select(store, _CLASSES_QUERY):
-            classes[entity.value].add(cls.value)
-        for entity, name in select(store, _NAMES_QUERY):
-            if entity.value in classes:  # typed entities only, as parameters name them
-                self._by_name[normalise(name.value)].add(entity.value)
-        for entity, label in select(store, _ENGLISH_QUERY):
-            english.setdefault(entity.value, label.value)
+        self._search_hint = search_hint
+        if store is not None:
+            for entity, cls in select(store, _CLASSES_QUERY):
+                classes[entity.value].add(cls.value)
+            for entity, name in select(store, _NAMES_QUERY):
+                if entity.value in classes:  # typed entities only, as parameters name them
+                    self._by_name[normalise(name.value)].add(entity.value)
+            for entity, label in select(store, _ENGLISH_QUERY):
+                english.setdefault(entity.value, label.value)
+        for iri, cls, name, label in rows:
+            classes[iri].add(cls)
+            if label is not None:
+                english.setdefault(iri, label)
+            self._by_name[normalise(name)].add(iri)
         self._candidates = {
             iri: Candidate(iri, english.get(iri, iri), frozenset(cls)) for iri, cls in classes.items()}
 
@@ -77,5 +97,5 @@ class NameIndex:
         close = difflib.get_close_matches(normalise(text), names, n=5, cutoff=0.6)
         suggestions = sorted({self._candidates[i].label for n in close for i in self._by_name[n] if fits(i)})
         hint = (f"did you mean: {', '.join(suggestions)}?" if suggestions
-                else f"`citynet query search --param text=…` finds {kind}s by part of a name")
+                else f"{self._search_hint} finds {kind}s by part of a name")
         raise QueryError(f"no {kind} is named {text!r}", hint=hint)

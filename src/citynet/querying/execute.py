@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 from typing import Literal as Choice
 
 import pyoxigraph
@@ -43,9 +43,14 @@ def query(name: str, params: Mapping[str, object] | None = None, /, *, graph: Kn
 
     Any parameter can go in ``params``, whatever its name. Keyword arguments are a shorthand
     for the others, ``query("networks-of-place", place="Rostock")``: a parameter named
-    ``graph`` or ``engine`` goes in ``params``, since those keywords are the function's own."""
+    ``graph`` or ``engine`` goes in ``params``, since those keywords are the function's own.
+
+    Its rows are read through the query's declared column types; ``terms`` stay as the engine
+    answered."""
     stored, knowledge_graph, bindings = bind_call(name, params, keyword_params, graph)
-    return run(stored.text, knowledge_graph, bindings, engine=engine, prepared=stored)
+    result = run(stored.text, knowledge_graph, bindings, engine=engine, prepared=stored)
+    result.columns = stored.columns
+    return result
 
 
 def bind_call(name: str, params: Mapping[str, object] | None, keyword_params: Mapping[str, object],
@@ -53,13 +58,13 @@ def bind_call(name: str, params: Mapping[str, object] | None, keyword_params: Ma
     """What a call of a query function names: the stored query, the graph that resolves names
     (default: the shipped graph) and the parameters bound as RDF terms."""
     stored = catalogue().get(name)
-    given = _merge_params(params, keyword_params)
+    given = merge_params(params, keyword_params)
     # Not `graph or …`: that would call len(), which counts every triple of the store.
-    knowledge_graph = _check_graph(graph) if graph is not None else shipped_graph()
+    knowledge_graph = check_graph(graph) if graph is not None else shipped_graph()
     return stored, knowledge_graph, bind_parameters(stored, given, knowledge_graph)
 
 
-def _merge_params(params: Mapping[str, object] | None, keyword_params: Mapping[str, object]) -> dict[str, object]:
+def merge_params(params: Mapping[str, object] | None, keyword_params: Mapping[str, object]) -> dict[str, object]:
     """The parameters of a call: the mapping and the keyword shorthand together, each name once."""
     if params is not None and not isinstance(params, Mapping):
         hint = ("give the graph as graph=…" if isinstance(params, KnowledgeGraph)
@@ -74,7 +79,7 @@ def _merge_params(params: Mapping[str, object] | None, keyword_params: Mapping[s
     return given
 
 
-def _check_graph(graph: object) -> KnowledgeGraph:
+def check_graph(graph: object) -> KnowledgeGraph:
     """``graph`` if it is a KnowledgeGraph: a value meant for a query parameter named ``graph``
     belongs in ``params``."""
     if not isinstance(graph, KnowledgeGraph):
@@ -95,9 +100,36 @@ def sparql(text: str, graph: KnowledgeGraph | None = None, *, base_iri: str | No
     return run(text, graph if graph is not None else shipped_graph(), {}, base_iri=base_iri)
 
 
+class EntityLookup(Protocol):
+    """Where entity parameters are looked up: the local graph, or a remote store."""
+
+    def classes_of(self, iri: str) -> frozenset[str]:
+        """The classes of the entity ``iri`` (empty when it is none)."""
+
+    def resolve(self, text: str, kind: str, allowed_classes: tuple[str, ...]) -> str:
+        """The IRI of the one entity of ``allowed_classes`` that ``text`` names."""
+
+
+class LocalLookup:
+    """Entities of a local graph: classes looked up directly, names through its name index."""
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.graph = graph
+
+    def classes_of(self, iri: str) -> frozenset[str]:
+        try:
+            return self.graph.classes_of(iri)
+        except ValueError:
+            return frozenset()
+
+    def resolve(self, text: str, kind: str, allowed_classes: tuple[str, ...]) -> str:
+        return self.graph.names.resolve(text, kind, allowed_classes)
+
+
 def bind_parameters(stored: StoredQuery, params: Mapping[str, object],
-                    graph: KnowledgeGraph) -> dict[str, Identifier]:
-    """Check ``params`` against what the query declares and turn them into RDF terms."""
+                    graph: KnowledgeGraph | EntityLookup) -> dict[str, Identifier]:
+    """Check ``params`` against what the query declares and turn them into RDF terms; names
+    and IRIs of entities are looked up in ``graph`` (a local graph or a remote lookup)."""
     expected = ", ".join(p.signature() for p in stored.parameters) or "no parameters"
     unknown = sorted(set(params) - {p.name for p in stored.parameters})
     if unknown:
@@ -118,7 +150,7 @@ def bind_parameters(stored: StoredQuery, params: Mapping[str, object],
     return bindings
 
 
-def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph) -> Identifier:
+def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph | EntityLookup) -> Identifier:
     if parameter.type in ENTITY_TYPES:
         if isinstance(value, URIRef):
             value = str(value)
@@ -126,21 +158,19 @@ def to_term(parameter: Parameter, value: Any, graph: KnowledgeGraph) -> Identifi
             raise QueryError(f"parameter {parameter.name!r} expects the name or IRI of a "
                              f"{parameter.type}, got {value!r}")
         value = value.strip()
-        if _is_entity_of(graph, value, ENTITY_TYPES[parameter.type]):
-            return URIRef(value)  # an IRI of the graph: no need to build the name index
-        return URIRef(graph.names.resolve(value, parameter.type, ENTITY_TYPES[parameter.type]))
+        lookup = LocalLookup(graph) if isinstance(graph, KnowledgeGraph) else graph
+        if _is_entity_of(lookup, value, ENTITY_TYPES[parameter.type]):
+            return URIRef(value)  # an IRI of the graph: no need to look up names
+        return URIRef(lookup.resolve(value, parameter.type, ENTITY_TYPES[parameter.type]))
     return parameter.to_literal_term(value)
 
 
-def _is_entity_of(graph: KnowledgeGraph, value: str, allowed_classes: tuple[str, ...]) -> bool:
+def _is_entity_of(lookup: EntityLookup, value: str, allowed_classes: tuple[str, ...]) -> bool:
     """Whether ``value`` is the IRI of a typed entity of one of ``allowed_classes`` (any class
-    if none): looked up directly, where the name index would read every label of the graph."""
+    if none): looked up directly, where a name lookup would read every label of the graph."""
     if not value.startswith(("http://", "https://", "urn:")) or any(c in value for c in ' <>"{}|\\^`'):
         return False
-    try:
-        classes = graph.classes_of(value)
-    except ValueError:
-        return False
+    classes = lookup.classes_of(value)
     return bool(classes) and (not allowed_classes or not classes.isdisjoint(allowed_classes))
 
 

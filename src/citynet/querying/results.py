@@ -3,56 +3,27 @@
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
-from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from citynet.graph.prefixes import compact
+from citynet.querying.columns import ColumnType, coerce_rows
 from citynet.querying.constructed import ConstructedGraph
+from citynet.querying.python_values import python_value
 from citynet.querying.solutions import Solutions, serialize_boolean
 
 if TYPE_CHECKING:
     import pandas
 
-_INTEGER_TYPES = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
-                  XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger,
-                  XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte}
-
-
-def python_value(term: Node | None) -> Any:
-    """A plain Python value for a result term: int, Decimal, float, bool, date,
-    datetime, str; IRIs stay rdflib URIRefs (a str subclass)."""
-    if term is None or isinstance(term, URIRef):
-        return term
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    assert isinstance(term, Literal)
-    if term.ill_typed:
-        return str(term)
-    datatype = term.datatype
-    if datatype in _INTEGER_TYPES:
-        return int(term)
-    if datatype == XSD.gYear:
-        year = re.match(r"-?\d{4,}", str(term))  # drops a time zone such as "Z" or "+02:00"
-        return int(year.group()) if year else str(term)
-    if datatype == XSD.decimal:
-        return Decimal(str(term))
-    if datatype in (XSD.double, XSD.float):
-        return float(term)
-    if datatype == XSD.boolean:
-        return bool(term.toPython())
-    if datatype in (XSD.date, XSD.dateTime):
-        value = term.toPython()
-        return value if isinstance(value, (datetime.date, datetime.datetime)) else str(term)
-    return str(term)
+__all__ = ["QueryResult", "Row", "python_value"]
 
 
 class Row(dict[str, Any]):
@@ -72,13 +43,18 @@ class QueryResult:
     ``constructed``, read as ``graph``.
 
     Iterating gives :class:`Row` objects of typed Python values. Every serialized output
-    (JSON, XML, CSV, TSV) is written by Oxigraph from the engine's own terms, unchanged."""
+    (JSON, XML, CSV, TSV) is written by Oxigraph from the engine's own terms, unchanged.
+
+    A stored query's result also has ``columns``, its declared column types: rows and
+    DataFrames read the terms through them, and :meth:`coerced` gives the result in the
+    canonical terms of those types, the same on every store (see :mod:`citynet.querying.columns`)."""
 
     form: str
     variables: Sequence[str] = ()
     terms: Sequence[tuple[Node | None, ...]] = ()
     boolean: bool | None = None
     constructed: ConstructedGraph | None = None
+    columns: Mapping[str, ColumnType] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.form == "SELECT" and not isinstance(self.terms, Solutions):
@@ -92,8 +68,9 @@ class QueryResult:
     def __iter__(self) -> Iterator[Row]:
         if self.constructed is not None:
             raise TypeError("a CONSTRUCT result is a graph: use .graph or .to_rdf()")
+        readers = [self.columns[v].value if v in self.columns else python_value for v in self.variables]
         for row in self.terms:
-            yield Row((v, python_value(t)) for v, t in zip(self.variables, row, strict=False))
+            yield Row((v, read(t)) for v, read, t in zip(self.variables, readers, row, strict=False))
 
     def __len__(self) -> int:
         if self.constructed is not None:
@@ -105,6 +82,14 @@ class QueryResult:
 
     def rows(self) -> list[Row]:
         return list(self)
+
+    def coerced(self) -> QueryResult:
+        """This result with every declared column in the canonical terms of its type; the
+        result itself when nothing is declared (an ad-hoc query, ASK, CONSTRUCT)."""
+        if self.form != "SELECT" or not self.columns:
+            return self
+        return QueryResult(form="SELECT", variables=list(self.variables),
+                           terms=coerce_rows(self.variables, list(self.terms), self.columns), columns=self.columns)
 
     def lexical_rows(self) -> Iterator[tuple[str | None, ...]]:
         """Each row as the text of its terms (an IRI, a literal's lexical form, ``_:id``
@@ -165,7 +150,11 @@ class QueryResult:
 
     def to_dataframe(self, *, lexical: bool = False) -> pandas.DataFrame:
         """A pandas DataFrame (install citynet[pandas]): typed values as the rows give them,
-        or with ``lexical=True`` each term's text exactly as the engine wrote it."""
+        or with ``lexical=True`` each term's text exactly as the engine wrote it.
+
+        Declared columns get their type's dtype: ``Int64`` for integers (and for year-or-date
+        columns that hold only years), ``float64`` for decimals such as coordinates, ``boolean``
+        for booleans; a missing value is ``<NA>``. Other columns hold Python objects."""
         self._require_table()
         try:
             import pandas
@@ -173,7 +162,15 @@ class QueryResult:
             raise ImportError("to_dataframe() needs pandas: pip install 'citynet[pandas]'") from None
         if lexical:
             return pandas.DataFrame(list(self.lexical_rows()), columns=list(self.variables), dtype=object)
-        return pandas.DataFrame([list(r.values()) for r in self], columns=list(self.variables))
+        frame = pandas.DataFrame([list(r.values()) for r in self], columns=list(self.variables), dtype=object)
+        for name in self.variables:
+            if name in self.columns:
+                dtype = _dtype(self.columns[name], frame[name])
+                if dtype is not None:
+                    frame[name] = frame[name].astype(dtype)
+            else:  # as pandas reads a list of values
+                frame[name] = pandas.Series(frame[name].tolist(), index=frame.index)
+        return frame
 
     def to_rdf(self, format: str = "turtle") -> str:
         if self.constructed is None:
@@ -192,6 +189,19 @@ class QueryResult:
     def _require_results(self) -> None:
         if self.form not in ("SELECT", "ASK"):
             raise TypeError(f"a {self.form} result is a graph: use to_rdf()")
+
+
+def _dtype(column: ColumnType, values: pandas.Series) -> str | None:
+    """The dtype for a declared column, or None where its values do not all fit one."""
+    present = [v for v in values if v is not None]
+    fits: dict[str, type | tuple[type, ...]] = {"Int64": int, "float64": (int, float, Decimal), "boolean": bool}
+    dtype = column.dtype
+    if column.name == "year-or-date":
+        dtype = "Int64"
+    if dtype is None or not all(isinstance(v, fits[dtype]) and not (dtype != "boolean" and isinstance(v, bool))
+                                for v in present):
+        return None
+    return dtype
 
 
 def spreadsheet_csv(variables: Sequence[str], rows: Iterable[Sequence[str | None]]) -> str:

@@ -8,7 +8,12 @@ A header is a block of ``#+ `` comment lines holding YAML::
     #+ params:
     #+   place: {type: place, required: true, example: Rostock,
     #+           description: The city or region, by name in any language}
+    #+ columns:
+    #+   network: iri
+    #+   since: year-or-date
 
+``columns`` declares the type of each projected variable of a SELECT query
+(:mod:`citynet.querying.columns`), so that its rows are the same on every store.
 The files stay valid SPARQL: the header is a comment to every engine.
 """
 
@@ -17,7 +22,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -28,11 +33,12 @@ from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 
 from citynet import resources
 from citynet.errors import InputError, QueryError
+from citynet.querying.columns import ColumnType, parse_column
 from citynet.querying.parameters import PARAMETER_TYPES, Parameter
 from citynet.querying.sparql_safety import parse_read_only_query
 
 _HEADER_LINE = re.compile(r"^#\+ ?(.*)$")
-_KNOWN_KEYS = {"summary", "description", "tags", "params"}
+_KNOWN_KEYS = {"summary", "description", "tags", "params", "columns"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class StoredQuery:
     description: str = ""
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = ()
+    columns: Mapping[str, ColumnType] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
@@ -67,6 +74,8 @@ class StoredQuery:
             "name": self.name, "summary": self.summary, "description": self.description,
             "tags": list(self.tags), "form": self.form,
             "parameters": [p.describe() for p in self.parameters],
+            "columns": {name: (f"list ({c.separator!r})" if c.name == "list" else c.name)
+                        for name, c in self.columns.items()},
         }
 
 
@@ -94,7 +103,24 @@ def parse_stored_query(path: Path) -> StoredQuery:
     return StoredQuery(
         name=path.stem, path=path, text=text, summary=str(header["summary"]).strip(),
         description=str(header.get("description") or "").strip(),
-        tags=tuple(header.get("tags") or ()), parameters=parameters)
+        tags=tuple(header.get("tags") or ()), parameters=parameters,
+        columns=_parse_columns(path, text, header.get("columns")))
+
+
+def _parse_columns(path: Path, text: str, spec: Any) -> dict[str, ColumnType]:
+    if spec is None:
+        return {}
+    if not isinstance(spec, dict):
+        raise InputError("`#+ columns:` needs a mapping of column name to type", path=path)
+    columns = {}
+    for name, kind in spec.items():
+        if not re.search(rf"[?$]{re.escape(str(name))}\b", text):
+            raise InputError(f"column {name!r} does not occur in the query as ?{name}", path=path)
+        try:
+            columns[str(name)] = parse_column(str(name), kind)
+        except ValueError as error:
+            raise InputError(str(error), path=path) from None
+    return columns
 
 
 def _parse_parameter(path: Path, text: str, name: str, spec: Any) -> Parameter:

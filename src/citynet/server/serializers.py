@@ -51,10 +51,11 @@ def select(variables: Sequence[str], rows: Sequence[Sequence[OxigraphTerm | None
     if fmt == SPREADSHEET_CSV.name:
         return spreadsheet_csv(variables, (tuple(map(lexical, row)) for row in rows)).encode("utf-8")
     body = serialize_tsv(tsv_record(variables, rows), _results_format(fmt))
-    if truncated and fmt == "json" and body.endswith(b"}"):
-        # Members of our own beside "head" and "results", which SPARQL JSON readers ignore.
+    if truncated and fmt == "json" and body.startswith(b"{"):
+        # Members of our own beside "head" and "results", which SPARQL JSON readers ignore. Before
+        # them: Oxigraph's reader takes unknown members there, but none after the bindings.
         note = truncation_note(limit).replace('"', "'")
-        body = body[:-1] + f',"truncated":true,"rowLimit":{limit},"note":"{note}"}}'.encode()
+        body = f'{{"truncated":true,"rowLimit":{limit},"note":"{note}",'.encode() + body[1:]
     elif truncated and fmt == "xml" and body.startswith(b"<?xml"):
         end = body.index(b"?>") + 2
         body = body[:end] + f"<!-- {truncation_note(limit)} -->".encode() + body[end:]
