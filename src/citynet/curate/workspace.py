@@ -17,7 +17,8 @@ def repository_root(given: Path | None = None, *, writing: bool = False) -> Path
         # with the next install, and the folder may not be the user's to write.
         raise InputError("citynet runs from an installed package, whose data/ is a copy that the next "
                          "install replaces", path=root,
-                         hint="curate in a checkout of the repository: give its folder (import: --data, release: --repo)")
+                         hint="curate in a checkout of the repository: give its folder "
+                              "(import: --data, release: --repo)")
     if not (root / "data").is_dir():
         raise InputError("no data/ folder here: curation works in a citynet repository", path=root,
                          hint="pass --repo with the folder that holds data/ and releases/")
