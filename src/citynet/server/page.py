@@ -31,12 +31,16 @@ from citynet.server.responses import error
 from citynet.server.site_pages import QUERY_CSP, served_page
 from citynet.server.state import ServerState
 
-ASSETS = {"query.js": "text/javascript; charset=utf-8", "query.css": "text/css; charset=utf-8"}
+_JS, _CSS = "text/javascript; charset=utf-8", "text/css; charset=utf-8"
+#: What /static/ serves, and nothing else. The editor is CodeMirror, vendored unchanged by
+#: scripts/codemirror.py (static/codemirror/SOURCE.md says which version, from where).
+ASSETS = {"query.js": _JS, "query.css": _CSS, "codemirror/codemirror.js": _JS, "codemirror/codemirror.css": _CSS,
+          "codemirror/sparql.js": _JS}
 
 
 @cache
 def _read(name: str) -> bytes:
-    return resources.files("citynet.server").joinpath("static", name).read_bytes()
+    return resources.files("citynet.server").joinpath("static", *name.split("/")).read_bytes()
 
 
 EXAMPLE = """PREFIX cn: <https://w3id.org/citynet/def#>
