@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,70 @@ def test_a_misspelt_key_of_the_imprint_is_an_error(monkeypatch):
     monkeypatch.setattr("citynet.publish.site.legal.load_config", lambda: broken)
     with language("en"), pytest.raises(InputError, match="adress"):
         imprint_page(None)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- no English on German pages
+
+#: One entity of every kind that has a page of its own.
+EVERY_KIND = ["city/rostock", "network/icncm", "region/masovian-voivodeship", "membership/icncm-rostock",
+              "event/crisis-conference-2021", "event/crisis-conference", "topic/water", "source/rostock-page-en",
+              "claim/iapmc-founded-1986", "city/"]
+# Words of English sentences that are no German word too ("in", "an", "was" are).
+ENGLISH = re.compile(r"\b(the|of|and|is|are|by|from|with|this|its|has|been|published|read|says|source|sources|"
+                     r"member|members|since|until|entity|entities|statement|statements|edition|editions)\b")
+
+
+class _PageText(HTMLParser):
+    """The text of a page that the site wrote, not the graph: outside quotes, code, and data
+    marked as being in another language (``lang`` other than ``de``)."""
+
+    VOID = frozenset({"br", "img", "meta", "link", "input", "hr", "wbr", "source", "col", "base"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        lang = dict(attrs).get("lang")
+        self.stack.append((tag, tag in ("blockquote", "code", "script", "style", "title")
+                           or (lang is not None and lang != "de")))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if data.strip() and not any(skip for _, skip in self.stack):
+            self.texts.append(data.strip())
+
+
+def _catalog_ids() -> set[str]:
+    from babel.messages.pofile import read_po
+    with (ROOT / "src/citynet/publish/site/locale/de/LC_MESSAGES/messages.po").open("rb") as stream:
+        catalog = read_po(stream, locale="de")
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+
+
+@pytest.mark.parametrize("path", EVERY_KIND)
+def test_german_pages_show_no_english_message_of_the_site(path):
+    page = render_page(None, "https://w3id.org/citynet/id/" + path, lang="de")
+    assert page is not None
+    parser = _PageText()
+    parser.feed(page)
+    messages = {m for m in _catalog_ids() if ENGLISH.search(m)}
+    graph_texts = _graph_texts()
+    left = [text for text in parser.texts if text in messages
+            or (ENGLISH.search(text) and not any(text in t or t in text for t in graph_texts))]
+    assert not left, left
+
+
+def _graph_texts() -> set[str]:
+    """Every literal of the graph (data labels and titles that have no language tag are data)."""
+    from rdflib import Literal
+
+    import citynet
+    graph = citynet.shipped_graph().rdflib_graph
+    return {str(o) for o in graph.objects() if isinstance(o, Literal) and len(str(o)) > 3}

@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from citynet.graph.prefixes import compact
 from citynet.publish.site.collect import CN, DCT, FOAF, GN, ORG, SCHEMA, WGS, Entity, sort_key, term_group
+from citynet.publish.site.i18n import N_, current, gettext, number
 from citynet.publish.site.maps import network_map, place_map
 from citynet.publish.site.sections import kind_label_of, membership_words
 from citynet.publish.site.values import Value, View, date_range, plain_literal, text_in_language
@@ -42,8 +43,18 @@ def _ordinal(number: Node) -> str:
         n = int(str(number))
     except ValueError:
         return str(number)
+    if current() == "de":
+        return f"{n}."  # 15. (Tagung)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def _count(value: Node | None) -> str:
+    """A stated count as the page's language writes numbers (the value as it is if not a number)."""
+    try:
+        return number(int(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def _year_of(view: View, event: Node) -> str:
@@ -58,7 +69,8 @@ def _kind_words(view: View, node: Node) -> str:
 
 # ---------------------------------------------------------------- networks
 
-_PRECISION_WORDS = {"atLeast": "at least ", "moreThan": "more than ", "approximate": "about "}
+_PRECISION_WORDS = {"atLeast": N_("at least %(num)s members"), "moreThan": N_("more than %(num)s members"),
+                    "approximate": N_("about %(num)s members"), "": N_("%(num)s members")}
 
 
 def network(view: View, entity: Entity) -> Shown:
@@ -71,8 +83,8 @@ def network(view: View, entity: Entity) -> Shown:
         precision = model.value(statement, CN.precision)
         stated_on = model.value(statement, CN.statedOn)
         statements.append({
-            "words": f"{_PRECISION_WORDS.get(str(precision).rsplit('#', 1)[-1], '')}"
-                     f"{model.value(statement, CN.count)} members",
+            "words": gettext(_PRECISION_WORDS.get(str(precision).rsplit('#', 1)[-1], _PRECISION_WORDS[""]))
+                     % {"num": _count(model.value(statement, CN.count))},
             "href": view.href(statement),
             "stated_on": plain_literal(stated_on) if isinstance(stated_on, Literal) else None,
             "stated_by": model.sources_of(statement)})
@@ -97,11 +109,12 @@ def network(view: View, entity: Entity) -> Shown:
          "founding_events": model.values(node, CN.foundingEvent),
          "initiators": model.values(node, CN.initiatedBy),
          "secretariats": model.values(node, CN.secretariat),
-         "official": ("official" if official.toPython() else "unofficial") if isinstance(official, Literal) else None,
+         "official": bool(official.toPython()) if isinstance(official, Literal) else None,
          "homepages": [str(h) for h in model.values(node, FOAF.homepage)],
          "statements": statements,
-         "complete": (": a source names them all" if complete.toPython()
-                      else ", those a source names: the list is not complete") if isinstance(complete, Literal) else "",
+         "complete": (gettext(": a source names them all") if complete.toPython()
+                      else gettext(", those a source names: the list is not complete"))
+                     if isinstance(complete, Literal) else "",
          "members": members,
          "map": network_map(view, entity),
          "parts": [(p, _kind_words(view, p)) for p in model.values(node, ORG.hasSubOrganization)],
@@ -187,15 +200,18 @@ def event(view: View, entity: Entity) -> Shown:
     return Shown(
         "kinds/event.html",
         {"parent": model.value(node, SCHEMA.superEvent),
-         "edition": f"{_ordinal(number)} edition" if number is not None else "An edition",
-         "an_event": "An event" if kind in ("", "event") else f"An event ({kind})",
+         "edition": (gettext("%(nth)s edition") % {"nth": _ordinal(number)} if number is not None
+                     else gettext("An edition")),
+         "an_event": gettext("An event") if kind in ("", "event") else gettext("An event (%(kind)s)") % {"kind": kind},
          "when": when, "on": bool(when) and when[0].isdigit() and len(when) > 4,
          "hosts": model.values(node, CN.hostedBy),
          "description": description_of(view, node),
          "founded": model.inbound(node, CN.foundingEvent),
          "topics": model.values(node, CN.topic),
-         "counts": [words for words in (f"{places} cities or regions" if places is not None else None,
-                                        f"from {countries} countries" if countries is not None else None) if words],
+         "counts": [words for words in (
+             gettext("%(num)s cities or regions") % {"num": _count(places)} if places is not None else None,
+             gettext("from %(num)s countries") % {"num": _count(countries)} if countries is not None else None)
+             if words],
          "attendees": model.values(node, SCHEMA.attendee),
          "media": media},
         outbound={SCHEMA.superEvent, CN.editionNumber, CN.year, SCHEMA.startDate, SCHEMA.endDate, CN.hostedBy,
@@ -321,28 +337,28 @@ class TermDetails:
     """Labels and definitions in English and German, and the term's place in the ontology
     (the ``term_details`` macro of parts.html)."""
 
-    names: list[tuple[str, list[Value], list[str]]]  # language, names, definitions
+    names: list[tuple[str, list[Value], list[str]]]  # language code, names, definitions
     described: list[tuple[str, list[Value]]]
 
 
 def term_details(view: View, entity: Entity) -> TermDetails:
     model, node = view.model, entity.iri
     names = []
-    for lang, language in (("en", "English"), ("de", "German")):
+    for lang in ("en", "de"):
         labels = [text_in_language(lit) for lit in model.rdf.objects(node, RDFS.label)
                   if isinstance(lit, Literal) and lit.language == lang]
         definitions = [str(lit) for lit in model.rdf.objects(node, SKOS.definition)
                        if isinstance(lit, Literal) and lit.language == lang]
         if labels or definitions:
-            names.append((language, labels, definitions))
-    described: list[tuple[str, Sequence[Node]]] = [("Kind", model.values(node, RDF.type))]
-    for prop, words in ((RDFS.subClassOf, "Subclass of"), (RDFS.subPropertyOf, "Subproperty of"),
-                        (RDFS.domain, "Domain (used on)"), (RDFS.range, "Range (values)"),
-                        (OWL.disjointWith, "Disjoint with")):
-        described.append((words, model.values(node, prop)))
-    for prop, words in ((RDFS.subClassOf, "Subclasses"), (RDFS.subPropertyOf, "Subproperties"),
-                        (RDFS.domain, "Properties used on it"), (RDFS.range, "Properties with values of it")):
-        described.append((words, model.inbound(node, prop)))
+            names.append((lang, labels, definitions))
+    described: list[tuple[str, Sequence[Node]]] = [(gettext("Kind"), model.values(node, RDF.type))]
+    for prop, words in ((RDFS.subClassOf, N_("Subclass of")), (RDFS.subPropertyOf, N_("Subproperty of")),
+                        (RDFS.domain, N_("Domain (used on)")), (RDFS.range, N_("Range (values)")),
+                        (OWL.disjointWith, N_("Disjoint with"))):
+        described.append((gettext(words), model.values(node, prop)))
+    for prop, words in ((RDFS.subClassOf, N_("Subclasses")), (RDFS.subPropertyOf, N_("Subproperties")),
+                        (RDFS.domain, N_("Properties used on it")), (RDFS.range, N_("Properties with values of it"))):
+        described.append((gettext(words), model.inbound(node, prop)))
     return TermDetails(names, [(words, [_term_value(view, n) for n in nodes]) for words, nodes in described if nodes])
 
 

@@ -12,7 +12,7 @@ from rdflib import URIRef
 
 from citynet.publish.site.basemap import covers
 from citynet.publish.site.collect import CN, Entity, sort_key
-from citynet.publish.site.i18n import gettext
+from citynet.publish.site.i18n import gettext, number
 from citynet.publish.site.svgmap import PALETTE, Legend, MapPoint, draw_map, split_outside
 from citynet.publish.site.templating import render
 from citynet.publish.site.values import Value, View
@@ -40,7 +40,8 @@ def network_legend(view: View) -> Legend:
     groups = []
     for network in view.model.of_kind("network"):
         abbreviation = view.model.value(network.iri, CN.abbreviation)
-        groups.append((str(network.iri), network.label + (f" ({abbreviation})" if abbreviation else "")))
+        name = view.name(network.iri).text  # in the page's language where the graph has it
+        groups.append((str(network.iri), (name or network.label) + (f" ({abbreviation})" if abbreviation else "")))
     return Legend.of(groups)
 
 
@@ -105,7 +106,7 @@ def figure(svg: Markup, caption: str, drawn: Sequence[MapPoint], rest: Sequence[
     for point in sorted(drawn, key=lambda p: sort_key(p.label)):
         networks = ", ".join(legend.entries[g][1] for g in point.groups if legend and g in legend.entries)
         name = Value(point.label, point.href, "link") if point.href else Value(point.label)
-        rows.append((name, networks, f"{point.lat:.2f}", f"{point.lon:.2f}"))
+        rows.append((name, networks, number(point.lat, 2), number(point.lon, 2)))
     return render("figure.html", svg=svg, caption=caption, rows=rows,
                   outside=[r.name for r in rest if r.why == "outside"],
                   missing=[r.name for r in rest if r.why == "missing"])

@@ -61,23 +61,24 @@ def _columns(view: View, kind: str) -> tuple[list[str], Cells]:
         return [Value(text)]
 
     if kind == "network":
-        return (["Abbreviation", "Founded", "Members listed"],
+        return ([gettext("Abbreviation"), gettext("Founded"), gettext("Members listed")],
                 lambda e: [value(e, CN.abbreviation), value(e, SCHEMA.foundingDate), count(e, ORG.organization)])
     if kind in ("city", "region"):
-        return (["Country", "Networks"], lambda e: [value(e, GN.countryCode), networks_of(e)])
+        return ([gettext("Country"), gettext("Networks")], lambda e: [value(e, GN.countryCode), networks_of(e)])
     if kind == "membership":
-        return (["Member", "Network", "Since"], lambda e: [
+        return ([gettext("Member"), gettext("Network"), gettext("Since")], lambda e: [
             [view.value(model.value(e.iri, ORG.member))], [view.value(model.value(e.iri, ORG.organization))],
             words(plain_literal(s) if (s := model.membership_start(e.iri)) is not None else "")])
     if kind == "event":
-        return (["Kind", "Year", "Host"], lambda e: [
+        return ([gettext("Kind"), gettext("Year"), gettext("Host")], lambda e: [
             words(kind_label_of(view, e)), value(e, CN.year), view.values(model.values(e.iri, CN.hostedBy))])
     if kind == "source":
-        return (["Published by", "Date", "Cited by"], lambda e: [
+        return ([gettext("Published by"), gettext("Date"), gettext("Cited by")], lambda e: [
             value(e, CN.publisherName), value(e, DCT.issued), count(e, DCT.source)])
     if kind == "topic":
-        return (["Kind", "Conferences"], lambda e: [words(kind_label_of(view, e)), count(e, CN.topic)])
-    return (["Kind"], lambda e: [words(kind_label_of(view, e))])
+        return ([gettext("Kind"), gettext("Conferences")],
+                lambda e: [words(kind_label_of(view, e)), count(e, CN.topic)])
+    return ([gettext("Kind")], lambda e: [words(kind_label_of(view, e))])
 
 
 def kind_index_page(view: View, kind: str) -> Page:

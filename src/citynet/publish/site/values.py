@@ -16,16 +16,15 @@ from rdflib.term import Node
 
 from citynet.graph.prefixes import compact
 from citynet.publish.site.collect import TIME, SiteModel
+from citynet.publish.site.i18n import day, days, gettext
 from citynet.publish.site.paths import Format, Links
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
 _WIKIDATA = "http://www.wikidata.org/entity/"
 
 
 def plain_date(value: datetime.date) -> str:
-    """27 September 2021."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    """27 September 2021 (27. September 2021 on a German page)."""
+    return day(value)
 
 
 def date_range(start: Node | None, end: Node | None) -> str | None:
@@ -36,11 +35,7 @@ def date_range(start: Node | None, end: Node | None) -> str | None:
         return plain_literal(start) if start is not None else None
     if not isinstance(last, datetime.date) or last == first:
         return plain_date(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {_MONTHS[first.month - 1]} {first.year}"
-    if first.year == last.year:
-        return f"{first.day} {_MONTHS[first.month - 1]} – {plain_date(last)}"
-    return f"{plain_date(first)} – {plain_date(last)}"
+    return days(first, last)
 
 
 def plain_literal(literal: Node) -> str:
@@ -58,7 +53,7 @@ def plain_literal(literal: Node) -> str:
         value = literal.toPython()
         return plain_date(value) if isinstance(value, datetime.date) else text
     if datatype == XSD.boolean:
-        return "yes" if literal.toPython() is True else "no"
+        return gettext("yes") if literal.toPython() is True else gettext("no")
     if datatype == XSD.duration and text == "P1Y":
         return "year"
     return text
@@ -155,9 +150,9 @@ class View:
         if begin is not None or end is not None:
             parts = []
             if begin is not None:
-                parts.append("from " + self._instant(begin))
+                parts.append(gettext("from %(time)s") % {"time": self._instant(begin)})
             if end is not None:
-                parts.append("until " + self._instant(end))
+                parts.append(gettext("until %(time)s") % {"time": self._instant(end)})
             return Value(" ".join(parts))
         statements = tuple((model.property_label(p), self.value(o))
                            for p, o in sorted(model.rdf.predicate_objects(node), key=lambda po: str(po[0]))
@@ -169,4 +164,4 @@ class View:
             value = self.model.value(node, prop)
             if isinstance(value, Literal):
                 return plain_literal(value)
-        return "an unknown time"
+        return gettext("an unknown time")
