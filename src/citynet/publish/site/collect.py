@@ -55,11 +55,13 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 }
 # The order of kinds in the navigation and on the home page.
 KIND_ORDER = tuple(KIND_NAMES)
+# Kinds of page that are no data: named on their pages, never listed with the data kinds.
+_PAGE_KIND_NAMES = {"term": (N_("ontology term"), N_("Ontology terms"))}
 
 
 def kind_name(kind: str, plural: bool = False) -> str:
     """The kind's name in the language of the page being made."""
-    singular, many = KIND_NAMES.get(kind, (kind, kind.capitalize() + "s"))
+    singular, many = KIND_NAMES.get(kind) or _PAGE_KIND_NAMES.get(kind) or (kind, kind.capitalize() + "s")
     return gettext(many if plural else singular)
 
 

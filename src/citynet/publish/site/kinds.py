@@ -15,7 +15,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.term import Node
 
 from citynet.graph.prefixes import compact
-from citynet.publish.site.collect import CN, DCT, FOAF, GN, ORG, SCHEMA, WGS, Entity, sort_key, term_group
+from citynet.publish.site.collect import CN, DCT, FOAF, GN, ORG, SCHEMA, WGS, Entity, kind_name, sort_key, term_group
 from citynet.publish.site.i18n import N_, current, gettext, number
 from citynet.publish.site.maps import network_map, place_map
 from citynet.publish.site.sections import kind_label_of, membership_words
@@ -33,8 +33,9 @@ class Shown:
     mentions: list[Node] = field(default_factory=list)  # whose names mark a quote as relevant
 
 
-def description_of(view: View, node: Node) -> str | None:
-    return view.model.text(node, SCHEMA.description) or view.model.text(node, SKOS.definition)
+def description_of(view: View, node: Node) -> Value | None:
+    """The description in the page's language; else the English one, marked as such."""
+    return view.text(node, SCHEMA.description) or view.text(node, SKOS.definition)
 
 
 def _ordinal(number: Node) -> str:
@@ -95,7 +96,8 @@ def network(view: View, entity: Entity) -> Shown:
         country = model.value(place, GN.countryCode)
         members.append({
             "place": place,
-            "kind": "region" if model.is_a(place, CN.Region) else "city" if model.is_a(place, CN.City) else "",
+            "kind": kind_name("region") if model.is_a(place, CN.Region)
+            else kind_name("city") if model.is_a(place, CN.City) else "",
             "country": str(country) if country is not None else "",
             "since": plain_literal(start) if start is not None else "",
             "roles": model.values(membership, ORG.role),
@@ -150,11 +152,12 @@ def place(view: View, entity: Entity) -> Shown:
     where = None
     if coordinates:
         lon, lat = coordinates
-        where = f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}"
+        where = _degrees(lat, N_("%(degrees)s° N"), N_("%(degrees)s° S")) + ", " + _degrees(
+            lon, N_("%(degrees)s° E"), N_("%(degrees)s° W"))
     twins = sorted(set(model.values(node, CN.twinCity)) | set(model.inbound(node, CN.twinCity)),
                    key=lambda t: sort_key(model.label(t)))
-    events = [(event, "host") for event in model.inbound(node, CN.hostedBy)]
-    events += [(event, "attended") for event in model.inbound(node, SCHEMA.attendee)
+    events = [(event, gettext("hosted")) for event in model.inbound(node, CN.hostedBy)]
+    events += [(event, gettext("attended")) for event in model.inbound(node, SCHEMA.attendee)
                if (event, CN.hostedBy, node) not in model.rdf]
     events.sort(key=lambda e: (_year_of(view, e[0]), sort_key(model.label(e[0]))))
     outbound = {WGS.lat, WGS.long, GN.countryCode, SKOS.note} | ({CN.twinCity} if twins else set())
@@ -162,14 +165,19 @@ def place(view: View, entity: Entity) -> Shown:
         "kinds/place.html",
         {"what": "region" if entity.kind == "region" else "city",
          "country": str(country) if country is not None else None, "where": where,
-         "note": model.text(node, SKOS.note),
-         "memberships": [{"words": membership_words(view, m), "href": view.href(m), "label": model.label(m)}
+         "note": view.text(node, SKOS.note),
+         "memberships": [{"words": membership_words(view, m), "href": view.href(m), "label": view.name(m).text}
                          for m in memberships],
          "map": place_map(view, entity, networks),
          "twins": twins,
          "events": [(event, _year_of(view, event), part) for event, part in events],
          "bodies": model.inbound(node, CN.actsFor)},
         outbound=outbound, inbound={ORG.member, CN.twinCity, CN.hostedBy, SCHEMA.attendee, CN.actsFor})
+
+
+def _degrees(value: float, positive: str, negative: str) -> str:
+    """54.0887° N / 54,0887° N; east is O (Ost) in German."""
+    return gettext(positive if value >= 0 else negative) % {"degrees": number(abs(value), 4)}
 
 
 # ---------------------------------------------------------------- memberships
@@ -319,7 +327,8 @@ def statement(view: View, entity: Entity) -> Shown:
 def term(view: View, entity: Entity) -> Shown:
     model, node = view.model, entity.iri
     group = term_group(entity)
-    data: dict[str, Any] = {"details": term_details(view, entity), "instances": [], "uses": None}
+    data: dict[str, Any] = {"details": term_details(view, entity), "instances": [], "uses": None,
+                            "name": view.name(node)}  # the class's label in the page's language
     if group == "class":
         data["instances"] = sorted({s for s in model.rdf.subjects(RDF.type, node) if model.entity(s)},
                                    key=lambda s: sort_key(model.label(s)))

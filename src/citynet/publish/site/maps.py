@@ -11,7 +11,7 @@ from markupsafe import Markup
 from rdflib import URIRef
 
 from citynet.publish.site.basemap import covers
-from citynet.publish.site.collect import CN, Entity, sort_key
+from citynet.publish.site.collect import CN, Entity, kind_name, sort_key
 from citynet.publish.site.i18n import gettext, number
 from citynet.publish.site.svgmap import PALETTE, Legend, MapPoint, draw_map, split_outside
 from citynet.publish.site.templating import render
@@ -56,7 +56,7 @@ def _short(view: View, network_iri: str) -> str:
 
 
 def _tooltip(view: View, name: str, kind: str | None, country: str | None, networks: list[str]) -> str:
-    what = ", ".join(x for x in (kind, country) if x)
+    what = ", ".join(x for x in (kind_name(kind) if kind else None, country) if x)
     text = f"{name} ({what})" if what else name
     if networks:
         text += ": " + ", ".join(_short(view, n) for n in networks)
@@ -161,7 +161,7 @@ def network_map(view: View, network: Entity) -> Markup | None:
     colour = legend.entries.get(key, (PALETTE[0], network.label))
     total = len(points) + len(missing)
     svg = draw_map(drawn, Legend({key: colour}), map_id="map-network", show_legend=False, max_height=680,
-                   title=gettext("Map of the members of %(network)s") % {"network": network.label},
+                   title=gettext("Map of the members of %(network)s") % {"network": view.name(network.iri).text},
                    description=gettext("%(drawn)d of the %(total)d listed members are drawn as points.")
                    % {"drawn": len(drawn), "total": total})
     caption = gettext("%(drawn)d of the %(total)d listed members are drawn.") % {"drawn": len(drawn), "total": total}

@@ -27,14 +27,17 @@ def entity_page(view: View, entity: Entity) -> Page:
     shown = sections_for(view, entity)
     kind_label = kind_label_of(view, entity)
     section = "def" if entity.kind == "term" else entity.kind
-    description = view.model.text(entity.iri, SCHEMA.description) or view.model.text(entity.iri, SKOS.definition)
+    # in the page's language (or untagged); else citynet's own words, not an English description
+    description = (view.model.text(entity.iri, SCHEMA.description, view.lang)
+                   or view.model.text(entity.iri, SKOS.definition, view.lang))
     data = {"entity": entity, "kind_label": kind_label, "also": other_names(view, entity), "shown": shown,
             "sources": sources(view, entity, shown.mentions),
             "facts": facts(view, entity, skip=_SHOWN_IN_FULL & (shown.outbound | {CN.quote})),
             "inbound": inbound(view, entity, skip=shown.inbound)}
     return Page(path=entity.path, title=view.name(entity.iri).text, template="entity.html", data=data, section=section,
                 iri=str(entity.iri), has_data=True, schema=[SchemaOrg(view.model).entity(entity)],
-                description=description or f"{entity.label}: {kind_label} in the citynet knowledge graph.")
+                description=description or gettext("%(name)s: %(kind)s in the citynet knowledge graph.")
+                % {"name": view.name(entity.iri).text, "kind": kind_label})
 
 
 # ---------------------------------------------------------------- indexes of one kind

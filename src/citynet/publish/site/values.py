@@ -15,7 +15,7 @@ from rdflib import RDF, XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from citynet.graph.prefixes import compact
-from citynet.publish.site.collect import TIME, SiteModel
+from citynet.publish.site.collect import ORG, TIME, SiteModel
 from citynet.publish.site.i18n import day, days, gettext
 from citynet.publish.site.paths import Format, Links
 
@@ -99,7 +99,21 @@ class View:
         if self.lang == "en":
             return Value(self.model.label(node))
         text, other = self.model.label_in(node, self.lang)
+        if other is not None:
+            composed = self._membership_name(node)
+            if composed is not None:
+                return Value(composed)
         return Value(text, lang=other, fallback=other is not None)
+
+    def _membership_name(self, node: Node) -> str | None:
+        """A membership's name made in the page's language from its member's and its network's
+        names ("Rostock im Netzwerk „Union der Ostseestädte“"), where the graph names it only in
+        English ("Rostock in the Union of the Baltic Cities"); None for anything else."""
+        member, network = self.model.value(node, ORG.member), self.model.value(node, ORG.organization)
+        if member is None or network is None:
+            return None
+        return gettext("%(member)s in %(network)s") % {"member": self.name(member).text,
+                                                       "network": self.name(network).text}
 
     def href(self, node: Node | None, fmt: Format = "html") -> str | None:
         if node is not None and str(node) in self.model.ontology_iris:
