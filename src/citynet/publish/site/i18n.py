@@ -17,6 +17,7 @@ import gettext as _gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from io import BytesIO
@@ -90,7 +91,7 @@ def N_(message: str) -> str:
 _ = gettext
 
 
-def number(value: float | int | str, places: int | None = None) -> str:
+def number(value: float | int | str | Decimal, places: int | None = None) -> str:
     """A number as the page's language writes it (54.09, 54,09); ``places`` fixes the decimals."""
     fmt = None if places is None else "#,##0." + "0" * places if places else "#,##0"
     return format_decimal(value, format=fmt, locale=LOCALES[current()])

@@ -7,8 +7,10 @@ A :class:`Value` is what a page shows for one RDF term; the ``show`` macro of
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal as Choice
 
 from rdflib import RDF, XSD, BNode, Literal, URIRef
@@ -16,7 +18,7 @@ from rdflib.term import Node
 
 from citynet.graph.prefixes import compact
 from citynet.publish.site.collect import ORG, TIME, SiteModel
-from citynet.publish.site.i18n import day, days, gettext
+from citynet.publish.site.i18n import day, days, gettext, number
 from citynet.publish.site.paths import Format, Links
 
 _WIKIDATA = "http://www.wikidata.org/entity/"
@@ -55,8 +57,15 @@ def plain_literal(literal: Node) -> str:
     if datatype == XSD.boolean:
         return gettext("yes") if literal.toPython() is True else gettext("no")
     if datatype == XSD.duration and text == "P1Y":
-        return "year"
+        return gettext("year")
+    if datatype in _DECIMALS and _POINT_NUMBER.fullmatch(text):
+        # as the page's language writes it (54,0887), every digit kept
+        return number(Decimal(text), len(text.split(".", 1)[1]))
     return text
+
+
+_DECIMALS = frozenset({XSD.decimal, XSD.double, XSD.float})
+_POINT_NUMBER = re.compile(r"[+-]?\d+\.\d+")
 
 
 Style = Choice["text", "link", "external", "code", "statements"]
