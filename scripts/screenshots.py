@@ -1,7 +1,8 @@
 """Screenshots of the pages people read, at 1280 and 390 px wide, for a person to look at:
-the home page, a network page, Rostock's page, the map, the query page with a result, and a
-German page. It starts ``citynet serve`` on 127.0.0.1 (tests/server_harness.py) and drives
-Debian's headless chromium over the DevTools protocol (tests/cdp.py), offline.
+the home page, a network page, Rostock's page, the map, the query page with a result, and
+German pages (Rostock, a network, a membership). It starts ``citynet serve`` on 127.0.0.1
+(tests/server_harness.py) and drives Debian's headless chromium over the DevTools protocol
+(tests/cdp.py), offline.
 
     python scripts/screenshots.py [OUTDIR]      # default: screenshots/ (PNG files, full pages)
 """
@@ -31,6 +32,8 @@ SHOTS = {
     "map": ("/map.svg", "true", False),
     "query-with-result": (f"/query?query={quote(QUERY)}", "document.querySelector('#result table')", False),
     "german-rostock": ("/de/id/city/rostock", "true", True),
+    "german-network-icncm": ("/de/id/network/icncm", "true", True),
+    "german-membership": ("/de/id/membership/icncm-rostock", "true", True),
 }
 WIDTHS = {1280: 900, 390: 844}
 

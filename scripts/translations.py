@@ -4,7 +4,8 @@
     python scripts/translations.py --check   # exit 1 if a message is new, gone or untranslated
 
 The messages are ``_("…")`` and ``{% trans %}`` in the templates (Jinja2's extractor) and
-``gettext("…")``, ``ngettext`` and ``N_("…")`` in the site's code. New messages enter the
+``gettext("…")``, ``ngettext`` and ``N_("…")`` in the site's code and the server's query page
+(``server/page.py``). New messages enter the
 catalog untranslated; a translator fills in ``msgstr``. tests/test_i18n.py runs ``--check``.
 """
 
@@ -24,15 +25,19 @@ CATALOG = SITE / "locale" / "de" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 METHODS = [("templates/**.html", "jinja2.ext:babel_extract"), ("templates/**.svg", "jinja2.ext:babel_extract"),
            ("**.py", "python")]
+# The server's pages that people read (the query page), in the site's frame and language.
+SERVER = SITE.parent.parent / "server"
+SERVER_METHODS = [("page.py", "python")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"},
            "templates/**.svg": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
 
 
 def extracted() -> Catalog:
     catalog = Catalog(locale="de", project="citynet", charset="utf-8")
-    for filename, lineno, message, comments, context in extract_from_dir(
-            SITE, METHODS, OPTIONS, keywords=KEYWORDS, comment_tags=("Translators:",)):
-        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for folder, methods in ((SITE, METHODS), (SERVER, SERVER_METHODS)):
+        for filename, lineno, message, comments, context in extract_from_dir(
+                folder, methods, OPTIONS, keywords=KEYWORDS, comment_tags=("Translators:",)):
+            catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
 
 

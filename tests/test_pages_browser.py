@@ -5,6 +5,7 @@ but 127.0.0.1."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import pytest
@@ -38,11 +39,61 @@ WHERE_IS_THE_TABLE = """(() => {
 })()"""
 
 
+def type_query(browser: Browser, text: str) -> None:
+    """Put ``text`` in the editor as a person would: select what is there and type over it."""
+    browser.wait_for("document.querySelector('.CodeMirror [contenteditable]')")
+    browser.evaluate("document.querySelector('.CodeMirror [contenteditable]').focus()")
+    browser.send("Input.dispatchKeyEvent", session=True, type="keyDown", key="a", code="KeyA",
+                 modifiers=2, windowsVirtualKeyCode=65, commands=["selectAll"])
+    browser.send("Input.dispatchKeyEvent", session=True, type="keyUp", key="a", code="KeyA", modifiers=2)
+    browser.send("Input.insertText", session=True, text=text)
+    browser.wait_for("document.querySelector('.CodeMirror').CodeMirror.getValue() === " + json.dumps(text))
+
+
+HIGHLIGHTED = """(() => {
+  const editor = document.querySelector('.CodeMirror');
+  const tokens = (name) => [...editor.querySelectorAll('.cm-' + name)].map(s => s.textContent);
+  const input = editor.querySelector('[contenteditable]');
+  return {keywords: tokens('keyword'), variables: tokens('variable-2'), iris: tokens('atom'),
+          builtins: tokens('builtin'), strings: tokens('string'), comments: tokens('comment'),
+          textarea: getComputedStyle(document.getElementById('query')).display,
+          spellcheck: input.getAttribute('spellcheck'), label: input.getAttribute('aria-label')};
+})()"""
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_editor_highlights_sparql_and_is_not_spell_checked(server, tmp_path, lang):
+    query = '# the networks\nSELECT ?network WHERE { ?network a <https://w3id.org/citynet/def#CityNetwork> ; ' \
+            '<http://www.w3.org/2000/01/rdf-schema#label> "x"@en }'
+    with Browser(tmp_path) as browser:
+        browser.open(f"{server.base_url}/{'de/' if lang == 'de' else ''}query")
+        type_query(browser, query)
+        seen = browser.evaluate(HIGHLIGHTED)
+    assert seen["keywords"] == ["SELECT", "WHERE"] and seen["builtins"] == ["a"]
+    assert seen["variables"] == ["?network", "?network"]
+    assert seen["iris"] == ["<https://w3id.org/citynet/def#CityNetwork>", "<http://www.w3.org/2000/01/rdf-schema#label>"]
+    assert seen["strings"] == ['"x"'] and seen["comments"] == ["# the networks"]
+    assert seen["textarea"] == "none" and seen["spellcheck"] == "false"
+    assert seen["label"] == ("SPARQL-Abfrage" if lang == "de" else "SPARQL query")
+    assert_offline(browser.requests())
+
+
+def test_without_script_the_query_is_a_plain_textarea(server, tmp_path):
+    with Browser(tmp_path) as browser:
+        browser.send("Emulation.setScriptExecutionDisabled", session=True, value=True)
+        browser.open(f"{server.base_url}/query")
+        seen = browser.evaluate("[!!document.querySelector('.CodeMirror'), "
+                                "getComputedStyle(document.getElementById('query')).display, "
+                                "document.getElementById('query').getAttribute('spellcheck'), "
+                                "document.getElementById('query').value.includes('SELECT')]")
+    assert seen == [False, "inline-block", "false", True]
+
+
 @pytest.mark.parametrize(("width", "height", "mobile"), SIZES)
 def test_after_run_the_answer_is_in_the_first_viewport(server, tmp_path, width, height, mobile):
     with Browser(tmp_path) as browser:
         browser.open(f"{server.base_url}/query", width=width, height=height, mobile=mobile)
-        browser.evaluate("document.getElementById('query').value = " + repr(NETWORKS).replace("\\n", "\\n"))
+        type_query(browser, NETWORKS)
         browser.evaluate("document.getElementById('run').click()")
         browser.wait_for("document.querySelector('#result table')")
         seen = browser.evaluate(WHERE_IS_THE_TABLE)

@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -30,7 +31,11 @@ KINDS = {
     "topic": "/id/topic/water", "source": "/id/source/rostock-page-en", "claim": "/id/claim/iapmc-founded-1986",
     "index": "/id/city/", "ontology": "/def", "term": "/def/City", "imprint": "/imprint",
     "accessibility": "/accessibility", "query": "/query",
+    # the query page with an answer (a shared link runs its query): the editor and the result table
+    "query-answered": "/query?query=" + quote("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5"),
 }
+#: What must be on a page before it is checked (JavaScript), where its script adds to it.
+READY = {"query": "document.querySelector('.CodeMirror')", "query-answered": "document.querySelector('#result table')"}
 
 
 def german(path: str) -> str:
@@ -82,6 +87,7 @@ def test_axe_finds_no_serious_violation_on_any_kind_of_page(server, tmp_path, la
                 browser.open(server.base_url + (german(path) if lang == "de" else path), width=width, height=height,
                              mobile=width < 600)
                 assert browser.evaluate("document.documentElement.lang") == lang, (kind, lang)
+                browser.wait_for(READY.get(kind, "true"))
                 browser.evaluate(axe)
                 serious = [v for v in browser.evaluate(AXE_RUN) if v["impact"] in ("serious", "critical")]
                 if serious:
@@ -145,6 +151,7 @@ def test_on_a_phone_no_page_is_wider_than_the_screen_and_captions_stay_whole(ser
     with Browser(tmp_path) as browser:
         for kind, path in KINDS.items():
             browser.open(server.base_url + (german(path) if lang == "de" else path), width=390, height=844)
+            browser.wait_for(READY.get(kind, "true"))
             assert browser.evaluate(PAGE_WIDTH) == [390, 390], (kind, lang)
             for table in browser.evaluate(TABLE_CHECK):
                 assert table["left"] >= 0 and table["right"] <= 390, (kind, lang, table)

@@ -144,7 +144,7 @@ def create_app(graph: KnowledgeGraph | None = None, settings: Settings | None = 
         Route("/query", page.query_page),
         *site_pages.ROUTES,
         Route("/query/spreadsheet.csv", page.spreadsheet_download),
-        Route("/static/{name}", page.asset),
+        Route("/static/{name:path}", page.asset),
         Route("/sparql", protocol.sparql, methods=["GET", "POST"]),
         Route("/store", graph_store.graph_store, methods=["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH"]),
         Route("/queries", api.list_queries),

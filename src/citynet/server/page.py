@@ -31,12 +31,16 @@ from citynet.server.responses import error
 from citynet.server.site_pages import QUERY_CSP, served_page
 from citynet.server.state import ServerState
 
-ASSETS = {"query.js": "text/javascript; charset=utf-8", "query.css": "text/css; charset=utf-8"}
+_JS, _CSS = "text/javascript; charset=utf-8", "text/css; charset=utf-8"
+#: What /static/ serves, and nothing else. The editor is CodeMirror, vendored unchanged by
+#: scripts/codemirror.py (static/codemirror/SOURCE.md says which version, from where).
+ASSETS = {"query.js": _JS, "query.css": _CSS, "codemirror/codemirror.js": _JS, "codemirror/codemirror.css": _CSS,
+          "codemirror/sparql.js": _JS}
 
 
 @cache
 def _read(name: str) -> bytes:
-    return resources.files("citynet.server").joinpath("static", name).read_bytes()
+    return resources.files("citynet.server").joinpath("static", *name.split("/")).read_bytes()
 
 
 EXAMPLE = """PREFIX cn: <https://w3id.org/citynet/def#>
@@ -50,17 +54,21 @@ ORDER BY ?name"""
 
 
 def _services() -> list[tuple[str, str, str]]:
-    """What the page tells programs: (what, address, how to use it)."""
+    """What the page tells programs: (what, address, how to use it), in the page's language."""
     config = load_config()
-    downloads = [(f"{by_name(fmt, EXPORT_FORMATS).label} download", "/" + download_path(config, fmt),
-                  (f"the stored query {VIEW_QUERIES[fmt]}" if fmt in VIEW_QUERIES else "the whole graph")
-                  + f", {MEDIA_TYPES[fmt]}") for fmt in MEDIA_TYPES]
+    downloads = [(gettext("%(format)s download") % {"format": by_name(fmt, EXPORT_FORMATS).label},
+                  "/" + download_path(config, fmt),
+                  (gettext("the stored query %(name)s") % {"name": VIEW_QUERIES[fmt]} if fmt in VIEW_QUERIES
+                   else gettext("the whole graph")) + f", {MEDIA_TYPES[fmt]}") for fmt in MEDIA_TYPES]
     return [
-        ("SPARQL endpoint", "/sparql", "SPARQL 1.1 Protocol (GET or POST); without a query, the service description"),
-        ("Stored queries", "/queries", "their names, parameters and SPARQL, as JSON; run one at /queries/{name}"),
-        ("OpenAPI", "/openapi.json", "the stored-query API, described for client generators"),
-        ("Catalog", "/" + config.paths.catalog, "DCAT-AP.de, as portals harvest it (Turtle, RDF/XML, JSON-LD)"),
-        ("VoID", "/.well-known/void", "the dataset described in VoID"),
+        (gettext("SPARQL endpoint"), "/sparql",
+         gettext("SPARQL 1.1 Protocol (GET or POST); without a query, the service description")),
+        (gettext("Stored queries"), "/queries",
+         gettext("their names, parameters and SPARQL, as JSON; run one at /queries/{name}")),
+        ("OpenAPI", "/openapi.json", gettext("the stored-query API, described for client generators")),
+        (gettext("Catalog"), "/" + config.paths.catalog,
+         gettext("DCAT-AP.de, as portals harvest it (Turtle, RDF/XML, JSON-LD)")),
+        ("VoID", "/.well-known/void", gettext("the dataset described in VoID")),
         *downloads,
     ]
 
@@ -74,7 +82,7 @@ def render_query_page(state: ServerState, lang: str = "en") -> bytes:
                     hrefs={code: "/" + language_folder(code) + "query" for code in LANGUAGES},
                     data={"example": EXAMPLE, "services": _services(),
                           "stored": [(q.name, q.summary) for q in sorted(catalogue(), key=lambda q: q.name)]},
-                    description="Ask the citynet knowledge graph a read-only SPARQL 1.1 query.")
+                    description=gettext("Ask the citynet knowledge graph a read-only SPARQL 1.1 query."))
     return served_page(state, page, lang).encode("utf-8")
 
 

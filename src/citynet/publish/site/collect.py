@@ -23,7 +23,7 @@ from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.prefixes import compact
 from citynet.graph.store_view import StoreView
 from citynet.namespace import CN
-from citynet.publish.site.i18n import N_, gettext
+from citynet.publish.site.i18n import N_, current, gettext
 from citynet.publish.site.paths import ONTOLOGY, TERM_BASE, kind_of, page_path
 
 __all__ = ["CN", "DCT", "FOAF", "GN", "ORG", "SCHEMA", "TIME", "WGS", "Entity", "SiteModel"]
@@ -55,11 +55,13 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 }
 # The order of kinds in the navigation and on the home page.
 KIND_ORDER = tuple(KIND_NAMES)
+# Kinds of page that are no data: named on their pages, never listed with the data kinds.
+_PAGE_KIND_NAMES = {"term": (N_("ontology term"), N_("Ontology terms"))}
 
 
 def kind_name(kind: str, plural: bool = False) -> str:
     """The kind's name in the language of the page being made."""
-    singular, many = KIND_NAMES.get(kind, (kind, kind.capitalize() + "s"))
+    singular, many = KIND_NAMES.get(kind) or _PAGE_KIND_NAMES.get(kind) or (kind, kind.capitalize() + "s")
     return gettext(many if plural else singular)
 
 
@@ -230,10 +232,13 @@ class SiteModel:
         return fallback
 
     def property_label(self, prop: Node) -> str:
-        """A property's English label from the ontology, else citynet's word for it."""
+        """A property's label from the ontology in the page's language (else English), else
+        citynet's word for it, translated."""
         if str(prop).startswith(TERM_BASE):
-            return self.label(prop)
-        return (PROPERTY_WORDS.get(prop) if isinstance(prop, URIRef) else None) or compact(str(prop))
+            lang = current()
+            return (self.text(prop, RDFS.label, lang) if lang != "en" else None) or self.label(prop)
+        words = PROPERTY_WORDS.get(prop) if isinstance(prop, URIRef) else None
+        return gettext(words) if words else compact(str(prop))
 
     # ------------------------------------------------------------ structure
 
@@ -334,103 +339,103 @@ _models: weakref.WeakKeyDictionary[KnowledgeGraph, SiteModel] = weakref.WeakKeyD
 
 # Words for properties outside the citynet ontology (which labels its own terms).
 PROPERTY_WORDS: dict[URIRef, str] = {
-    RDF.type: "type",
-    RDFS.label: "name",
-    RDFS.comment: "comment",
-    RDFS.seeAlso: "see also",
-    RDFS.subClassOf: "subclass of",
-    RDFS.subPropertyOf: "subproperty of",
-    RDFS.domain: "domain",
-    RDFS.range: "range",
-    RDFS.isDefinedBy: "defined by",
-    RDF.subject: "about",
-    RDF.predicate: "property",
-    RDF.object: "value",
-    OWL.disjointWith: "disjoint with",
-    OWL.versionIRI: "version IRI",
-    OWL.versionInfo: "version",
-    SKOS.prefLabel: "name",
-    SKOS.altLabel: "also called",
-    SKOS.definition: "definition",
-    SKOS.note: "note",
-    SKOS.inScheme: "in scheme",
-    SKOS.topConceptOf: "top concept of",
-    SKOS.hasTopConcept: "top concepts",
-    SCHEMA.name: "title",
-    SCHEMA.alternateName: "also called",
-    SCHEMA.description: "description",
-    SCHEMA.foundingDate: "founded",
-    SCHEMA.foundingLocation: "founded in",
-    SCHEMA.logo: "logo",
-    SCHEMA.caption: "caption",
-    SCHEMA.url: "web address",
-    SCHEMA.superEvent: "part of the series",
-    SCHEMA.startDate: "start date",
-    SCHEMA.endDate: "end date",
-    SCHEMA.attendee: "attendee",
-    SCHEMA.organizer: "organiser",
-    SCHEMA.eventSchedule: "schedule",
-    SCHEMA.repeatFrequency: "repeats every",
-    FOAF.homepage: "homepage",
-    ORG.member: "member",
-    ORG.organization: "network",
-    ORG.memberDuring: "member during",
-    ORG.role: "role",
-    ORG.hasSubOrganization: "parts",
-    ORG.subOrganizationOf: "part of",
-    GN.countryCode: "country code",
-    WGS.lat: "latitude",
-    WGS.long: "longitude",
-    DCT.source: "sources",
-    DCT.language: "language",
-    DCT.issued: "published",
-    DCT.title: "title",
-    DCT.description: "description",
-    DCT.creator: "creator",
-    DCT.license: "licence",
-    DCT.created: "created",
-    DCT.modified: "modified",
-    TIME.hasBeginning: "from",
-    TIME.hasEnd: "until",
-    TIME.inXSDgYear: "year",
-    TIME.inXSDDate: "date",
+    RDF.type: N_("type"),
+    RDFS.label: N_("name"),
+    RDFS.comment: N_("comment"),
+    RDFS.seeAlso: N_("see also"),
+    RDFS.subClassOf: N_("subclass of"),
+    RDFS.subPropertyOf: N_("subproperty of"),
+    RDFS.domain: N_("domain"),
+    RDFS.range: N_("range"),
+    RDFS.isDefinedBy: N_("defined by"),
+    RDF.subject: N_("about"),
+    RDF.predicate: N_("property"),
+    RDF.object: N_("value"),
+    OWL.disjointWith: N_("disjoint with"),
+    OWL.versionIRI: N_("version IRI"),
+    OWL.versionInfo: N_("version"),
+    SKOS.prefLabel: N_("name"),
+    SKOS.altLabel: N_("also called"),
+    SKOS.definition: N_("definition"),
+    SKOS.note: N_("note"),
+    SKOS.inScheme: N_("in scheme"),
+    SKOS.topConceptOf: N_("top concept of"),
+    SKOS.hasTopConcept: N_("top concepts"),
+    SCHEMA.name: N_("title"),
+    SCHEMA.alternateName: N_("also called"),
+    SCHEMA.description: N_("description"),
+    SCHEMA.foundingDate: N_("founded"),
+    SCHEMA.foundingLocation: N_("founded in"),
+    SCHEMA.logo: N_("logo"),
+    SCHEMA.caption: N_("caption"),
+    SCHEMA.url: N_("web address"),
+    SCHEMA.superEvent: N_("part of the series"),
+    SCHEMA.startDate: N_("start date"),
+    SCHEMA.endDate: N_("end date"),
+    SCHEMA.attendee: N_("attendee"),
+    SCHEMA.organizer: N_("organiser"),
+    SCHEMA.eventSchedule: N_("schedule"),
+    SCHEMA.repeatFrequency: N_("repeats every"),
+    FOAF.homepage: N_("homepage"),
+    ORG.member: N_("member"),
+    ORG.organization: N_("network"),
+    ORG.memberDuring: N_("member during"),
+    ORG.role: N_("role"),
+    ORG.hasSubOrganization: N_("parts"),
+    ORG.subOrganizationOf: N_("part of"),
+    GN.countryCode: N_("country code"),
+    WGS.lat: N_("latitude"),
+    WGS.long: N_("longitude"),
+    DCT.source: N_("sources"),
+    DCT.language: N_("language"),
+    DCT.issued: N_("published"),
+    DCT.title: N_("title"),
+    DCT.description: N_("description"),
+    DCT.creator: N_("creator"),
+    DCT.license: N_("licence"),
+    DCT.created: N_("created"),
+    DCT.modified: N_("modified"),
+    TIME.hasBeginning: N_("from"),
+    TIME.hasEnd: N_("until"),
+    TIME.inXSDgYear: N_("year"),
+    TIME.inXSDDate: N_("date"),
 }
 
 # How to say "X points here with P" on the page of the thing pointed at.
 INVERSE_WORDS: dict[URIRef, str] = {
-    ORG.member: "Memberships",
-    ORG.organization: "Memberships",
-    ORG.role: "Memberships in this role",
-    ORG.subOrganizationOf: "Parts",
-    ORG.hasSubOrganization: "Part of",
-    CN.hostedBy: "Hosted",
-    SCHEMA.attendee: "Attended",
-    CN.topic: "Conferences on this topic",
-    CN.priorityTopic: "A priority topic of",
-    SCHEMA.superEvent: "Editions",
-    CN.representedBy: "Represents members in",
-    CN.actsFor: "Bodies acting for it",
-    CN.initiatedBy: "Initiated",
-    DCT.source: "Cited by",
-    RDF.subject: "Claims about it",
-    RDF.predicate: "Claims about this property",
-    SCHEMA.organizer: "Organises",
-    CN.secretariat: "Secretariat of",
-    SCHEMA.foundingLocation: "Founding place of",
-    CN.foundingEvent: "Founding event of",
-    CN.twinCity: "Twin city of",
-    CN.conflictsWith: "Conflicting claims",
-    CN.statedMemberCount: "Stated for",
-    CN.precision: "Used by",
-    SCHEMA.logo: "Logo of",
-    CN.relatedMedia: "Media of",
-    SCHEMA.eventSchedule: "Schedule of",
-    SKOS.inScheme: "Concepts",
-    SKOS.topConceptOf: "Top concepts",
-    SKOS.hasTopConcept: "In scheme",
-    RDFS.subClassOf: "Subclasses",
-    RDFS.subPropertyOf: "Subproperties",
-    RDFS.domain: "Properties with this domain",
-    RDFS.range: "Properties with this range",
-    OWL.disjointWith: "Disjoint with",
+    ORG.member: N_("Memberships"),
+    ORG.organization: N_("Memberships"),
+    ORG.role: N_("Memberships in this role"),
+    ORG.subOrganizationOf: N_("Parts"),
+    ORG.hasSubOrganization: N_("Part of"),
+    CN.hostedBy: N_("Hosted"),
+    SCHEMA.attendee: N_("Attended"),
+    CN.topic: N_("Conferences on this topic"),
+    CN.priorityTopic: N_("A priority topic of"),
+    SCHEMA.superEvent: N_("Editions"),
+    CN.representedBy: N_("Represents members in"),
+    CN.actsFor: N_("Bodies acting for it"),
+    CN.initiatedBy: N_("Initiated"),
+    DCT.source: N_("Cited by"),
+    RDF.subject: N_("Claims about it"),
+    RDF.predicate: N_("Claims about this property"),
+    SCHEMA.organizer: N_("Organises"),
+    CN.secretariat: N_("Secretariat of"),
+    SCHEMA.foundingLocation: N_("Founding place of"),
+    CN.foundingEvent: N_("Founding event of"),
+    CN.twinCity: N_("Twin city of"),
+    CN.conflictsWith: N_("Conflicting claims"),
+    CN.statedMemberCount: N_("Stated for"),
+    CN.precision: N_("Used by"),
+    SCHEMA.logo: N_("Logo of"),
+    CN.relatedMedia: N_("Media of"),
+    SCHEMA.eventSchedule: N_("Schedule of"),
+    SKOS.inScheme: N_("Concepts"),
+    SKOS.topConceptOf: N_("Top concepts"),
+    SKOS.hasTopConcept: N_("In scheme"),
+    RDFS.subClassOf: N_("Subclasses"),
+    RDFS.subPropertyOf: N_("Subproperties"),
+    RDFS.domain: N_("Properties with this domain"),
+    RDFS.range: N_("Properties with this range"),
+    OWL.disjointWith: N_("Disjoint with"),
 }

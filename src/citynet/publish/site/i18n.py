@@ -12,23 +12,30 @@ Data is not translated: a label in the page's language is shown where the graph 
 
 from __future__ import annotations
 
+import datetime
 import gettext as _gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from io import BytesIO
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
-__all__ = ["DEFAULT", "LANGUAGES", "N_", "current", "gettext", "language", "ngettext"]
+__all__ = ["DEFAULT", "LANGUAGES", "N_", "current", "day", "days", "gettext", "language", "language_name", "ngettext",
+           "number"]
 
 #: Each language with its name in itself (for the language switch).
 LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch"}
 DEFAULT = "en"
 DOMAIN = "messages"
+#: The locale whose dates and numbers each language writes ("27 September 2021", "27. September 2021").
+LOCALES = {"en": "en_GB", "de": "de_DE"}
 
 _current: ContextVar[str] = ContextVar("citynet_site_language", default=DEFAULT)
 
@@ -82,3 +89,34 @@ def N_(message: str) -> str:
 
 
 _ = gettext
+
+
+def number(value: float | int | str | Decimal, places: int | None = None) -> str:
+    """A number as the page's language writes it (54.09, 54,09); ``places`` fixes the decimals."""
+    fmt = None if places is None else "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(value, format=fmt, locale=LOCALES[current()])
+
+
+def day(value: datetime.date) -> str:
+    """27 September 2021 / 27. September 2021."""
+    return format_date(value, format="long", locale=LOCALES[current()])
+
+
+def days(first: datetime.date, last: datetime.date) -> str:
+    """27–29 September 2021 / 27.–29. September 2021; 6 June – 9 July 2006 / 6. Juni – 9. Juli 2006."""
+    locale, german = LOCALES[current()], current() == "de"
+    if (first.year, first.month) == (last.year, last.month):
+        return format_date(first, "d." if german else "d", locale=locale) + "–" + day(last)
+    if first.year == last.year:
+        return format_date(first, "d. MMMM" if german else "d MMMM", locale=locale) + " – " + day(last)
+    return f"{day(first)} – {day(last)}"
+
+
+_LANGUAGE_NAMES = {"en": N_("English"), "de": N_("German"), "fr": N_("French"), "pl": N_("Polish"),
+                   "ru": N_("Russian"), "uk": N_("Ukrainian")}
+
+
+def language_name(code: str) -> str:
+    """The name of a language, in the page's language (the code where citynet has no name for it)."""
+    name = _LANGUAGE_NAMES.get(code)
+    return gettext(name) if name else code

@@ -15,7 +15,8 @@ from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.term import Node
 
 from citynet.graph.prefixes import compact
-from citynet.publish.site.collect import CN, DCT, FOAF, GN, ORG, SCHEMA, WGS, Entity, sort_key, term_group
+from citynet.publish.site.collect import CN, DCT, FOAF, GN, ORG, SCHEMA, WGS, Entity, kind_name, sort_key, term_group
+from citynet.publish.site.i18n import N_, current, gettext, number
 from citynet.publish.site.maps import network_map, place_map
 from citynet.publish.site.sections import kind_label_of, membership_words
 from citynet.publish.site.values import Value, View, date_range, plain_literal, text_in_language
@@ -32,8 +33,9 @@ class Shown:
     mentions: list[Node] = field(default_factory=list)  # whose names mark a quote as relevant
 
 
-def description_of(view: View, node: Node) -> str | None:
-    return view.model.text(node, SCHEMA.description) or view.model.text(node, SKOS.definition)
+def description_of(view: View, node: Node) -> Value | None:
+    """The description in the page's language; else the English one, marked as such."""
+    return view.text(node, SCHEMA.description) or view.text(node, SKOS.definition)
 
 
 def _ordinal(number: Node) -> str:
@@ -42,8 +44,18 @@ def _ordinal(number: Node) -> str:
         n = int(str(number))
     except ValueError:
         return str(number)
+    if current() == "de":
+        return f"{n}."  # 15. (Tagung)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def _count(value: Node | None) -> str:
+    """A stated count as the page's language writes numbers (the value as it is if not a number)."""
+    try:
+        return number(int(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def _year_of(view: View, event: Node) -> str:
@@ -58,7 +70,8 @@ def _kind_words(view: View, node: Node) -> str:
 
 # ---------------------------------------------------------------- networks
 
-_PRECISION_WORDS = {"atLeast": "at least ", "moreThan": "more than ", "approximate": "about "}
+_PRECISION_WORDS = {"atLeast": N_("at least %(num)s members"), "moreThan": N_("more than %(num)s members"),
+                    "approximate": N_("about %(num)s members"), "": N_("%(num)s members")}
 
 
 def network(view: View, entity: Entity) -> Shown:
@@ -71,8 +84,8 @@ def network(view: View, entity: Entity) -> Shown:
         precision = model.value(statement, CN.precision)
         stated_on = model.value(statement, CN.statedOn)
         statements.append({
-            "words": f"{_PRECISION_WORDS.get(str(precision).rsplit('#', 1)[-1], '')}"
-                     f"{model.value(statement, CN.count)} members",
+            "words": gettext(_PRECISION_WORDS.get(str(precision).rsplit('#', 1)[-1], _PRECISION_WORDS[""]))
+                     % {"num": _count(model.value(statement, CN.count))},
             "href": view.href(statement),
             "stated_on": plain_literal(stated_on) if isinstance(stated_on, Literal) else None,
             "stated_by": model.sources_of(statement)})
@@ -83,7 +96,8 @@ def network(view: View, entity: Entity) -> Shown:
         country = model.value(place, GN.countryCode)
         members.append({
             "place": place,
-            "kind": "region" if model.is_a(place, CN.Region) else "city" if model.is_a(place, CN.City) else "",
+            "kind": kind_name("region") if model.is_a(place, CN.Region)
+            else kind_name("city") if model.is_a(place, CN.City) else "",
             "country": str(country) if country is not None else "",
             "since": plain_literal(start) if start is not None else "",
             "roles": model.values(membership, ORG.role),
@@ -97,11 +111,12 @@ def network(view: View, entity: Entity) -> Shown:
          "founding_events": model.values(node, CN.foundingEvent),
          "initiators": model.values(node, CN.initiatedBy),
          "secretariats": model.values(node, CN.secretariat),
-         "official": ("official" if official.toPython() else "unofficial") if isinstance(official, Literal) else None,
+         "official": bool(official.toPython()) if isinstance(official, Literal) else None,
          "homepages": [str(h) for h in model.values(node, FOAF.homepage)],
          "statements": statements,
-         "complete": (": a source names them all" if complete.toPython()
-                      else ", those a source names: the list is not complete") if isinstance(complete, Literal) else "",
+         "complete": (gettext(": a source names them all") if complete.toPython()
+                      else gettext(", those a source names: the list is not complete"))
+                     if isinstance(complete, Literal) else "",
          "members": members,
          "map": network_map(view, entity),
          "parts": [(p, _kind_words(view, p)) for p in model.values(node, ORG.hasSubOrganization)],
@@ -137,11 +152,12 @@ def place(view: View, entity: Entity) -> Shown:
     where = None
     if coordinates:
         lon, lat = coordinates
-        where = f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}"
+        where = _degrees(lat, N_("%(degrees)s° N"), N_("%(degrees)s° S")) + ", " + _degrees(
+            lon, N_("%(degrees)s° E"), N_("%(degrees)s° W"))
     twins = sorted(set(model.values(node, CN.twinCity)) | set(model.inbound(node, CN.twinCity)),
                    key=lambda t: sort_key(model.label(t)))
-    events = [(event, "host") for event in model.inbound(node, CN.hostedBy)]
-    events += [(event, "attended") for event in model.inbound(node, SCHEMA.attendee)
+    events = [(event, gettext("hosted")) for event in model.inbound(node, CN.hostedBy)]
+    events += [(event, gettext("attended")) for event in model.inbound(node, SCHEMA.attendee)
                if (event, CN.hostedBy, node) not in model.rdf]
     events.sort(key=lambda e: (_year_of(view, e[0]), sort_key(model.label(e[0]))))
     outbound = {WGS.lat, WGS.long, GN.countryCode, SKOS.note} | ({CN.twinCity} if twins else set())
@@ -149,14 +165,19 @@ def place(view: View, entity: Entity) -> Shown:
         "kinds/place.html",
         {"what": "region" if entity.kind == "region" else "city",
          "country": str(country) if country is not None else None, "where": where,
-         "note": model.text(node, SKOS.note),
-         "memberships": [{"words": membership_words(view, m), "href": view.href(m), "label": model.label(m)}
+         "note": view.text(node, SKOS.note),
+         "memberships": [{"words": membership_words(view, m), "href": view.href(m), "label": view.name(m).text}
                          for m in memberships],
          "map": place_map(view, entity, networks),
          "twins": twins,
          "events": [(event, _year_of(view, event), part) for event, part in events],
          "bodies": model.inbound(node, CN.actsFor)},
         outbound=outbound, inbound={ORG.member, CN.twinCity, CN.hostedBy, SCHEMA.attendee, CN.actsFor})
+
+
+def _degrees(value: float, positive: str, negative: str) -> str:
+    """54.0887° N / 54,0887° N; east is O (Ost) in German."""
+    return gettext(positive if value >= 0 else negative) % {"degrees": number(abs(value), 4)}
 
 
 # ---------------------------------------------------------------- memberships
@@ -187,15 +208,18 @@ def event(view: View, entity: Entity) -> Shown:
     return Shown(
         "kinds/event.html",
         {"parent": model.value(node, SCHEMA.superEvent),
-         "edition": f"{_ordinal(number)} edition" if number is not None else "An edition",
-         "an_event": "An event" if kind in ("", "event") else f"An event ({kind})",
+         "edition": (gettext("%(nth)s edition") % {"nth": _ordinal(number)} if number is not None
+                     else gettext("An edition")),
+         "an_event": gettext("An event") if kind in ("", "event") else gettext("An event (%(kind)s)") % {"kind": kind},
          "when": when, "on": bool(when) and when[0].isdigit() and len(when) > 4,
          "hosts": model.values(node, CN.hostedBy),
          "description": description_of(view, node),
          "founded": model.inbound(node, CN.foundingEvent),
          "topics": model.values(node, CN.topic),
-         "counts": [words for words in (f"{places} cities or regions" if places is not None else None,
-                                        f"from {countries} countries" if countries is not None else None) if words],
+         "counts": [words for words in (
+             gettext("%(num)s cities or regions") % {"num": _count(places)} if places is not None else None,
+             gettext("from %(num)s countries") % {"num": _count(countries)} if countries is not None else None)
+             if words],
          "attendees": model.values(node, SCHEMA.attendee),
          "media": media},
         outbound={SCHEMA.superEvent, CN.editionNumber, CN.year, SCHEMA.startDate, SCHEMA.endDate, CN.hostedBy,
@@ -303,7 +327,8 @@ def statement(view: View, entity: Entity) -> Shown:
 def term(view: View, entity: Entity) -> Shown:
     model, node = view.model, entity.iri
     group = term_group(entity)
-    data: dict[str, Any] = {"details": term_details(view, entity), "instances": [], "uses": None}
+    data: dict[str, Any] = {"details": term_details(view, entity), "instances": [], "uses": None,
+                            "name": view.name(node)}  # the class's label in the page's language
     if group == "class":
         data["instances"] = sorted({s for s in model.rdf.subjects(RDF.type, node) if model.entity(s)},
                                    key=lambda s: sort_key(model.label(s)))
@@ -321,28 +346,28 @@ class TermDetails:
     """Labels and definitions in English and German, and the term's place in the ontology
     (the ``term_details`` macro of parts.html)."""
 
-    names: list[tuple[str, list[Value], list[str]]]  # language, names, definitions
+    names: list[tuple[str, list[Value], list[str]]]  # language code, names, definitions
     described: list[tuple[str, list[Value]]]
 
 
 def term_details(view: View, entity: Entity) -> TermDetails:
     model, node = view.model, entity.iri
     names = []
-    for lang, language in (("en", "English"), ("de", "German")):
+    for lang in ("en", "de"):
         labels = [text_in_language(lit) for lit in model.rdf.objects(node, RDFS.label)
                   if isinstance(lit, Literal) and lit.language == lang]
         definitions = [str(lit) for lit in model.rdf.objects(node, SKOS.definition)
                        if isinstance(lit, Literal) and lit.language == lang]
         if labels or definitions:
-            names.append((language, labels, definitions))
-    described: list[tuple[str, Sequence[Node]]] = [("Kind", model.values(node, RDF.type))]
-    for prop, words in ((RDFS.subClassOf, "Subclass of"), (RDFS.subPropertyOf, "Subproperty of"),
-                        (RDFS.domain, "Domain (used on)"), (RDFS.range, "Range (values)"),
-                        (OWL.disjointWith, "Disjoint with")):
-        described.append((words, model.values(node, prop)))
-    for prop, words in ((RDFS.subClassOf, "Subclasses"), (RDFS.subPropertyOf, "Subproperties"),
-                        (RDFS.domain, "Properties used on it"), (RDFS.range, "Properties with values of it")):
-        described.append((words, model.inbound(node, prop)))
+            names.append((lang, labels, definitions))
+    described: list[tuple[str, Sequence[Node]]] = [(gettext("Kind"), model.values(node, RDF.type))]
+    for prop, words in ((RDFS.subClassOf, N_("Subclass of")), (RDFS.subPropertyOf, N_("Subproperty of")),
+                        (RDFS.domain, N_("Domain (used on)")), (RDFS.range, N_("Range (values)")),
+                        (OWL.disjointWith, N_("Disjoint with"))):
+        described.append((gettext(words), model.values(node, prop)))
+    for prop, words in ((RDFS.subClassOf, N_("Subclasses")), (RDFS.subPropertyOf, N_("Subproperties")),
+                        (RDFS.domain, N_("Properties used on it")), (RDFS.range, N_("Properties with values of it"))):
+        described.append((gettext(words), model.inbound(node, prop)))
     return TermDetails(names, [(words, [_term_value(view, n) for n in nodes]) for words, nodes in described if nodes])
 
 

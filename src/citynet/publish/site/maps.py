@@ -11,8 +11,8 @@ from markupsafe import Markup
 from rdflib import URIRef
 
 from citynet.publish.site.basemap import covers
-from citynet.publish.site.collect import CN, Entity, sort_key
-from citynet.publish.site.i18n import gettext
+from citynet.publish.site.collect import CN, Entity, kind_name, sort_key
+from citynet.publish.site.i18n import gettext, number
 from citynet.publish.site.svgmap import PALETTE, Legend, MapPoint, draw_map, split_outside
 from citynet.publish.site.templating import render
 from citynet.publish.site.values import Value, View
@@ -40,7 +40,8 @@ def network_legend(view: View) -> Legend:
     groups = []
     for network in view.model.of_kind("network"):
         abbreviation = view.model.value(network.iri, CN.abbreviation)
-        groups.append((str(network.iri), network.label + (f" ({abbreviation})" if abbreviation else "")))
+        name = view.name(network.iri).text  # in the page's language where the graph has it
+        groups.append((str(network.iri), (name or network.label) + (f" ({abbreviation})" if abbreviation else "")))
     return Legend.of(groups)
 
 
@@ -55,7 +56,7 @@ def _short(view: View, network_iri: str) -> str:
 
 
 def _tooltip(view: View, name: str, kind: str | None, country: str | None, networks: list[str]) -> str:
-    what = ", ".join(x for x in (kind, country) if x)
+    what = ", ".join(x for x in (kind_name(kind) if kind else None, country) if x)
     text = f"{name} ({what})" if what else name
     if networks:
         text += ": " + ", ".join(_short(view, n) for n in networks)
@@ -105,7 +106,7 @@ def figure(svg: Markup, caption: str, drawn: Sequence[MapPoint], rest: Sequence[
     for point in sorted(drawn, key=lambda p: sort_key(p.label)):
         networks = ", ".join(legend.entries[g][1] for g in point.groups if legend and g in legend.entries)
         name = Value(point.label, point.href, "link") if point.href else Value(point.label)
-        rows.append((name, networks, f"{point.lat:.2f}", f"{point.lon:.2f}"))
+        rows.append((name, networks, number(point.lat, 2), number(point.lon, 2)))
     return render("figure.html", svg=svg, caption=caption, rows=rows,
                   outside=[r.name for r in rest if r.why == "outside"],
                   missing=[r.name for r in rest if r.why == "missing"])
@@ -160,7 +161,7 @@ def network_map(view: View, network: Entity) -> Markup | None:
     colour = legend.entries.get(key, (PALETTE[0], network.label))
     total = len(points) + len(missing)
     svg = draw_map(drawn, Legend({key: colour}), map_id="map-network", show_legend=False, max_height=680,
-                   title=gettext("Map of the members of %(network)s") % {"network": network.label},
+                   title=gettext("Map of the members of %(network)s") % {"network": view.name(network.iri).text},
                    description=gettext("%(drawn)d of the %(total)d listed members are drawn as points.")
                    % {"drawn": len(drawn), "total": total})
     caption = gettext("%(drawn)d of the %(total)d listed members are drawn.") % {"drawn": len(drawn), "total": total}

@@ -27,14 +27,17 @@ def entity_page(view: View, entity: Entity) -> Page:
     shown = sections_for(view, entity)
     kind_label = kind_label_of(view, entity)
     section = "def" if entity.kind == "term" else entity.kind
-    description = view.model.text(entity.iri, SCHEMA.description) or view.model.text(entity.iri, SKOS.definition)
+    # in the page's language (or untagged); else citynet's own words, not an English description
+    description = (view.model.text(entity.iri, SCHEMA.description, view.lang)
+                   or view.model.text(entity.iri, SKOS.definition, view.lang))
     data = {"entity": entity, "kind_label": kind_label, "also": other_names(view, entity), "shown": shown,
             "sources": sources(view, entity, shown.mentions),
             "facts": facts(view, entity, skip=_SHOWN_IN_FULL & (shown.outbound | {CN.quote})),
             "inbound": inbound(view, entity, skip=shown.inbound)}
     return Page(path=entity.path, title=view.name(entity.iri).text, template="entity.html", data=data, section=section,
                 iri=str(entity.iri), has_data=True, schema=[SchemaOrg(view.model).entity(entity)],
-                description=description or f"{entity.label}: {kind_label} in the citynet knowledge graph.")
+                description=description or gettext("%(name)s: %(kind)s in the citynet knowledge graph.")
+                % {"name": view.name(entity.iri).text, "kind": kind_label})
 
 
 # ---------------------------------------------------------------- indexes of one kind
@@ -61,23 +64,24 @@ def _columns(view: View, kind: str) -> tuple[list[str], Cells]:
         return [Value(text)]
 
     if kind == "network":
-        return (["Abbreviation", "Founded", "Members listed"],
+        return ([gettext("Abbreviation"), gettext("Founded"), gettext("Members listed")],
                 lambda e: [value(e, CN.abbreviation), value(e, SCHEMA.foundingDate), count(e, ORG.organization)])
     if kind in ("city", "region"):
-        return (["Country", "Networks"], lambda e: [value(e, GN.countryCode), networks_of(e)])
+        return ([gettext("Country"), gettext("Networks")], lambda e: [value(e, GN.countryCode), networks_of(e)])
     if kind == "membership":
-        return (["Member", "Network", "Since"], lambda e: [
+        return ([gettext("Member"), gettext("Network"), gettext("Since")], lambda e: [
             [view.value(model.value(e.iri, ORG.member))], [view.value(model.value(e.iri, ORG.organization))],
             words(plain_literal(s) if (s := model.membership_start(e.iri)) is not None else "")])
     if kind == "event":
-        return (["Kind", "Year", "Host"], lambda e: [
+        return ([gettext("Kind"), gettext("Year"), gettext("Host")], lambda e: [
             words(kind_label_of(view, e)), value(e, CN.year), view.values(model.values(e.iri, CN.hostedBy))])
     if kind == "source":
-        return (["Published by", "Date", "Cited by"], lambda e: [
+        return ([gettext("Published by"), gettext("Date"), gettext("Cited by")], lambda e: [
             value(e, CN.publisherName), value(e, DCT.issued), count(e, DCT.source)])
     if kind == "topic":
-        return (["Kind", "Conferences"], lambda e: [words(kind_label_of(view, e)), count(e, CN.topic)])
-    return (["Kind"], lambda e: [words(kind_label_of(view, e))])
+        return ([gettext("Kind"), gettext("Conferences")],
+                lambda e: [words(kind_label_of(view, e)), count(e, CN.topic)])
+    return ([gettext("Kind")], lambda e: [words(kind_label_of(view, e))])
 
 
 def kind_index_page(view: View, kind: str) -> Page:

@@ -12,6 +12,7 @@ from rdflib.term import Node
 
 from citynet.graph.names import normalise
 from citynet.publish.site.collect import CN, DCT, INVERSE_WORDS, ORG, SCHEMA, Entity, kind_name, sort_key
+from citynet.publish.site.i18n import gettext
 from citynet.publish.site.values import Value, View, plain_literal, text_in_language
 
 # Shown in the title block, not among the facts.
@@ -54,7 +55,9 @@ def inbound(view: View, entity: Entity, skip: Iterable[URIRef] = ()) -> list[tup
     rows = []
     for prop in sorted(groups, key=lambda p: sort_key(INVERSE_WORDS.get(p) or model.property_label(p))):
         subjects = sorted(set(groups[prop]), key=lambda s: sort_key(model.label(s)))
-        rows.append((INVERSE_WORDS.get(prop) or f"“{model.property_label(prop)}” of", view.values(subjects)))
+        words = INVERSE_WORDS.get(prop)
+        shown = gettext(words) if words else gettext("“%(property)s” of") % {"property": model.property_label(prop)}
+        rows.append((shown, view.values(subjects)))
     return rows
 
 
@@ -91,13 +94,13 @@ def sources(view: View, entity: Entity, mentions: Iterable[Node] = ()) -> list[C
         about = []
         url = model.value(source, SCHEMA.url)
         if url is not None:
-            about.append(Value("read the source", str(url), "external"))
+            about.append(Value(gettext("read the source"), str(url), "external"))
         publisher = model.value(source, CN.publisherName)
         if publisher is not None:
-            about.append(Value(f"published by {publisher}"))
+            about.append(Value(gettext("published by %(publisher)s") % {"publisher": publisher}))
         issued = model.value(source, DCT.issued)
         if isinstance(issued, Literal):
-            about.append(Value(f"on {plain_literal(issued)}"))
+            about.append(Value(gettext("on %(date)s") % {"date": plain_literal(issued)}))
         cited.append(CitedSource(view.value(source), about,
                                  [Quote(str(q), q.language) for q in quotes if names_all(q)],
                                  [Quote(str(q), q.language) for q in quotes if not names_all(q)]))
@@ -141,7 +144,7 @@ def membership_words(view: View, membership: Node, subject: str = "network") -> 
     abbreviation = model.value(target, CN.abbreviation) if subject == "network" and target is not None else None
     start, end = model.membership_start(membership), model.membership_end(membership)
     return MembershipWords(
-        target=view.value(target) if target is not None else Value("an unknown network"),
+        target=view.value(target) if target is not None else Value(gettext("an unknown network")),
         abbreviation=str(abbreviation) if abbreviation is not None else None,
         start=plain_literal(start) if start is not None else None,
         end=plain_literal(end) if end is not None else None,

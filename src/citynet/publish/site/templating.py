@@ -32,6 +32,8 @@ def environment() -> Environment:
     # _("…") and {% trans %} in the language of the page being made (i18n.language)
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["current_language"] = i18n.current
+    env.filters["number"] = i18n.number  # 1.234 on a German page, 1,234 on an English one
+    env.filters["language_name"] = i18n.language_name
     return env
 
 

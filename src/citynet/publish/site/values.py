@@ -7,25 +7,26 @@ A :class:`Value` is what a page shows for one RDF term; the ``show`` macro of
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal as Choice
 
 from rdflib import RDF, XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from citynet.graph.prefixes import compact
-from citynet.publish.site.collect import TIME, SiteModel
+from citynet.publish.site.collect import ORG, TIME, SiteModel
+from citynet.publish.site.i18n import day, days, gettext, number
 from citynet.publish.site.paths import Format, Links
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
 _WIKIDATA = "http://www.wikidata.org/entity/"
 
 
 def plain_date(value: datetime.date) -> str:
-    """27 September 2021."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    """27 September 2021 (27. September 2021 on a German page)."""
+    return day(value)
 
 
 def date_range(start: Node | None, end: Node | None) -> str | None:
@@ -36,11 +37,7 @@ def date_range(start: Node | None, end: Node | None) -> str | None:
         return plain_literal(start) if start is not None else None
     if not isinstance(last, datetime.date) or last == first:
         return plain_date(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {_MONTHS[first.month - 1]} {first.year}"
-    if first.year == last.year:
-        return f"{first.day} {_MONTHS[first.month - 1]} – {plain_date(last)}"
-    return f"{plain_date(first)} – {plain_date(last)}"
+    return days(first, last)
 
 
 def plain_literal(literal: Node) -> str:
@@ -58,10 +55,17 @@ def plain_literal(literal: Node) -> str:
         value = literal.toPython()
         return plain_date(value) if isinstance(value, datetime.date) else text
     if datatype == XSD.boolean:
-        return "yes" if literal.toPython() is True else "no"
+        return gettext("yes") if literal.toPython() is True else gettext("no")
     if datatype == XSD.duration and text == "P1Y":
-        return "year"
+        return gettext("year")
+    if datatype in _DECIMALS and _POINT_NUMBER.fullmatch(text):
+        # as the page's language writes it (54,0887), every digit kept
+        return number(Decimal(text), len(text.split(".", 1)[1]))
     return text
+
+
+_DECIMALS = frozenset({XSD.decimal, XSD.double, XSD.float})
+_POINT_NUMBER = re.compile(r"[+-]?\d+\.\d+")
 
 
 Style = Choice["text", "link", "external", "code", "statements"]
@@ -104,7 +108,21 @@ class View:
         if self.lang == "en":
             return Value(self.model.label(node))
         text, other = self.model.label_in(node, self.lang)
+        if other is not None:
+            composed = self._membership_name(node)
+            if composed is not None:
+                return Value(composed)
         return Value(text, lang=other, fallback=other is not None)
+
+    def _membership_name(self, node: Node) -> str | None:
+        """A membership's name made in the page's language from its member's and its network's
+        names ("Rostock im Netzwerk „Union der Ostseestädte“"), where the graph names it only in
+        English ("Rostock in the Union of the Baltic Cities"); None for anything else."""
+        member, network = self.model.value(node, ORG.member), self.model.value(node, ORG.organization)
+        if member is None or network is None:
+            return None
+        return gettext("%(member)s in %(network)s") % {"member": self.name(member).text,
+                                                       "network": self.name(network).text}
 
     def href(self, node: Node | None, fmt: Format = "html") -> str | None:
         if node is not None and str(node) in self.model.ontology_iris:
@@ -155,9 +173,9 @@ class View:
         if begin is not None or end is not None:
             parts = []
             if begin is not None:
-                parts.append("from " + self._instant(begin))
+                parts.append(gettext("from %(time)s") % {"time": self._instant(begin)})
             if end is not None:
-                parts.append("until " + self._instant(end))
+                parts.append(gettext("until %(time)s") % {"time": self._instant(end)})
             return Value(" ".join(parts))
         statements = tuple((model.property_label(p), self.value(o))
                            for p, o in sorted(model.rdf.predicate_objects(node), key=lambda po: str(po[0]))
@@ -169,4 +187,4 @@ class View:
             value = self.model.value(node, prop)
             if isinstance(value, Literal):
                 return plain_literal(value)
-        return "an unknown time"
+        return gettext("an unknown time")

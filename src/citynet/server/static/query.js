@@ -14,6 +14,31 @@ const DOWNLOADS = {
 };
 const $ = (id) => document.getElementById(id);
 let storedQueries = [];
+let editor = null; // CodeMirror over the textarea, where its script loaded
+
+function queryText() {
+  return editor ? editor.getValue() : $("query").value;
+}
+
+function setQueryText(text) {
+  if (editor) editor.setValue(text);
+  else $("query").value = text;
+}
+
+function enhance() {
+  // CodeMirror's SPARQL mode highlights the query; the textarea stays the form's field (and the
+  // page's editor where the script is missing). No spell-checking, as on the textarea.
+  if (typeof CodeMirror === "undefined") return;
+  const textarea = $("query");
+  editor = CodeMirror.fromTextArea(textarea, {
+    mode: "application/sparql-query", inputStyle: "contenteditable", spellcheck: false,
+    autocorrect: false, autocapitalize: false, lineWrapping: true, indentUnit: 2,
+    screenReaderLabel: document.querySelector("label[for=query]").textContent,
+    extraKeys: { "Ctrl-Enter": run, "Cmd-Enter": run, Tab: false, "Shift-Tab": false },
+  });
+  // The label still leads to the editor.
+  document.querySelector("label[for=query]").addEventListener("click", () => editor.focus());
+}
 
 function word(key) {
   const node = $("messages").content.querySelector(`[data-key="${key}"]`);
@@ -134,7 +159,7 @@ function share(params) {
 }
 
 async function run() {
-  const query = $("query").value;
+  const query = queryText();
   const chosen = storedQueries.find((q) => q.name === $("stored").value);
   const stored = chosen && chosen.sparql === query ? chosen : null;
   $("status").textContent = word("running");
@@ -179,7 +204,7 @@ function choose(name, values) {
     form.hidden = true;
     return;
   }
-  $("query").value = query.sparql;
+  setQueryText(query.sparql);
   $("params-summary").textContent = query.summary;
   for (const p of query.parameters) {
     const id = "param-" + p.name;
@@ -205,6 +230,7 @@ async function loadStored() {
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
+  enhance();
   $("run").addEventListener("click", run);
   $("params").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -222,7 +248,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     choose(shared.get("stored"), shared);
     run();
   } else if (shared.get("query")) {
-    $("query").value = shared.get("query");
+    setQueryText(shared.get("query"));
     run();
   }
 });
