@@ -16,11 +16,12 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from citynet.graph.prefixes import compact
-from citynet.querying.constructed import ConstructedGraph
 from citynet.querying.solutions import Solutions, serialize_boolean
 
 if TYPE_CHECKING:
     import pandas
+
+    from citynet.querying.constructed import ConstructedGraph  # its writers load only for graphs
 
 _INTEGER_TYPES = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
                   XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger,
