@@ -14,8 +14,10 @@ A client is a process of its own with one keep-alive connection, sending a reque
 the answer to the last one is in; eight clients are eight such processes. In each round every
 (server, clients) pair runs for ``--seconds`` in turn, the order rotating from round to round;
 the figure is the median over the rounds of the requests answered per second (every answer is
-checked: status 200 and the same body as the first). Writes benchmarks/RESULTS-endpoint.md,
-with the load average.
+checked: status 200 and the same body as the first). Beside it, the processor time the server's
+process tree spent per request (user + system, from /proc; for citynet the server and its
+query workers): its own work per request, which a machine busy with other work does not change
+as much as it changes the rate. Writes benchmarks/RESULTS-endpoint.md, with the load average.
 """
 
 from __future__ import annotations
@@ -43,15 +45,16 @@ ACCEPT = "application/sparql-results+json"
 TARGET = 0.9
 
 
-def targets(citynet: Stack, oxigraph: Stack | None) -> dict[str, tuple[str, str]]:
-    """Each measured endpoint: the server's base URL and the path with its query string."""
+def targets(citynet: Stack, oxigraph: Stack | None) -> dict[str, tuple[str, str, Stack]]:
+    """Each measured endpoint: the server's base URL, the path with its query string, the server."""
     text = sparql_of(*QUERY)
     found = {
-        "citynet /sparql": (citynet.base_url, "/sparql?" + urlencode({"query": text})),
-        "citynet /queries/networks-of-place": (citynet.base_url, "/queries/networks-of-place?place=Rostock"),
+        "citynet /sparql": (citynet.base_url, "/sparql?" + urlencode({"query": text}), citynet),
+        "citynet /queries/networks-of-place": (citynet.base_url, "/queries/networks-of-place?place=Rostock",
+                                               citynet),
     }
     if oxigraph is not None:
-        found["oxigraph /query"] = (oxigraph.base_url, "/query?" + urlencode({"query": text}))
+        found["oxigraph /query"] = (oxigraph.base_url, "/query?" + urlencode({"query": text}), oxigraph)
     return found
 
 
@@ -78,8 +81,24 @@ def client(base_url: str, path: str, seconds: float, start: float, counts: multi
     counts.put((answered, bad))
 
 
-def requests_per_second(base_url: str, path: str, clients: int, seconds: float) -> tuple[float, int]:
-    """Answers per second of ``clients`` client processes together, and how many answers were wrong."""
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system processor time of these processes (those that have ended count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def requests_per_second(base_url: str, path: str, clients: int, seconds: float,
+                        server: Stack) -> tuple[float, int, float]:
+    """Answers per second of ``clients`` client processes together, how many answers were wrong,
+    and the server's processor seconds per answer."""
+    pids = server.process_tree()
+    cpu_before = cpu_seconds(pids)
     counts: multiprocessing.Queue = multiprocessing.Queue()
     start = time.time() + 0.3  # all start together, after their processes are up
     processes = [multiprocessing.Process(target=client, args=(base_url, path, seconds, start, counts))
@@ -89,7 +108,9 @@ def requests_per_second(base_url: str, path: str, clients: int, seconds: float) 
     results = [counts.get(timeout=seconds + 60) for _ in processes]
     for process in processes:
         process.join()
-    return sum(a for a, _ in results) / seconds, sum(b for _, b in results)
+    answered = sum(a for a, _ in results)
+    cpu = (cpu_seconds(pids) - cpu_before) / max(1, answered)
+    return answered / seconds, sum(b for _, b in results), cpu
 
 
 def one_answer(base_url: str, path: str) -> tuple[int, bytes]:
@@ -109,17 +130,20 @@ def measure(rounds: int, seconds: float, client_counts: Sequence[int]) -> tuple[
         citynet = stack.enter_context(running("citynet"))
         oxigraph = stack.enter_context(running("oxigraph")) if available("oxigraph") else None
         endpoints = targets(citynet, oxigraph)
-        answers = {name: one_answer(*where) for name, where in endpoints.items()}
+        answers = {name: one_answer(base, path) for name, (base, path, _) in endpoints.items()}
         pairs = [(name, n) for name in endpoints for n in client_counts]
         rates: dict[tuple[str, int], list[float]] = {pair: [] for pair in pairs}
+        cpu: dict[tuple[str, int], list[float]] = {pair: [] for pair in pairs}
         wrong = 0
         for round_ in range(rounds):
             shift = round_ % len(pairs)
             for name, n in pairs[shift:] + pairs[:shift]:
-                rate, bad = requests_per_second(*endpoints[name], n, seconds)
+                base, path, server = endpoints[name]
+                rate, bad, seconds_each = requests_per_second(base, path, n, seconds, server)
                 rates[(name, n)].append(rate)
+                cpu[(name, n)].append(seconds_each)
                 wrong += bad
-        return {"rates": rates, "wrong": wrong, "oxigraph": oxigraph is not None}, answers
+        return {"rates": rates, "cpu": cpu, "wrong": wrong, "oxigraph": oxigraph is not None}, answers
 
 
 def report(measured: dict, answers: dict, rounds: int, seconds: float, client_counts: Sequence[int],
@@ -156,6 +180,12 @@ def report(measured: dict, answers: dict, rounds: int, seconds: float, client_co
                     f"{medians[(name, n)] / medians[('oxigraph /query', n)]:.2f}x" for n in client_counts) + " |")
     else:
         lines += ["", "The Oxigraph server is not installed (`pip install oxigraph`): no ratio."]
+    cpu = {pair: statistics.median(values) for pair, values in measured["cpu"].items()}
+    lines += ["", "The server's processor time per request (its process tree, user + system), median:", "",
+              "| endpoint | " + " | ".join(f"{n} client{'s' if n > 1 else ''}" for n in client_counts) + " |",
+              "|---|" + "---:|" * len(client_counts)]
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(f"{cpu[(name, n)] * 1e6:.0f} µs" for n in client_counts) + " |")
     lines += ["", "Every round, req/s:", ""]
     for (name, n), values in rates.items():
         lines.append(f"- {name}, {n} client{'s' if n > 1 else ''}: " + ", ".join(f"{v:.0f}" for v in values))
