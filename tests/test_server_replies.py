@@ -71,3 +71,37 @@ def test_a_garbled_reply_is_an_eof():
 def test_two_replies_for_one_job_are_refused():
     with pytest.raises(EOFError):
         received(None, raw=b"\x00\x00\x00\x04N.\x00\x00extra")
+
+
+# ---------------------------------------------------------------- the worker's light thread
+
+def test_light_queries_share_a_thread_until_one_is_lowered(monkeypatch):
+    import threading
+    import time
+
+    from citynet.server import worker
+
+    threads: list[threading.Thread] = []  # the objects: a thread's ident may be reused once it ended
+
+    def handle(store, local_graphs, job, counter=None):
+        threads.append(threading.current_thread())
+        time.sleep(job["sleep"])
+        return {"ok": True}
+
+    monkeypatch.setattr(worker, "handle", handle)
+    monkeypatch.setattr(worker, "_light", None)
+    lowered: list[int | None] = []
+    monkeypatch.setattr(worker, "lower_priority", lambda thread_id=None: lowered.append(thread_id))
+
+    def job(sleep: float, lane: str = "light") -> dict:
+        return worker.run_job(None, frozenset(), {"lane": lane, "grace": 0.2, "sleep": sleep})  # type: ignore[arg-type]
+
+    assert job(0)["ok"] and job(0)["ok"]
+    assert threads[0] is threads[1] and threads[0] is not threading.current_thread()  # kept; not the caller
+    assert job(0.5)["ok"]  # past the grace period: lowered, and it ends after this query
+    assert threads[2] is threads[0] and len(lowered) == 1
+    assert job(0)["ok"]
+    assert threads[3] is not threads[0]  # a new thread at normal priority
+    assert job(0, lane="heavy")["ok"]
+    assert threads[4] is not threads[3] and lowered[-1] is None  # heavy: a thread of its own, lowered from the start
+    assert job(0)["ok"] and threads[5] is threads[3]
