@@ -15,7 +15,8 @@ Two settings, since Python's compiled bytecode decides much of a start:
 - **no bytecode written** (PYTHONDONTWRITEBYTECODE=1, as some sandboxes and CI set it): the
   installed packages keep their compiled files, citynet's own modules of an editable install are
   compiled at every start.
-Not part of the test suite.
+``--before DIR`` also measures the citynet of another checkout's ``src`` folder (first on its
+PYTHONPATH), an earlier version, in the same rounds. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ FLOOR = next(iter(COMMANDS))
 
 
 def run_once(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system) of one run of ``argv``, its output thrown away."""
+    """Wall and CPU seconds (user + system) of one run of ``argv``, its output thrown away.
+    An argv that starts with ``PYTHONPATH=…`` runs with that path first."""
+    if argv and argv[0].startswith("PYTHONPATH="):
+        env = {**env, "PYTHONPATH": argv[0].removeprefix("PYTHONPATH=")}
+        argv = argv[1:]
     started = time.perf_counter()
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
     _, status, usage = os.wait4(process.pid, 0)
@@ -87,7 +92,7 @@ def report(results: dict[str, dict[str, dict[str, list[float]]]], rounds: int, b
     lines = [
         "# Cold start",
         "",
-        "Written by `benchmarks/cold_start.py`: every command in a fresh process, the three taking turns",
+        "Written by `benchmarks/cold_start.py`: every command in a fresh process, the commands taking turns",
         f"in {rounds} rounds (interleaved, the order rotating); medians. CPU is user + system time of the",
         "process. The target (issue 16): a cold `citynet query` within 1.5x of the import floor.",
         "",
@@ -113,13 +118,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=11, help="interleaved rounds (at least 5; default 11)")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS-start.md")
+    parser.add_argument("--before", type=Path, metavar="SRC",
+                        help="also measure the citynet in this src folder (an earlier version)")
     args = parser.parse_args(argv)
     if args.rounds < 5:
         parser.error("--rounds must be at least 5")
     before = load_average()
     with tempfile.TemporaryDirectory(prefix="citynet-pycache-") as pycache:
+        if args.before is not None:
+            path = f"PYTHONPATH={args.before.resolve()}"
+            COMMANDS["before: citynet query networks-of-place --param place=Rostock"] = [
+                path, *COMMANDS["citynet query networks-of-place --param place=Rostock"]]
+            COMMANDS["before: citynet --help"] = [path, *COMMANDS["citynet --help"]]
         results = {setting: measure(env, args.rounds) for setting, env in environments(Path(pycache)).items()}
     text = report(results, args.rounds, before, load_average())
+    if args.before is not None:
+        text += f"\n\"before\" is the citynet of `{args.before}`, measured in the same rounds.\n"
     args.output.write_text(text + "\n", encoding="utf-8")
     print(text)
     return 0
