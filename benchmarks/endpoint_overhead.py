@@ -18,6 +18,8 @@ checked: status 200 and the same body as the first). Beside it, the processor ti
 process tree spent per request (user + system, from /proc; for citynet the server and its
 query workers): its own work per request, which a machine busy with other work does not change
 as much as it changes the rate. Writes benchmarks/RESULTS-endpoint.md, with the load average.
+``--before SRC`` also runs the citynet of another checkout's ``src`` folder (an earlier version),
+measured in the same rounds.
 """
 
 from __future__ import annotations
@@ -45,14 +47,16 @@ ACCEPT = "application/sparql-results+json"
 TARGET = 0.9
 
 
-def targets(citynet: Stack, oxigraph: Stack | None) -> dict[str, tuple[str, str, Stack]]:
+def targets(citynet: Stack, oxigraph: Stack | None, earlier: Stack | None = None
+            ) -> dict[str, tuple[str, str, Stack]]:
     """Each measured endpoint: the server's base URL, the path with its query string, the server."""
     text = sparql_of(*QUERY)
-    found = {
-        "citynet /sparql": (citynet.base_url, "/sparql?" + urlencode({"query": text}), citynet),
-        "citynet /queries/networks-of-place": (citynet.base_url, "/queries/networks-of-place?place=Rostock",
-                                               citynet),
-    }
+    found: dict[str, tuple[str, str, Stack]] = {}
+    for label, stack in (("citynet", citynet), ("before: citynet", earlier)):
+        if stack is not None:
+            found[f"{label} /sparql"] = (stack.base_url, "/sparql?" + urlencode({"query": text}), stack)
+            found[f"{label} /queries/networks-of-place"] = (
+                stack.base_url, "/queries/networks-of-place?place=Rostock", stack)
     if oxigraph is not None:
         found["oxigraph /query"] = (oxigraph.base_url, "/query?" + urlencode({"query": text}), oxigraph)
     return found
@@ -125,11 +129,13 @@ def load_average() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()  # noqa: S607
 
 
-def measure(rounds: int, seconds: float, client_counts: Sequence[int]) -> tuple[dict, dict]:
+def measure(rounds: int, seconds: float, client_counts: Sequence[int], before: Path | None) -> tuple[dict, dict]:
     with ExitStack() as stack:
         citynet = stack.enter_context(running("citynet"))
         oxigraph = stack.enter_context(running("oxigraph")) if available("oxigraph") else None
-        endpoints = targets(citynet, oxigraph)
+        earlier = (stack.enter_context(running("citynet", env={"PYTHONPATH": str(before.resolve())}))
+                   if before is not None else None)
+        endpoints = targets(citynet, oxigraph, earlier)
         answers = {name: one_answer(base, path) for name, (base, path, _) in endpoints.items()}
         pairs = [(name, n) for name in endpoints for n in client_counts]
         rates: dict[tuple[str, int], list[float]] = {pair: [] for pair in pairs}
@@ -175,7 +181,7 @@ def report(measured: dict, answers: dict, rounds: int, seconds: float, client_co
                                                                        for n in client_counts) + " |",
                   "|---|" + "---:|" * len(client_counts)]
         for name in names:
-            if name.startswith("citynet"):
+            if "citynet" in name:
                 lines.append(f"| {name} | " + " | ".join(
                     f"{medians[(name, n)] / medians[('oxigraph /query', n)]:.2f}x" for n in client_counts) + " |")
     else:
@@ -200,13 +206,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds per measurement (default 3)")
     parser.add_argument("--clients", default="1,8", help="client counts, comma-separated (default 1,8)")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--before", type=Path, metavar="SRC",
+                        help="also measure the citynet in this src folder (an earlier version)")
     args = parser.parse_args(argv)
     if args.rounds < 3:
         parser.error("--rounds must be at least 3")
     client_counts = [int(n) for n in args.clients.split(",")]
     before = load_average()
-    measured, answers = measure(args.rounds, args.seconds, client_counts)
+    measured, answers = measure(args.rounds, args.seconds, client_counts, args.before)
     text = report(measured, answers, args.rounds, args.seconds, client_counts, before, load_average())
+    if args.before is not None:
+        text += f"\n\n\"before\" is the citynet of `{args.before}`, served in the same run."
     args.output.write_text(text + "\n", encoding="utf-8")
     print(text)
     return 0 if measured["wrong"] == 0 else 1
