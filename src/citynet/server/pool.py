@@ -3,8 +3,9 @@ fairly between light and heavy queries.
 
 A request takes an idle worker (waiting at most ``queue_timeout``), sends it the job
 and waits for the reply on the event loop, which is told when the reply's bytes arrive
-(:mod:`citynet.server.replies`; in a thread where the platform does not allow that). A worker whose query runs
-past ``query_timeout`` is killed and replaced, and the request is answered 504.
+(:mod:`citynet.server.replies`; in a thread where the platform does not allow that). A
+worker whose query runs past ``query_timeout`` is killed and replaced, and the request is
+answered 504.
 
 **Heavy queries never take the last worker.** At most ``heavy_slots`` (``workers - 1``)
 workers run heavy queries at once, so at least one is always left for light ones, and a
@@ -342,20 +343,20 @@ class WorkerPool:
             except (OSError, ValueError):
                 self.stats.crashes += 1
                 raise PoolError(500, "a query worker was not available; please try again", "crash") from None
-            reply_task = channel.expect()
+            answer = channel.expect()
             waiting = True
             deadline = time.monotonic() + settings.query_timeout
             if slot is not None:
                 self.heavy.started(slot, deadline)
             else:
-                done, _ = await asyncio.wait({reply_task}, timeout=min(settings.slow_query_after,
+                done, _ = await asyncio.wait({answer}, timeout=min(settings.slow_query_after,
                                                                        settings.query_timeout))
                 if not done:
                     # Heavy after all: it takes a free slot, or runs on without one (never killed for it).
                     slot = self.heavy.take(deadline)
                     if slot is None:
                         self.stats.heavy_overflow += 1
-            done, _ = await asyncio.wait({reply_task}, timeout=max(0.0, deadline - time.monotonic()))
+            done, _ = await asyncio.wait({answer}, timeout=max(0.0, deadline - time.monotonic()))
             if not done:
                 self.stats.timeouts += 1
                 self.costs.mark_heavy(key)
@@ -364,7 +365,7 @@ class WorkerPool:
                          "and was stopped; ask for less (LIMIT, fewer joins, more specific patterns)",
                     "timeout")
             try:
-                reply = reply_task.result()
+                reply = answer.result()
             except (EOFError, OSError):
                 self.stats.crashes += 1
                 # As in _roundtrip: an abort (SIGABRT) is the memory limit; anything else says nothing
