@@ -155,15 +155,16 @@ def _load_oxigraph(folder: Path) -> Path:
 
 
 @contextlib.contextmanager
-def running(name: str) -> Iterator[Stack]:
-    """Start the stack ``name`` on a free loopback port, wait until it answers a stored query, stop it at the end."""
+def running(name: str, env: dict[str, str] | None = None) -> Iterator[Stack]:
+    """Start the stack ``name`` on a free loopback port, wait until it answers a stored query, stop it at the end.
+    ``env``: variables to set for the server (PYTHONPATH, say, to run another checkout's citynet)."""
     with tempfile.TemporaryDirectory() as folder:
         store = _load_oxigraph(Path(folder)) if name == "oxigraph" else Path(folder)
         port = free_port()
         log = (Path(folder) / "server.log").open("wb")
         process = subprocess.Popen(  # noqa: S603 (our own commands)
             _command(name, port, store), cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
+            stdin=subprocess.DEVNULL, start_new_session=True, env={**os.environ, **(env or {})})
         stack = Stack(name, process, f"http://127.0.0.1:{port}", oxigraph=name == "oxigraph")
         try:
             path, params = stack.stored_query("class-counts", {})

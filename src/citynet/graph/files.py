@@ -10,11 +10,9 @@ from pathlib import Path
 
 import pyoxigraph
 from rdflib import Graph
-from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from citynet.errors import InputError
 from citynet.formats import RDF_SUFFIXES as RDF_SUFFIXES  # the RDF files citynet reads, by suffix
-from citynet.graph.turtle_scan import deepest_nesting, first_long_term
 
 TURTLE_SUFFIXES = (".ttl",)
 
@@ -99,6 +97,8 @@ def parse_error(error: SyntaxError | MemoryError, path: Path, fmt: pyoxigraph.Rd
     if "buffer maximal size" not in str(error):
         return InputError(f"not enough memory to read this {fmt.name} file", path=path,
                           hint="give the command more memory, or split the file")
+    from citynet.graph.turtle_scan import first_long_term  # for this error only
+
     place = None
     if fmt in _SCANNABLE:
         if text is None:
@@ -153,6 +153,10 @@ def describe_oxigraph_error(text: str) -> tuple[str, int | None, int | None]:
 
 def parse_rdflib(path: Path, text: str) -> Graph:
     """Parse into an rdflib graph (for pySHACL), turning rdflib's quirks into clean errors."""
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+
+    from citynet.graph.turtle_scan import deepest_nesting
+
     graph = Graph()
     try:
         graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())

@@ -15,7 +15,6 @@ from rdflib.term import Identifier
 from citynet.errors import QueryError
 from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
 from citynet.graph.terms import as_simple_literal, to_oxigraph
-from citynet.querying.constructed import ConstructedGraph
 from citynet.querying.parameters import ENTITY_TYPES, Parameter
 from citynet.querying.results import QueryResult
 from citynet.querying.solutions import Solutions
@@ -214,6 +213,8 @@ def _from_oxigraph(answer: Any) -> QueryResult:
     if isinstance(answer, pyoxigraph.QuerySolutions):
         solutions = Solutions.from_oxigraph(answer)
         return QueryResult(form="SELECT", variables=solutions.variables, terms=solutions)
+    from citynet.querying.constructed import ConstructedGraph  # with its writers, only for graphs
+
     return QueryResult(form="CONSTRUCT", constructed=ConstructedGraph(answer))
 
 
@@ -225,6 +226,8 @@ def _from_rdflib(answer: Any) -> QueryResult:
         variables = [str(v) for v in answer.vars]
         rows = [tuple(as_simple_literal(row[v]) for v in answer.vars) for row in answer]
         return QueryResult(form="SELECT", variables=variables, terms=rows)
+    from citynet.querying.constructed import ConstructedGraph
+
     graph = Graph()
     for subject, predicate, value in answer.graph:
         graph.add((as_simple_literal(subject), as_simple_literal(predicate), as_simple_literal(value)))

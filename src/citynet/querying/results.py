@@ -16,12 +16,13 @@ from rdflib.term import Node
 
 from citynet.graph.prefixes import compact
 from citynet.querying.columns import ColumnType, coerce_rows
-from citynet.querying.constructed import ConstructedGraph
 from citynet.querying.python_values import python_value
 from citynet.querying.solutions import Solutions, serialize_boolean
 
 if TYPE_CHECKING:
     import pandas
+
+    from citynet.querying.constructed import ConstructedGraph  # its writers load only for graphs
 
 __all__ = ["QueryResult", "Row", "python_value"]
 

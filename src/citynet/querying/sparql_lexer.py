@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 BRACKETS = "{}()[]"
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 # A keyword, or a prefixed name: only after its colon may a word run on across dots, so
 # that "1.SERVICE" and "a.SERVICE" still show the keyword.
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.:]*)?")
-_VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]*")
 _LANG = re.compile(r"@[A-Za-z][A-Za-z0-9\-]*")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+@cache
+def _variable() -> re.Pattern[str]:
+    # Compiled at first use: its wide character class takes milliseconds to compile, and most
+    # commands never read a query with this lexer.
+    return re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]*")
 
 
 def expand_codepoints(text: str) -> str:
@@ -50,7 +57,7 @@ def lexemes(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple
             match = _IRIREF.match(text, i)
             i = match.end() if match else i + 1
         elif c in "?$":
-            i = _VARIABLE.match(text, i).end()  # type: ignore[union-attr]
+            i = _variable().match(text, i).end()  # type: ignore[union-attr]
         elif c == "@":
             match = _LANG.match(text, i)
             i = match.end() if match else i + 1

@@ -1,20 +1,23 @@
 """Refusing SPARQL from outside that writes or reaches other hosts: a lexical check for
 ``SERVICE`` before Oxigraph parses an ad-hoc query, and rdflib's full parse for the stored
-queries and the server's workers."""
+queries and the server's workers.
+
+rdflib's SPARQL grammar takes a fifth of a second to build: it is imported by the functions
+that parse with it, so that a command that never does (a stored query on Oxigraph) never
+builds it.
+"""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
-
-from pyparsing import ParseException
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.sparql import Query as PreparedQuery
+from typing import TYPE_CHECKING, Any
 
 from citynet.errors import QueryError
 from citynet.querying.sparql_lexer import expand_codepoints, has_keyword, lexemes
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 
 # rdflib's SPARQL parser keeps global state and breaks for good when first used
 # from several threads at once: every parse goes through this lock.
@@ -25,6 +28,9 @@ def parse_read_only_query(text: str, *, source: Path | str | None = None,
                           base_iri: str | None = None) -> PreparedQuery:
     """Parse ``text`` as a SPARQL 1.1 query; refuse updates and SERVICE. ``base_iri``
     resolves relative IRIs."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
     path = Path(source) if isinstance(source, str) else source
     try:
         with _PARSER_LOCK:
@@ -83,6 +89,8 @@ def refuse_update(text: str) -> None:
 def _is_update(text: str) -> bool:
     """Whether ``text`` parses as an update with at least one operation (an empty text, or
     one with only comments, is a valid empty update, but no update anyone sent)."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         with _PARSER_LOCK:
             parsed = parseUpdate(text)

@@ -23,22 +23,26 @@ import difflib
 import re
 import threading
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import yaml
-from rdflib.plugins.sparql.sparql import Query as PreparedQuery
+from typing import TYPE_CHECKING, Any
 
 from citynet import resources
 from citynet.errors import InputError, QueryError
 from citynet.querying.columns import ColumnType, parse_column
+from citynet.querying.header_cache import HeaderCache
 from citynet.querying.parameters import PARAMETER_TYPES, Parameter
+from citynet.querying.sparql_lexer import lexemes
 from citynet.querying.sparql_safety import parse_read_only_query
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 
 _HEADER_LINE = re.compile(r"^#\+ ?(.*)$")
 _KNOWN_KEYS = {"summary", "description", "tags", "params", "columns"}
+_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 
 
 @dataclass(frozen=True)
@@ -55,10 +59,13 @@ class StoredQuery:
     columns: Mapping[str, ColumnType] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
-    @property
+    @cached_property
     def form(self) -> str:
-        """SELECT, CONSTRUCT, ASK or DESCRIBE."""
-        return self.prepared.algebra.name.removesuffix("Query").upper()
+        """SELECT, CONSTRUCT, ASK or DESCRIBE: the first of these words outside strings, IRIs
+        and comments (the prologue before it has none), so that neither rdflib's parser nor its
+        grammar is needed to list the queries. Tests hold it to rdflib's algebra."""
+        found = next((word.upper() for _, word in lexemes(self.text) if word.upper() in _FORMS), None)
+        return found or self.prepared.algebra.name.removesuffix("Query").upper()
 
     @cached_property
     def prepared(self) -> PreparedQuery:
@@ -79,17 +86,33 @@ class StoredQuery:
         }
 
 
-def parse_stored_query(path: Path) -> StoredQuery:
+def parse_stored_query(path: Path, cache: HeaderCache | None = None) -> StoredQuery:
+    """The stored query in ``path``; its header from ``cache`` where it holds it."""
     text = path.read_text(encoding="utf-8")
     header_lines = []
     for line in text.splitlines():
         match = _HEADER_LINE.match(line)
         if match:
             header_lines.append(match.group(1))
+    header_text = "\n".join(header_lines)
+    if cache is not None:
+        # A cache entry gone wrong, or the header's own error: either way the file's own parse
+        # below decides, and raises what it finds.
+        with suppress(Exception):
+            return _stored_query(path, text, cache.header(header_text, lambda t: _parse_yaml(path, t)))
+    return _stored_query(path, text, _parse_yaml(path, header_text))
+
+
+def _parse_yaml(path: Path, header_text: str) -> Any:
+    import yaml  # only for a header the cache does not hold
+
     try:
-        header = yaml.safe_load("\n".join(header_lines)) or {}
+        return yaml.safe_load(header_text) or {}
     except yaml.YAMLError as error:
         raise InputError(f"query header is not valid YAML: {error}", path=path) from None
+
+
+def _stored_query(path: Path, text: str, header: Any) -> StoredQuery:
     if not isinstance(header, dict):
         raise InputError("query header must be a mapping of `#+ key: value` lines", path=path)
     unknown = set(header) - _KNOWN_KEYS
@@ -145,7 +168,10 @@ class QueryCatalogue:
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or resources.queries_dir()
-        self._queries = {q.name: q for q in map(parse_stored_query, sorted(self.folder.glob("*.rq")))}
+        cache = HeaderCache()
+        self._queries = {q.name: q for q in (parse_stored_query(path, cache)
+                                             for path in sorted(self.folder.glob("*.rq")))}
+        cache.save()
 
     def __iter__(self) -> Iterator[StoredQuery]:
         return iter(self._queries.values())

@@ -167,6 +167,7 @@ class GuardedProtocol:
         self._timer: asyncio.TimerHandle | None = None
         self._timer_kind = ""
         self._seen: Any = None
+        self._completed: Any = None
         self._head_bytes = 0
         peer = transport.get_extra_info("peername")
         self.client_key = str(peer[0]) if isinstance(peer, tuple) and peer else "local"
@@ -177,7 +178,11 @@ class GuardedProtocol:
         self._arm("header")
 
     def data_received(self, data: bytes) -> None:
-        waiting_for_head = self._timer_kind == "header"
+        # Answered before its body was all in (a 413, say), a request's body keeps arriving after
+        # the answer: those bytes are not a head, and count only once its message is complete.
+        cycle = getattr(self, "cycle", None)
+        rest_of_answered_body = cycle is not None and cycle.more_body and self._completed is not cycle
+        waiting_for_head = self._timer_kind == "header" and not rest_of_answered_body
         super().data_received(data)  # type: ignore[misc]
         self._progress()
         if waiting_for_head and self._timer_kind == "header":
@@ -187,6 +192,12 @@ class GuardedProtocol:
                 self._disarm()
                 self.transport.write(HEAD_TOO_LARGE)
                 self.transport.close()
+
+    def on_message_complete(self) -> None:
+        """httptools' parser: a request's body has all arrived, also after its answer (when uvicorn
+        leaves ``cycle.more_body`` set). With h11, which bounds a head itself, it is not called."""
+        self._completed = getattr(self, "cycle", None)
+        super().on_message_complete()  # type: ignore[misc]
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]

@@ -11,6 +11,7 @@ parser at all, since nesting beyond what a parser's stack holds crashes it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from citynet.querying.sparql_lexer import expand_codepoints, lexemes
 from citynet.server.settings import Settings
@@ -42,13 +43,21 @@ def check_query_text(text: str, settings: Settings) -> None:
                            f"{settings.max_query_length}", note="query-too-long")
     if not text.strip():
         raise Refused(400, "the query is empty", note="empty-query")
-    depth, keyword = scan(expand_codepoints(text), settings.max_nesting_depth)
+    depth, keyword = _scanned(text, settings.max_nesting_depth)
     if depth > settings.max_nesting_depth:
         raise Refused(400, f"the query nests {{ }}, ( ) or [ ] more than {settings.max_nesting_depth} "
                            "levels deep; this endpoint does not run queries nested so deeply",
                       note="too-deep")
     if keyword:
         raise Refused(400, REFUSED_KEYWORDS[keyword], note="service")
+
+
+@lru_cache(maxsize=256)
+def _scanned(text: str, limit: int) -> tuple[int, str | None]:
+    """:func:`scan` of a query text as SPARQL reads it, once per text: the scan is a Python
+    loop over every character, and clients send the same texts again and again. At most 256
+    texts of at most ``max_query_length`` characters are kept."""
+    return scan(expand_codepoints(text), limit)
 
 
 def scan(text: str, limit: int) -> tuple[int, str | None]:

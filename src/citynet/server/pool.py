@@ -2,8 +2,10 @@
 fairly between light and heavy queries.
 
 A request takes an idle worker (waiting at most ``queue_timeout``), sends it the job
-and waits for the reply in a thread, off the event loop. A worker whose query runs
-past ``query_timeout`` is killed and replaced, and the request is answered 504.
+and waits for the reply on the event loop, which is told when the reply's bytes arrive
+(:mod:`citynet.server.replies`; in a thread where the platform does not allow that). A
+worker whose query runs past ``query_timeout`` is killed and replaced, and the request is
+answered 504.
 
 **Heavy queries never take the last worker.** At most ``heavy_slots`` (``workers - 1``)
 workers run heavy queries at once, so at least one is always left for light ones, and a
@@ -42,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from citynet.server import replies
 from citynet.server import worker as worker_module
 from citynet.server.costs import CostBook
 from citynet.server.settings import Settings
@@ -64,6 +67,8 @@ class _Worker:
     process: Any
     connection: Any
     hello: dict[str, Any]
+    #: Where the loop reads the replies (None: the platform does not allow it; a thread waits).
+    replies: replies.ReplySocket | None = None
 
     @property
     def pid(self) -> int | None:
@@ -76,6 +81,9 @@ class _Worker:
             self.process.join(timeout=5)
         with contextlib.suppress(Exception):
             self.connection.close()
+        if self.replies is not None:
+            with contextlib.suppress(Exception):
+                self.replies.close()
 
 
 @dataclass
@@ -222,7 +230,7 @@ class WorkerPool:
             _Worker(process, parent, {}).kill()
             raise RuntimeError(f"a query worker could not load the graph: {hello.get('error')}")
         self.stats.started += 1
-        return _Worker(process, parent, hello)
+        return _Worker(process, parent, hello, replies.ReplySocket(parent) if replies.available(parent) else None)
 
     def _add(self, worker: _Worker) -> None:
         """On the loop: a new worker joins the pool."""
@@ -295,8 +303,7 @@ class WorkerPool:
     async def _run_in_lane(self, job: dict[str, Any], heavy: bool, key: str) -> dict[str, Any]:
         if not heavy:
             worker = await self._acquire(heavy=False)
-            return await asyncio.get_running_loop().run_in_executor(
-                self._executor, self._roundtrip, worker, {**job, "lane": "light"}, None, key)
+            return await self._exchange(worker, {**job, "lane": "light"}, None, key)
         self.stats.heavy_known += 1
         slot = self.heavy.take(time.monotonic() + self.settings.queue_timeout + self.settings.query_timeout)
         if slot is None:
@@ -312,8 +319,75 @@ class WorkerPool:
         except BaseException:
             self.heavy.give_back(slot)
             raise
-        return await asyncio.get_running_loop().run_in_executor(
-            self._executor, self._roundtrip, worker, {**job, "lane": "heavy"}, slot, key)
+        return await self._exchange(worker, {**job, "lane": "heavy"}, slot, key)
+
+    async def _exchange(self, worker: _Worker, job: dict[str, Any], slot: int | None, key: str) -> dict[str, Any]:
+        """The worker's reply to ``job``: awaited on the loop where the platform allows, else in a thread."""
+        if worker.replies is None:
+            return await asyncio.get_running_loop().run_in_executor(
+                self._executor, self._roundtrip, worker, job, slot, key)
+        return await self._roundtrip_on_loop(worker, worker.replies, job, slot, key)
+
+    async def _roundtrip_on_loop(self, worker: _Worker, channel: replies.ReplySocket, job: dict[str, Any],
+                                 slot: int | None, key: str) -> dict[str, Any]:
+        """:meth:`_roundtrip` on the event loop: the same limits, the same outcomes, no thread.
+        A request cancelled while its query runs retires the worker (its reply would reach the
+        next job)."""
+        settings = self.settings
+        keep = False
+        waiting = False
+        try:
+            try:
+                # The worker is idle, reading its pipe: a job (at most a query's length) goes at once.
+                worker.connection.send(job)
+            except (OSError, ValueError):
+                self.stats.crashes += 1
+                raise PoolError(500, "a query worker was not available; please try again", "crash") from None
+            answer = channel.expect()
+            waiting = True
+            deadline = time.monotonic() + settings.query_timeout
+            if slot is not None:
+                self.heavy.started(slot, deadline)
+            else:
+                done, _ = await asyncio.wait({answer}, timeout=min(settings.slow_query_after,
+                                                                       settings.query_timeout))
+                if not done:
+                    # Heavy after all: it takes a free slot, or runs on without one (never killed for it).
+                    slot = self.heavy.take(deadline)
+                    if slot is None:
+                        self.stats.heavy_overflow += 1
+            done, _ = await asyncio.wait({answer}, timeout=max(0.0, deadline - time.monotonic()))
+            if not done:
+                self.stats.timeouts += 1
+                self.costs.mark_heavy(key)
+                raise PoolError(
+                    504, f"the query ran longer than this endpoint's limit of {settings.query_timeout:g} s "
+                         "and was stopped; ask for less (LIMIT, fewer joins, more specific patterns)",
+                    "timeout")
+            try:
+                reply = answer.result()
+            except (EOFError, OSError):
+                self.stats.crashes += 1
+                # As in _roundtrip: an abort (SIGABRT) is the memory limit; anything else says nothing
+                # about the query. Joining the dead process blocks: in a thread.
+                await asyncio.get_running_loop().run_in_executor(None, worker.process.join, 2)
+                aborted = worker.process.exitcode == -signal.SIGABRT
+                raise PoolError(500, "the query stopped its worker process (it may need too much memory); "
+                                     "the worker has been replaced", "crash-memory" if aborted else "crash") from None
+            keep = not reply.get("retire")
+            if not reply.get("heavy"):
+                self.stats.answered += 1
+            return reply
+        finally:
+            if waiting:
+                channel.stop()  # now, before a retiring thread closes the socket
+            if slot is not None:
+                self.heavy.give_back(slot)
+            if keep:
+                self._release(worker)
+            else:
+                threading.Thread(target=self._retire, args=(worker,), daemon=True,
+                                 name="citynet-worker-respawn").start()
 
     async def _acquire(self, heavy: bool) -> _Worker:
         if self._closing:

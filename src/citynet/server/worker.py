@@ -15,10 +15,12 @@ killing its worker, which no thread allows. Each worker:
   FROM / FROM NAMED graphs that are not local), once per distinct text, and estimates its
   cost from the plan (:mod:`citynet.server.plan_cost`): a query sent as light whose
   estimate passes the budget is handed back unrun, marked heavy;
-- runs each query in a thread of its own: a heavy one at a lower CPU priority (a higher
-  nice value) from the start, any other once it has run past the grace period. Linux
-  sets priorities per thread and a new thread starts at its creator's, so no thread ever
-  needs its priority raised again (which an unprivileged process may not do);
+- runs each query in a thread other than its main one: a heavy one in a new thread at a
+  lower CPU priority (a higher nice value) from the start, any other in a thread kept from
+  one light query to the next, until a query in it runs past the grace period and its
+  priority is lowered; the thread then ends with that query, and the next light query gets
+  a new one. Linux sets priorities per thread and a new thread starts at its creator's, so
+  no thread ever needs its priority raised again (which an unprivileged process may not do);
 - writes SELECT and ASK answers with Oxigraph's serializers (:mod:`citynet.server.serializers`).
 
 The pipe protocol: the parent sends a job dict, the worker answers with a reply dict;
@@ -31,6 +33,7 @@ import contextlib
 import ctypes
 import itertools
 import os
+import queue
 import sys
 import threading
 import time
@@ -134,6 +137,13 @@ def analyse(text: str, local_graphs: frozenset[str], base_iri: str | None = None
     return Analysis(form, bool(clauses), tuple(triple_patterns(algebra)))
 
 
+@lru_cache(maxsize=512)
+def planned_rows(text: str, local_graphs: frozenset[str], base_iri: str | None, counter: Counter) -> int:
+    """The plan's estimate of a query :func:`analyse` has read, once per text: the store is
+    read-only, so it stays what it was."""
+    return estimate_rows(analyse(text, local_graphs, base_iri).patterns, counter.count)
+
+
 class Counter:
     """How many triples match a pattern, counted up to a cap, once per pattern (the store is read-only)."""
 
@@ -162,9 +172,9 @@ def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str,
         if job.get("trusted"):
             form, has_dataset = job["form"], False
         else:
-            form, has_dataset, patterns = analyse(text, local_graphs, job.get("base_iri"))
+            form, has_dataset, _ = analyse(text, local_graphs, job.get("base_iri"))
             if job.get("lane") != "heavy" and counter is not None:
-                rows = estimate_rows(patterns, counter.count)
+                rows = planned_rows(text, local_graphs, job.get("base_iri"), counter)
                 if rows > job.get("plan_budget", rows):
                     return {"ok": False, "heavy": True, "estimate": rows, "form": form}
         fmt = job["result_format"] if form in ("SELECT", "ASK") else job["graph_format"]
@@ -237,10 +247,55 @@ def open_store(path: str, in_memory: bool) -> pyoxigraph.Store:
     return store
 
 
+class LightThread:
+    """The thread light queries run in, one after another: starting a thread per query cost
+    more than many a query. Once its priority is lowered (a query ran past the grace period)
+    it takes no new query and ends after the one it runs."""
+
+    def __init__(self) -> None:
+        self._tasks: queue.SimpleQueue[tuple[Any, threading.Event] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name="citynet-query", daemon=True)
+        self._thread.start()
+        self.lowered = False
+
+    def _serve(self) -> None:
+        while True:
+            task = self._tasks.get()
+            if task is None:
+                return
+            work, finished = task
+            try:
+                work()
+            finally:
+                finished.set()
+
+    def run(self, work: Any, grace: float | None) -> None:
+        """Run ``work`` here; past ``grace`` seconds lower this thread's priority and wait on."""
+        finished = threading.Event()
+        self._tasks.put((work, finished))
+        if not finished.wait(grace):
+            self.lowered = True
+            self._tasks.put(None)  # ends once this query has
+            lower_priority(self._thread.native_id)
+            finished.wait()
+
+
+_light: LightThread | None = None
+
+
+def light_thread() -> LightThread:
+    """The light queries' thread: the current one while its priority is normal, else a new one."""
+    global _light
+    if _light is None or _light.lowered:
+        _light = LightThread()
+    return _light
+
+
 def run_job(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str, Any],
             counter: Counter | None = None) -> dict[str, Any]:
-    """Run one job in a thread of its own, at a lower priority if heavy, or once it has run
-    past the job's ``grace`` seconds."""
+    """Run one job in a thread other than this one: a heavy one in a new thread at a lower
+    priority, a light one in the light queries' thread, lowered once it has run past the job's
+    ``grace`` seconds."""
     box: dict[str, dict[str, Any]] = {}
 
     def target() -> None:
@@ -256,6 +311,9 @@ def run_job(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str
         # it waited for a processor on a busy machine says nothing about the query).
         box["reply"]["cpu"] = time.thread_time() - started
 
+    if job.get("lane") != "heavy":
+        light_thread().run(target, job.get("grace"))
+        return box["reply"]
     thread = threading.Thread(target=target, name="citynet-query", daemon=True)
     thread.start()
     thread.join(job.get("grace"))
