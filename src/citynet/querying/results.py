@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph
 from rdflib import XSD, BNode, Graph, Literal, URIRef
@@ -194,13 +194,23 @@ class QueryResult:
             raise TypeError(f"a {self.form} result is a graph: use to_rdf()")
 
 
+class SupportsWriteText(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
 def spreadsheet_csv(variables: Sequence[str], rows: Iterable[Sequence[str | None]]) -> str:
     """CSV for spreadsheets: the values' text, with formulas defused (see :func:`neutralise_csv_cell`)."""
     out = io.StringIO()
+    write_spreadsheet_csv(variables, rows, out)
+    return out.getvalue()
+
+
+def write_spreadsheet_csv(variables: Sequence[str], rows: Iterable[Sequence[str | None]],
+                          out: SupportsWriteText) -> None:
+    """:func:`spreadsheet_csv`'s text written to ``out`` row by row."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(variables)
     writer.writerows(["" if value is None else neutralise_csv_cell(value) for value in row] for row in rows)
-    return out.getvalue()
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
