@@ -179,14 +179,15 @@ def test_the_static_site_ships_the_media_types_for_web_servers(site, catalog):
 
 
 def test_the_servers_downloads_are_made_once_and_remade_when_a_file_is_damaged(graph, tmp_path, monkeypatch):
-    from citynet.publish.downloads import download_files
+    from citynet.publish.downloads import download_path
+    from citynet.publish.exports import MEDIA_TYPES, export_bytes
     from citynet.publish.publication import load_config
     from citynet.server.downloads import _prepare, cache_folder
 
     monkeypatch.setenv("CITYNET_CACHE_DIR", str(tmp_path))
     config = load_config()
     first = _prepare(graph, config)
-    expected = {download.path: content for download, content in download_files(graph, config)}
+    expected = {download_path(config, fmt): export_bytes(graph, fmt) for fmt in MEDIA_TYPES}
     assert {path: stored.file.read_bytes() for path, stored in first.items()} == expected
     assert cache_folder(graph).is_relative_to(tmp_path)
     ttl = first["download/citynet.ttl"].file

@@ -175,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="only the entity document of this IRI (what the site and the server publish for it); "
                              "formats turtle, ntriples, jsonld, rdfxml")
     export.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
+    export.add_argument("--data", nargs="+", type=Path, metavar="PATH",
+                        help="Turtle files or folders to export (with the ontology) instead of the shipped data")
 
     table_import = command("import", run_import, "turn an edited table (CSV or XLSX) into the Turtle of data/",
                            "Read a table as `citynet export --format csv --kind KIND` writes it, edited, and write "
@@ -399,23 +401,28 @@ def run_query(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from functools import partial
+
     from citynet.errors import InputError
-    from citynet.graph.knowledge_graph import shipped_graph
-    from citynet.publish.exports import export
+    from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
+    from citynet.output import emit_stream
+    from citynet.publish.exports import write_export
 
     if args.kind is not None and (args.format != "csv" or args.entity is not None):
         raise InputError("--kind is for --format csv of the whole graph: the tables")
+    graph = KnowledgeGraph.from_paths(args.data) if args.data else shipped_graph()
     if args.kind not in (None, "memberships"):
         from citynet.curate.table_export import table_csv
 
-        emit(table_csv(shipped_graph(), args.kind), args.output)
+        emit(table_csv(graph, args.kind), args.output)
         return EXIT_OK
     if args.entity is not None:
         from citynet.publish.entity_document import entity_export
 
-        emit(entity_export(shipped_graph(), args.entity, args.format), args.output)
+        emit(entity_export(graph, args.entity, args.format), args.output)
         return EXIT_OK
-    emit(export(shipped_graph(), args.format), args.output)
+    # Written as it is made, to the file (atomically) or to standard output: never held whole.
+    emit_stream(partial(write_export, graph, args.format), args.output)
     return EXIT_OK
 
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import IO, cast
 
 import pyoxigraph
+
+from citynet.streams import SupportsWrite
 
 _RDF = pyoxigraph.RdfFormat
 _RESULTS = pyoxigraph.QueryResultsFormat
@@ -157,3 +160,13 @@ def write(statements: Iterable[pyoxigraph.Triple] | Iterable[pyoxigraph.Quad], f
                                 prefixes=dict(prefixes) if prefixes is not None and fmt.takes_prefixes else None)
     assert body is not None  # serialize returns the bytes when given no output
     return body
+
+
+def write_into(statements: Iterable[pyoxigraph.Triple] | Iterable[pyoxigraph.Quad], fmt: Format,
+               stream: SupportsWrite, prefixes: Mapping[str, str] | None = None) -> None:
+    """As :func:`write`, into ``stream`` as Oxigraph writes (in chunks of a few kilobytes):
+    the same bytes, never held whole."""
+    if fmt.rdf is None:
+        raise ValueError(f"Oxigraph does not write {fmt.label or fmt.name}")
+    pyoxigraph.serialize(statements, cast(IO[bytes], stream), fmt.rdf,
+                         prefixes=dict(prefixes) if prefixes is not None and fmt.takes_prefixes else None)

@@ -14,10 +14,11 @@ written into it directly: renaming a file over it would replace it.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -120,3 +121,22 @@ def emit(text: str, output: Path | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         atomic_write(output, text if text.endswith("\n") else text + "\n")
+
+
+def emit_stream(write: Callable[[BinaryIO], None], output: Path | None) -> None:
+    """What ``write`` writes into a binary stream, to ``output`` atomically (see
+    :func:`atomic_file`) or to standard output, as it is written: for output too large to
+    hold (an export). ``write`` ends its output with a newline itself."""
+    if output is not None:
+        with atomic_file(output) as stream:
+            write(stream)
+        return
+    sys.stdout.flush()  # what was printed before goes first
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # a text-only stand-in for stdout (a test's): the text, whole
+        held = io.BytesIO()
+        write(held)
+        sys.stdout.write(held.getvalue().decode("utf-8"))
+        return
+    write(binary)
+    binary.flush()

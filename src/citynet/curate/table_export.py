@@ -29,7 +29,8 @@ from citynet.errors import InputError
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.names import normalise
 from citynet.querying.execute import query, run
-from citynet.querying.results import spreadsheet_csv
+from citynet.querying.results import spreadsheet_csv, write_spreadsheet_csv
+from citynet.streams import SupportsWrite, TextChunks
 
 Row = dict[str, str]
 
@@ -60,6 +61,19 @@ def table_csv(graph: KnowledgeGraph, kind: str = "memberships") -> str:
         raise InputError(f"unknown table {kind!r}", hint=f"tables: {', '.join(KINDS)}")
     rows = table_rows(graph, table)
     return spreadsheet_csv(table.column_names, ([row.get(name, "") for name in table.column_names] for row in rows))
+
+
+def write_table_csv(graph: KnowledgeGraph, kind: str, stream: SupportsWrite) -> None:
+    """:func:`table_csv`'s text written to ``stream`` (UTF-8) row by row: the rows are one
+    table in memory (they are merged by membership), their CSV text never is."""
+    table = KINDS.get(kind)
+    if table is None:
+        raise InputError(f"unknown table {kind!r}", hint=f"tables: {', '.join(KINDS)}")
+    rows = table_rows(graph, table)
+    out = TextChunks(stream)
+    write_spreadsheet_csv(table.column_names, ([row.get(name, "") for name in table.column_names] for row in rows),
+                          out)
+    out.flush()
 
 
 def table_rows(graph: KnowledgeGraph, table: TableKind) -> list[Row]:

@@ -2,21 +2,21 @@
 and their size and SHA-256 checksum.
 
 The size and checksum are those of the bytes ``citynet export -o`` and ``citynet publish``
-write (:func:`citynet.publish.exports.export_bytes`), so a harvester that compares them with the file
-it fetched, or with what it fetched last time, finds them equal while the data is unchanged.
+write (:func:`citynet.publish.exports.write_export`), so a harvester that compares them with the file
+it fetched, or with what it fetched last time, finds them equal while the data is unchanged. They
+are counted and hashed while the export is written: no download is held whole.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from citynet.formats import EXPORT_FORMATS, by_name
 from citynet.graph.knowledge_graph import KnowledgeGraph
-from citynet.publish.exports import export_bytes
+from citynet.publish.exports import write_export
 from citynet.publish.publication import PublicationConfig
+from citynet.streams import SupportsWrite, Tally
 
 if TYPE_CHECKING:  # catalog.py imports this module
     from citynet.publish.catalog import What
@@ -40,17 +40,14 @@ def download_path(config: PublicationConfig, fmt: str) -> str:
     return f"{config.paths.downloads}{config.paths.file_stem}.{by_name(fmt, EXPORT_FORMATS).suffix}"
 
 
-def describe(config: PublicationConfig, fmt: str, content: bytes) -> Download:
+def write_download(graph: KnowledgeGraph, config: PublicationConfig, fmt: str,
+                   stream: SupportsWrite | None) -> Download:
+    """The download of ``fmt`` written to ``stream`` (or only counted and hashed, with
+    ``None``), and its description: size and checksum of the bytes written."""
+    tally = Tally(stream, hashing=True)
+    write_export(graph, fmt, tally)
     path = download_path(config, fmt)
-    return Download(fmt=fmt, path=path, url=config.url(path), size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest())
-
-
-def download_files(graph: KnowledgeGraph, config: PublicationConfig) -> Iterator[tuple[Download, bytes]]:
-    """Every download, one export format after another, with its bytes."""
-    for fmt in EXPORT_FORMATS:
-        content = export_bytes(graph, fmt.name)
-        yield describe(config, fmt.name, content), content
+    return Download(fmt=fmt, path=path, url=config.url(path), size=tally.size, sha256=tally.hexdigest())
 
 
 #: The dataset's descriptions published as files beside the downloads, in these formats: the DCAT
@@ -68,5 +65,6 @@ def description_files(config: PublicationConfig) -> dict[str, tuple[What, str]]:
 
 
 def downloads(graph: KnowledgeGraph, config: PublicationConfig) -> dict[str, Download]:
-    """Every download's description by export format (the bytes are made and let go one by one)."""
-    return {download.fmt: download for download, _ in download_files(graph, config)}
+    """Every download's description by export format: each export is made and hashed as it
+    streams past, one after another, and kept nowhere."""
+    return {fmt.name: write_download(graph, config, fmt.name, None) for fmt in EXPORT_FORMATS}

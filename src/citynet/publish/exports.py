@@ -12,6 +12,7 @@ parser names at random, are renamed ``b0``, ``b1``, … in the order they first 
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,14 +30,15 @@ from citynet.formats import (
     RDF_EXPORT_FORMATS,
     by_name,
     names,
-    write,
+    write_into,
 )
 from citynet.graph.dataset import graph_name
 from citynet.graph.files import describe_oxigraph_error
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.prefixes import PREFIXES
-from citynet.publish.jsonld import write_jsonld
+from citynet.publish.jsonld import write_jsonld_into
 from citynet.querying.execute import query
+from citynet.streams import SupportsWrite, Tally, TextChunks
 
 # Views of citynet.formats.EXPORT_FORMATS by name, in the catalog's order.
 RDF_FORMATS = names(RDF_EXPORT_FORMATS)
@@ -44,38 +46,59 @@ MEDIA_TYPES = {fmt.name: fmt.media_type for fmt in EXPORT_FORMATS}
 SUFFIXES = {fmt.name: f".{fmt.suffix}" for fmt in EXPORT_FORMATS}
 
 
+def write_export(graph: KnowledgeGraph, fmt: str, stream: SupportsWrite) -> None:
+    """The whole graph (or a view of it) in ``fmt``, written to ``stream`` as it is made:
+    the file ``citynet export -o`` and ``citynet publish`` write, UTF-8, ending with a
+    newline. The catalog's sizes and checksums are those of these bytes. Nothing holds the
+    whole text: Oxigraph's writers and citynet's JSON-LD writer stream the statements from
+    the store (or the files) to ``stream`` in chunks."""
+    tally = Tally(stream)
+    _write(graph, fmt, tally)
+    if tally.last != b"\n":
+        tally.write(b"\n")
+    tally.flush()
+
+
+def export_bytes(graph: KnowledgeGraph, fmt: str) -> bytes:
+    """What :func:`write_export` writes, as bytes: for small graphs (and tests)."""
+    out = io.BytesIO()
+    write_export(graph, fmt, out)
+    return out.getvalue()
+
+
 def export(graph: KnowledgeGraph, fmt: str) -> str:
-    """The whole graph (or a view of it) in ``fmt``."""
+    """The whole graph (or a view of it) in ``fmt``, as text: for small graphs. A large
+    one is written with :func:`write_export`."""
+    out = io.BytesIO()
+    _write(graph, fmt, out)
+    return out.getvalue().decode("utf-8")
+
+
+def _write(graph: KnowledgeGraph, fmt: str, stream: SupportsWrite) -> None:
     if fmt in RDF_FORMATS:
-        return export_rdf(graph, fmt)
-    if fmt == MEMBERSHIPS_CSV.name:
-        from citynet.curate.table_export import table_csv  # the table `citynet import` reads back
+        write_rdf(graph, fmt, stream)
+    elif fmt == MEMBERSHIPS_CSV.name:
+        from citynet.curate.table_export import write_table_csv  # the table `citynet import` reads back
 
-        return table_csv(graph, "memberships")
-    if fmt == GEOJSON.name:
-        # No indent: json.dumps then uses its C encoder, several times faster on large maps.
-        return json.dumps(member_locations_geojson(graph), ensure_ascii=False)
-    raise InputError(f"unknown export format {fmt!r}", hint=f"formats: {', '.join(names(EXPORT_FORMATS))}")
+        write_table_csv(graph, "memberships", stream)
+    elif fmt == GEOJSON.name:
+        write_geojson(graph, stream)
+    else:
+        raise InputError(f"unknown export format {fmt!r}", hint=f"formats: {', '.join(names(EXPORT_FORMATS))}")
 
 
-def export_rdf(graph: KnowledgeGraph, fmt: str) -> str:
+def write_rdf(graph: KnowledgeGraph, fmt: str, stream: SupportsWrite) -> None:
     chosen = by_name(fmt, RDF_EXPORT_FORMATS)
     if chosen is JSONLD:
         # Written by citynet, compacted with its @context: pyoxigraph writes JSON-LD expanded, and
         # rdflib's compacting writer took 17 times as long (benchmarks/README.md, "JSON-LD export").
-        return write_jsonld(stable_blank_nodes(graph.triples_by_subject()))
+        write_jsonld_into(stable_blank_nodes(graph.triples_by_subject()), stream)
+        return
     if chosen in DATASET_FORMATS:  # each source file in a named graph of its own
         quads: Iterable[pyoxigraph.Quad] = file_quads(graph.files)
     else:
         quads = graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
-    return write(stable_blank_nodes(quads), chosen, PREFIXES).decode("utf-8")
-
-
-def export_bytes(graph: KnowledgeGraph, fmt: str) -> bytes:
-    """The export as the file ``citynet export -o`` and ``citynet publish`` write: UTF-8,
-    ending with a newline. The catalog's sizes and checksums are those of these bytes."""
-    text = export(graph, fmt)
-    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    write_into(stable_blank_nodes(quads), chosen, stream, PREFIXES)
 
 
 def stable_blank_nodes(quads: Iterable[pyoxigraph.Quad]) -> Iterator[pyoxigraph.Quad]:
@@ -118,17 +141,36 @@ def file_quads(files: Iterable[Path]) -> Iterator[pyoxigraph.Quad]:
             raise InputError(f"Turtle syntax error: {message}", path=path, line=line, column=column) from None
 
 
+def write_geojson(graph: KnowledgeGraph, stream: SupportsWrite) -> None:
+    """The GeoJSON FeatureCollection of :func:`member_locations_geojson`, written feature by
+    feature: the same bytes as ``json.dumps`` of the whole collection."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # no indent: the C encoder, several times faster
+    out = TextChunks(stream)
+    out.write('{"type": "FeatureCollection", "features": [')
+    separator = ""
+    for feature in member_features(graph):
+        out.write(separator)
+        out.write(encode(feature))
+        separator = ", "
+    out.write("]}")
+    out.flush()
+
+
 def member_locations_geojson(graph: KnowledgeGraph) -> dict[str, Any]:
     """A GeoJSON FeatureCollection: one point per member with coordinates, and its networks."""
+    return {"type": "FeatureCollection", "features": list(member_features(graph))}
+
+
+def member_features(graph: KnowledgeGraph) -> Iterator[dict[str, Any]]:
+    """A GeoJSON Feature per member with coordinates: a point, and its networks."""
     result = query("member-locations", graph=graph)
     column = {name: i for i, name in enumerate(result.variables)}
     member, lat, long, name, kind, country, networks = (
         column[c] for c in ("member", "lat", "long", "name", "kind", "country", "networks"))
-    features = []
     for row in result.lexical_rows():
         latitude, longitude, listed = row[lat], row[long], row[networks]
         assert latitude is not None and longitude is not None  # the query selects members with both
-        features.append({
+        yield {
             "type": "Feature",
             "id": row[member],
             "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
@@ -136,5 +178,4 @@ def member_locations_geojson(graph: KnowledgeGraph) -> dict[str, Any]:
                 "name": row[name], "kind": row[kind], "country": row[country],
                 "networks": sorted(listed.split("; ")) if listed else [],
             },
-        })
-    return {"type": "FeatureCollection", "features": features}
+        }

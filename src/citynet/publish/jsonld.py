@@ -19,6 +19,7 @@ an explicit value object, which means the same whatever the context says.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ import pyoxigraph
 from citynet import resources
 from citynet.errors import InputError
 from citynet.graph.terms import RDF_TYPE, XSD_STRING
+from citynet.streams import SupportsWrite, TextChunks
 
 _ID, _LANGUAGE, _PLAIN = "@id", "@language", "plain"
 
@@ -107,16 +109,32 @@ def jsonld_context() -> dict[str, Any]:
 
 
 def write_jsonld(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad], context: dict[str, Any] | None = None) -> str:
-    """A JSON-LD document: ``context`` (citynet's by default) embedded, then one node object
-    per subject under ``@graph``. Triples of one subject are best given together (a store's
-    order, or ``by_subject``): if not, the subject gets more than one node object, which
-    JSON-LD merges when read."""
+    """A JSON-LD document as text (see :func:`write_jsonld_into`): for small graphs."""
+    out = io.BytesIO()
+    write_jsonld_into(triples, out, context)
+    return out.getvalue().decode("utf-8")
+
+
+def write_jsonld_into(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad], stream: SupportsWrite,
+                      context: dict[str, Any] | None = None) -> None:
+    """A JSON-LD document written to ``stream`` as UTF-8 while the triples stream past:
+    ``context`` (citynet's by default) embedded, then one node object per subject under
+    ``@graph``, one a line. Triples of one subject are best given together (a store's order,
+    or ``by_subject``): if not, the subject gets more than one node object, which JSON-LD
+    merges when read."""
     context = context if context is not None else jsonld_context()["@context"]
     rules = CompactionRules.from_context(context)
     head = json.dumps({"@context": context}, ensure_ascii=False, indent=1)[:-2]
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    nodes = ",\n".join(map(encode, _node_objects(triples, rules)))
-    return head + ',\n "@graph": [\n' + nodes + "\n ]\n}\n"
+    out = TextChunks(stream)
+    out.write(head + ',\n "@graph": [\n')
+    separator = ""
+    for node in _node_objects(triples, rules):
+        out.write(separator)
+        out.write(encode(node))
+        separator = ",\n"
+    out.write("\n ]\n}\n")
+    out.flush()
 
 
 def by_subject(triples: Iterable[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:

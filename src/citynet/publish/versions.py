@@ -8,9 +8,12 @@ its description says nothing about versions rather than something untrue.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
@@ -19,6 +22,7 @@ from citynet import resources
 from citynet.curate.releases import Release, ReleaseHistory, version_iri
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.publish.publication import PublicationConfig
+from citynet.streams import SupportsWrite
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCAT3 = Namespace("http://www.w3.org/ns/dcat#")
@@ -74,7 +78,15 @@ def release_dump_files(graph: KnowledgeGraph, config: PublicationConfig,
             if (versioning.folder / release.dump).is_file()}
 
 
-def release_downloads(graph: KnowledgeGraph, config: PublicationConfig) -> Iterator[tuple[str, bytes]]:
-    """The dumps of the releases before the graph's, at the addresses the catalog gives them."""
+def release_downloads(graph: KnowledgeGraph,
+                      config: PublicationConfig) -> Iterator[tuple[str, Callable[[BinaryIO], None]]]:
+    """The dumps of the releases before the graph's, at the addresses the catalog gives them:
+    each as a function that copies its file into a stream (see ``site_files``)."""
     for path, file in release_dump_files(graph, config).items():
-        yield path, file.read_bytes()
+        yield path, partial(copy_file, file)
+
+
+def copy_file(file: Path, stream: SupportsWrite) -> None:
+    """``file``'s bytes into ``stream``, a block at a time."""
+    with file.open("rb") as source:
+        shutil.copyfileobj(source, stream)

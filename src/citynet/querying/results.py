@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph
 from rdflib import BNode, Graph, URIRef
@@ -205,13 +205,23 @@ def _dtype(column: ColumnType, values: pandas.Series) -> str | None:
     return dtype
 
 
+class SupportsWriteText(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
 def spreadsheet_csv(variables: Sequence[str], rows: Iterable[Sequence[str | None]]) -> str:
     """CSV for spreadsheets: the values' text, with formulas defused (see :func:`neutralise_csv_cell`)."""
     out = io.StringIO()
+    write_spreadsheet_csv(variables, rows, out)
+    return out.getvalue()
+
+
+def write_spreadsheet_csv(variables: Sequence[str], rows: Iterable[Sequence[str | None]],
+                          out: SupportsWriteText) -> None:
+    """:func:`spreadsheet_csv`'s text written to ``out`` row by row."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(variables)
     writer.writerows(["" if value is None else neutralise_csv_cell(value) for value in row] for row in rows)
-    return out.getvalue()
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

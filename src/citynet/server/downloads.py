@@ -2,11 +2,13 @@
 names (``/download/citynet.ttl`` …) and the catalog and VoID as files (``/catalog.ttl`` …).
 
 A download is byte for byte the file ``publish`` writes (both come from
-:func:`citynet.publish.downloads.download_files`), so the catalog's size and checksum hold for
+:func:`citynet.publish.downloads.write_download`), so the catalog's size and checksum hold for
 it. The server makes them once for a graph, when the first one (or the catalog) is asked for,
 and keeps them on disk in the cache folder (``$CITYNET_CACHE_DIR/downloads/…``, keyed by the
-graph's files and by the code that writes exports): a restart reuses them, and a download is
-streamed from its file rather than held in memory. Its ETag is the catalog's checksum.
+graph's files and by the code that writes exports): a restart reuses them. A download is
+written to its file as it is made (counted and hashed on the way, then renamed into place) and
+streamed from that file, so neither making nor serving one holds it in memory. Its ETag is the
+catalog's checksum.
 """
 
 from __future__ import annotations
@@ -27,15 +29,16 @@ from citynet import resources
 from citynet.formats import TRIG
 from citynet.graph.knowledge_graph import KnowledgeGraph, held_on_disk_by_default
 from citynet.graph.persistent import content_key, default_cache_dir
-from citynet.output import atomic_write
+from citynet.output import atomic_file, atomic_write
 from citynet.publish.catalog import catalog_document
-from citynet.publish.downloads import Download, description_files, download_files, download_path
+from citynet.publish.downloads import Download, description_files, download_path, write_download
 from citynet.publish.exports import MEDIA_TYPES, SUFFIXES
 from citynet.publish.publication import PublicationConfig, load_config
-from citynet.publish.versions import release_dump_files
+from citynet.publish.versions import copy_file, release_dump_files
 from citynet.server.conditional import answer, answer_file
 from citynet.server.responses import error
 from citynet.server.state import ServerState
+from citynet.streams import Tally
 
 _MANIFEST = "manifest.json"  # written last: a folder without it is incomplete
 _lock = threading.Lock()  # one export at a time, however many first requests arrive together
@@ -100,9 +103,9 @@ def _prepare(graph: KnowledgeGraph, config: PublicationConfig) -> dict[str, Stor
     if set(made) != set(MEDIA_TYPES) or not all(_intact(folder, d) for d in made.values()):
         folder.mkdir(parents=True, exist_ok=True)
         made = {}
-        for download, content in download_files(graph, config):
-            atomic_write(_file(folder, download.fmt), content)
-            made[download.fmt] = download
+        for fmt in MEDIA_TYPES:  # each written to its file as it is made, and hashed on the way
+            with atomic_file(_file(folder, fmt)) as stream:
+                made[fmt] = write_download(graph, config, fmt, stream)
         atomic_write(manifest, json.dumps({fmt: {"size": d.size, "sha256": d.sha256} for fmt, d in made.items()},
                                           indent=1) + "\n")
     return {d.path: StoredDownload(d, _file(folder, fmt)) for fmt, d in made.items()}
@@ -156,9 +159,10 @@ def release_dumps(state: ServerState, config: PublicationConfig) -> dict[str, St
     def find() -> dict[str, StoredDownload]:
         found = {}
         for path, file in release_dump_files(state.graph, config).items():
-            content = file.read_bytes()
-            download = Download(fmt=TRIG.name, path=path, url=config.url(path), size=len(content),
-                                sha256=hashlib.sha256(content).hexdigest())
+            tally = Tally(None, hashing=True)
+            copy_file(file, tally)  # hashed in blocks, never read whole
+            download = Download(fmt=TRIG.name, path=path, url=config.url(path), size=tally.size,
+                                sha256=tally.hexdigest())
             found[path] = StoredDownload(download, file)
         return found
     return state.remember("release dumps", find)

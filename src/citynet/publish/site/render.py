@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
 from rdflib import URIRef
 
+from citynet.formats import EXPORT_FORMATS
 from citynet.graph.knowledge_graph import KnowledgeGraph, shipped_graph
 from citynet.publish.site.collect import SiteModel, sort_key
 from citynet.publish.site.i18n import DEFAULT, LANGUAGES, language
@@ -125,8 +127,14 @@ def render_data(graph: KnowledgeGraph | None, iri: str, fmt: str) -> str | None:
     return data_file(model, iri, fmt).decode("utf-8")
 
 
-def site_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str | bytes]]:
-    """Every file of the site as (relative path, text or bytes)."""
+#: A file of the site: its text, its bytes, or a function that writes its bytes into a stream
+#: (a download: written as it is made, never held whole). The writer of the site calls it before
+#: it asks for the next file.
+SiteFile = str | bytes | Callable[[BinaryIO], None]
+
+
+def site_files(graph: KnowledgeGraph) -> Iterator[tuple[str, SiteFile]]:
+    """Every file of the site as (relative path, content: see :data:`SiteFile`)."""
     model = SiteModel.of(graph)
     yield "style.css", CSS
     for lang in LANGUAGES:
@@ -142,23 +150,31 @@ def site_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str | bytes]]:
     yield NGINX_TYPES, nginx_types()
 
 
-def download_files(graph: KnowledgeGraph) -> Iterator[tuple[str, str | bytes]]:
+def download_files(graph: KnowledgeGraph) -> Iterator[tuple[str, SiteFile]]:
     """The exports and dataset descriptions at the addresses the DCAT catalog gives them
     (``config/publication.toml``), so a site hosted at the base URL serves what it describes.
-    The catalog gives each export's size and checksum: those of the bytes written here."""
+    The catalog gives each export's size and checksum: those of the bytes written here, counted
+    and hashed while they are written (so each export is written before the catalog is made)."""
     from citynet.publish import downloads
     from citynet.publish.catalog import catalog_document
     from citynet.publish.publication import load_config
     from citynet.publish.versions import release_downloads
 
     config = load_config()
-    files = {}
-    for download, content in downloads.download_files(graph, config):
-        files[download.fmt] = download
-        yield download.path, content
+    files: dict[str, downloads.Download] = {}
+
+    def writer(fmt: str) -> Callable[[BinaryIO], None]:
+        def write(stream: BinaryIO) -> None:
+            files[fmt] = downloads.write_download(graph, config, fmt, stream)
+        return write
+
+    for fmt in EXPORT_FORMATS:
+        yield downloads.download_path(config, fmt.name), writer(fmt.name)
     yield from release_downloads(graph, config)  # the dumps of earlier releases the catalog lists
-    for path, (what, fmt) in downloads.description_files(config).items():
-        yield path, catalog_document(graph, fmt, what, config, files if what == "dcat" else None)
+    for path, (what, fmt_name) in downloads.description_files(config).items():
+        if what == "dcat" and len(files) != len(EXPORT_FORMATS):
+            raise RuntimeError("the downloads must be written before the catalog that describes them")
+        yield path, catalog_document(graph, fmt_name, what, config, files if what == "dcat" else None)
 
 
 def render_map(graph: KnowledgeGraph | None, *, base: str | None = None, lang: str = "en") -> str:

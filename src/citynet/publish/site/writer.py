@@ -14,6 +14,7 @@ harvester asking "changed since?" hears "no" for every download whose data did n
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import json
 import os
 import shutil
@@ -59,7 +60,11 @@ def _write_tree(graph: KnowledgeGraph, folder: Path) -> PublishResult:
     for relative, content in site_files(graph):
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        if isinstance(content, (str, bytes)):
+            target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        else:
+            with target.open("wb") as stream:  # a download: written as it is made
+                content(stream)
         files += 1
         pages += relative.endswith(".html")
     marker = {"generator": f"citynet {citynet.__version__}", "files": files, "pages": pages}
@@ -75,7 +80,8 @@ def keep_times_of_unchanged_files(new: Path, old: Path) -> None:
         if not path.is_file() or before.is_symlink() or not before.is_file():
             continue
         status = before.stat()
-        if status.st_size == path.stat().st_size and before.read_bytes() == path.read_bytes():
+        # filecmp compares in blocks: a download may be larger than memory should hold twice.
+        if status.st_size == path.stat().st_size and filecmp.cmp(before, path, shallow=False):
             os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
 
 
