@@ -41,7 +41,8 @@ def jena_classpath(folder: Path) -> str | None:
     status, _, depends = listed.stdout.partition("|")
     if listed.returncode != 0 or "installed" not in status.split():
         return None
-    packages = ["libapache-jena-java"] + [d.split("(")[0].split("|")[0].strip() for d in depends.split(",") if d.strip()]
+    packages = ["libapache-jena-java"] + [d.split("(")[0].split("|")[0].strip()
+                                          for d in depends.split(",") if d.strip()]
     jars = []
     for package in packages:
         files = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True, check=False).stdout  # noqa: S603, S607

@@ -18,7 +18,8 @@ from citynet.validation import validator as validator_module
 def _key(finding: Finding) -> tuple[str, ...]:
     shape = finding.shape
     # A blank-node shape is named differently in each parse of the shapes: its kind stays.
-    shape_name = "blank shape" if shape is None or (str(shape).startswith("n") and ":" not in str(shape)) else str(shape)
+    blank = shape is None or (str(shape).startswith("n") and ":" not in str(shape))
+    shape_name = "blank shape" if blank else str(shape)
     return (str(finding.focus_node), str(finding.path), str(finding.value), shape_name, str(finding.component),
             finding.severity_name, finding.message, str(finding.file), str(finding.line))
 
