@@ -38,7 +38,7 @@ from rdflib.term import Node
 
 from citynet.errors import InputError
 from citynet.graph.select import select
-from citynet.validation.data_access import GraphData
+from citynet.validation.data_access import DataAccess, GraphData
 from citynet.validation.oxigraph_copy import ILL_TYPED, LOSSY, OxigraphCopy
 from citynet.validation.shacl_graph import (
     SHAPE_LINKS,
@@ -79,7 +79,7 @@ class Unknown:
 Condition = str | Unknown  # a SPARQL expression, or "true" for want of a rule
 
 
-def validate_core(data: Graph | GraphData, shapes: Graph, copy: OxigraphCopy) -> tuple[Graph, dict[Node, str]]:
+def validate_core(data: Graph | DataAccess, shapes: Graph, copy: OxigraphCopy) -> tuple[Graph, dict[Node, str]]:
     """pySHACL's results for ``data`` and ``shapes``, from the focus nodes that could fail,
     and the shapes validated on all their focus nodes, each with the reason.
 
@@ -146,7 +146,7 @@ def pyshacl_results(data: Graph, shapes: Graph) -> Graph:
 class _Selection:
     """Writes, for each shape with targets, the query for its focus nodes that could fail."""
 
-    def __init__(self, shapes: Graph, data: Graph | GraphData, copy: OxigraphCopy) -> None:
+    def __init__(self, shapes: Graph, data: Graph | DataAccess, copy: OxigraphCopy) -> None:
         self.shapes, self.copy = shapes, copy
         self.data = GraphData(data) if isinstance(data, Graph) else data
         self._names = count()

@@ -8,19 +8,54 @@ graph of all the data is built only where a constraint must run in rdflib.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, Graph
 from rdflib.term import Node
 
+from citynet.graph.terms import OxigraphNode, OxigraphTerm
 from citynet.validation.oxigraph_copy import OxigraphCopy
 from citynet.validation.pyshacl_data import full_graph, reach, subgraph
 
 _DEFAULT = ox.DefaultGraph()
 
 
-class GraphData:
+class DataAccess(ABC):
+    """What validation reads of the data, wherever the data is held."""
+
+    @property
+    @abstractmethod
+    def full(self) -> Graph:
+        """All the data as one rdflib graph (built on first use where the data is elsewhere)."""
+
+    @abstractmethod
+    def has_node(self, node: Node) -> bool:
+        """Is ``node`` a subject or an object of the data (a node of the graph, to SPARQL)?"""
+
+    @abstractmethod
+    def has_object(self, predicate: Node, node: Node) -> bool:
+        """Is there a triple ``?s predicate node``?"""
+
+    @abstractmethod
+    def objects(self, predicate: Node) -> Iterable[Node]:
+        """The distinct objects of ``predicate``."""
+
+    @abstractmethod
+    def ontologies(self) -> set[Node]:
+        """The subjects typed owl:Ontology."""
+
+    @abstractmethod
+    def describe(self, node: Node) -> Graph:
+        """A graph that holds what is below the blank node ``node``."""
+
+    @abstractmethod
+    def for_pyshacl(self, seeds: Iterable[Node] | None, shapes: Graph) -> Graph:
+        """The graph pySHACL validates ``seeds`` in (all focus nodes of ``shapes``: None)."""
+
+
+class GraphData(DataAccess):
     """The data as an rdflib graph."""
 
     def __init__(self, graph: Graph) -> None:
@@ -31,7 +66,6 @@ class GraphData:
         return self.graph
 
     def has_node(self, node: Node) -> bool:
-        """Is ``node`` a subject or an object of the data (a node of the graph, to SPARQL)?"""
         return (node, None, None) in self.graph or (None, None, node) in self.graph
 
     def has_object(self, predicate: Node, node: Node) -> bool:
@@ -44,15 +78,13 @@ class GraphData:
         return set(self.graph.subjects(RDF.type, OWL.Ontology))
 
     def describe(self, node: Node) -> Graph:
-        """A graph that holds what is below the blank node ``node``."""
         return self.graph
 
     def for_pyshacl(self, seeds: Iterable[Node] | None, shapes: Graph) -> Graph:
-        """The graph pySHACL validates ``seeds`` in (all focus nodes of ``shapes``: None)."""
         return self.graph
 
 
-class StoreData(GraphData):
+class StoreData(DataAccess):
     """The data in an Oxigraph copy that holds exactly the parsed triples (and is injective:
     each stored term stands for one term of the data)."""
 
@@ -66,10 +98,6 @@ class StoreData(GraphData):
         if self._full is None:
             self._full = self._bound(full_graph(self.copy))
         return self._full
-
-    @property  # type: ignore[override]
-    def graph(self) -> Graph:
-        return self.full
 
     def _bound(self, graph: Graph) -> Graph:
         """pySHACL writes terms in messages with the data's prefixes: bind them as the
@@ -101,8 +129,8 @@ class StoreData(GraphData):
 
     def describe(self, node: Node) -> Graph:
         graph = Graph()
-        todo = [self._term(node)]
-        done: set[object] = set()
+        todo: list[OxigraphTerm | None] = [self._term(node)]
+        done: set[ox.BlankNode] = set()
         while todo:
             term = todo.pop()
             if not isinstance(term, ox.BlankNode) or term in done:
@@ -120,11 +148,11 @@ class StoreData(GraphData):
             return self.full
         return self._bound(subgraph(self.copy, seeds, how_far, shapes))
 
-    def _term(self, node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+    def _term(self, node: Node) -> OxigraphNode | None:
         try:
-            return self.copy.stored_form(node)  # type: ignore[return-value]
+            return self.copy.stored_form(node)
         except (TypeError, ValueError):
             return None
 
-    def _any(self, s: object, p: object, o: object) -> bool:
-        return next(self.copy.store.quads_for_pattern(s, p, o, _DEFAULT), None) is not None  # type: ignore[arg-type]
+    def _any(self, s: ox.NamedNode | ox.BlankNode | None, p: ox.NamedNode | None, o: OxigraphNode | None) -> bool:
+        return next(self.copy.store.quads_for_pattern(s, p, o, _DEFAULT), None) is not None

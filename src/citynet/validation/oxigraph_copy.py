@@ -25,7 +25,7 @@ from rdflib.term import Node
 
 from citynet.graph.select import select
 from citynet.graph.terms import OxigraphNode as OxTerm
-from citynet.graph.terms import to_oxigraph, to_rdflib, written_alike
+from citynet.graph.terms import OxigraphTerm, to_oxigraph, to_rdflib, written_alike
 
 # Literals that are not valid for their datatype in rdflib's view, kept as objects in
 # this named graph: Oxigraph cannot tell. That is rdflib's ``ill_typed``, or no Python
@@ -131,9 +131,12 @@ class OxigraphCopy:
             stored = self._stored[term] = _stored_forms({term: self.to_oxigraph(term)})[term]
         return stored
 
-    def to_rdflib(self, term: OxTerm) -> Node:
+    def to_rdflib(self, term: OxigraphTerm) -> Node:
         """The original term; for a stored form that stands for several (only where the
-        copy is not ``injective``), one of them."""
+        copy is not ``injective``), one of them. The copy holds no triple terms (neither
+        rdflib nor the parse for validation gives any): one raises TypeError."""
+        if isinstance(term, ox.Triple):
+            raise TypeError(f"a triple term, which the copy does not hold: {term}")
         originals = self._back.get(term)
         if originals:
             return originals[0]

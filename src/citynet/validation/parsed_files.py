@@ -107,7 +107,7 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
                 if isinstance(s, ox.BlankNode):
                     s = blanks.get(s.value) or blanks.setdefault(s.value, ox.BlankNode())
                 else:
-                    s = iris.get(s.value) or iris.setdefault(s.value, copy.stand_in(s.value))  # type: ignore[union-attr]
+                    s = iris.get(s.value) or iris.setdefault(s.value, copy.stand_in(s.value))
                 p = iris.get(p.value) or iris.setdefault(p.value, copy.stand_in(p.value))
                 if isinstance(o, ox.BlankNode):
                     o = blanks.get(o.value) or blanks.setdefault(o.value, ox.BlankNode())

@@ -21,10 +21,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, SH, Graph
+from rdflib import RDF, RDFS, SH, BNode, Graph
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from citynet.graph.terms import OxigraphTerm
 from citynet.validation.oxigraph_copy import OxigraphCopy
 from citynet.validation.shacl_graph import TARGETS
 
@@ -118,16 +119,16 @@ def subgraph(copy: OxigraphCopy, seeds: Iterable[Node], how_far: Reach, shapes: 
     graph = Graph()
     add = graph.add
     convert = copy.to_rdflib
-    frontier: set[ox.NamedNode | ox.BlankNode | ox.Literal] = set()
-    for node in seeds:
+    frontier: set[OxigraphTerm] = set()
+    for seed in seeds:
         try:
-            frontier.add(copy.to_oxigraph(node))
+            frontier.add(copy.to_oxigraph(seed))
         except TypeError:
             continue
-    seen: set[object] = set(frontier)
+    seen: set[OxigraphTerm] = set(frontier)
     level = 0
     while frontier and level < how_far.levels:
-        following: set[ox.NamedNode | ox.BlankNode | ox.Literal] = set()
+        following: set[OxigraphTerm] = set()
         for node in frontier:
             if isinstance(node, ox.Literal):
                 quads: Iterable[ox.Quad] = ()
@@ -136,12 +137,12 @@ def subgraph(copy: OxigraphCopy, seeds: Iterable[Node], how_far: Reach, shapes: 
             for quad in quads:
                 add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
                 if quad.object not in seen:
-                    following.add(quad.object)  # type: ignore[arg-type]
+                    following.add(quad.object)
             if how_far.inverse:
                 for quad in store.quads_for_pattern(None, None, node, _DEFAULT):
                     add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
                     if quad.subject not in seen:
-                        following.add(quad.subject)  # type: ignore[arg-type]
+                        following.add(quad.subject)
         seen |= following
         frontier = following
         level += 1
@@ -149,25 +150,26 @@ def subgraph(copy: OxigraphCopy, seeds: Iterable[Node], how_far: Reach, shapes: 
     blanks = [n for n in {copy.to_oxigraph(t) for t in _blank_objects(graph)} if isinstance(n, ox.BlankNode)]
     done: set[ox.BlankNode] = set()
     while blanks:
-        node = blanks.pop()
-        if node in done:
+        blank = blanks.pop()
+        if blank in done:
             continue
-        done.add(node)
-        for quad in store.quads_for_pattern(node, None, None, _DEFAULT):
+        done.add(blank)
+        for quad in store.quads_for_pattern(blank, None, None, _DEFAULT):
             add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
             if isinstance(quad.object, ox.BlankNode):
                 blanks.append(quad.object)
     # The class hierarchy, and the triples that give a shape its subjects or objects as targets.
     for predicate in (RDFS.subClassOf, *shapes.objects(None, SH.targetObjectsOf),
                       *shapes.objects(None, SH.targetSubjectsOf)):
-        for quad in store.quads_for_pattern(None, copy.to_oxigraph(predicate), None, _DEFAULT):  # type: ignore[arg-type]
+        stored = copy.to_oxigraph(predicate)
+        if not isinstance(stored, ox.NamedNode):
+            continue  # a literal as a predicate: no triple has it
+        for quad in store.quads_for_pattern(None, stored, None, _DEFAULT):
             add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
     return graph
 
 
 def _blank_objects(graph: Graph) -> set[Node]:
-    from rdflib import BNode
-
     return {o for o in graph.objects() if isinstance(o, BNode)} | {s for s in graph.subjects() if isinstance(s, BNode)}
 
 

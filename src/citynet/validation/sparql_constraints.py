@@ -43,7 +43,7 @@ from rdflib.term import Identifier, Node
 
 from citynet.errors import InputError
 from citynet.graph.select import select
-from citynet.validation.data_access import GraphData
+from citynet.validation.data_access import DataAccess, GraphData
 from citynet.validation.engine_agreement import disagreement, walk
 from citynet.validation.oxigraph_copy import OxigraphCopy
 from citynet.validation.shacl_graph import (
@@ -329,7 +329,7 @@ def _contains_name(node: object, name: str) -> bool:
 # ---------------------------------------------------------------- evaluation
 
 
-def evaluate(constraints: Taken, shapes: Graph, graph: Graph | GraphData, data: OxigraphCopy,
+def evaluate(constraints: Taken, shapes: Graph, graph: Graph | DataAccess, data: OxigraphCopy,
              results: Graph) -> dict[Node, str]:
     """Run the constraints over ``graph`` (``data`` is its Oxigraph copy) and add their
     results to the report ``results``, with the terms pySHACL would report; return the
@@ -386,7 +386,7 @@ class _FocusNodes:
     the Oxigraph copy, or from rdflib's graph where the copy merged literals (it cannot say
     which of them is a focus node). Remembered per shape."""
 
-    def __init__(self, shapes: Graph, graph: GraphData, data: OxigraphCopy) -> None:
+    def __init__(self, shapes: Graph, graph: DataAccess, data: OxigraphCopy) -> None:
         self.shapes, self.access, self.data = shapes, graph, data
         self._types = class_types(shapes)
         self._found: dict[Node, list[Node]] = {}
@@ -438,7 +438,7 @@ class _FocusNodes:
 _Row = dict[str, Node]
 
 
-def _rows(constraint: SparqlConstraint, access: GraphData, data: OxigraphCopy, *,
+def _rows(constraint: SparqlConstraint, access: DataAccess, data: OxigraphCopy, *,
           in_rdflib: bool) -> tuple[dict[Node | None, list[_Row]], bool]:
     """The query's rows, by the focus node they are about (None for a whole-graph rule),
     and whether it selects $this."""
@@ -501,7 +501,7 @@ def _results(constraint: SparqlConstraint, focus: Node, rows: list[_Row]) -> Ite
         yield this or focus, value, path, named
 
 
-def _add_result(results: Graph, report: Node, constraint: SparqlConstraint, shapes: Graph, data: GraphData,
+def _add_result(results: Graph, report: Node, constraint: SparqlConstraint, shapes: Graph, data: DataAccess,
                 focus: Node, value: Node | None, path: Node | None, variables: _Row) -> None:
     """One result, as pySHACL writes it: blank nodes (a shape, a path, a focus node) come
     with the triples below them, from the graph they are in."""

@@ -24,7 +24,7 @@ from citynet.errors import InputError
 from citynet.graph.files import TurtleFile, collect_turtle_files, line_of, load_turtle_files
 from citynet.validation import sparql_constraints
 from citynet.validation.core_candidates import pyshacl_results, validate_core
-from citynet.validation.data_access import GraphData, StoreData
+from citynet.validation.data_access import DataAccess, GraphData, StoreData
 from citynet.validation.oxigraph_copy import OxigraphCopy
 from citynet.validation.parsed_files import ParsedFile, ParsedFiles, parse_files
 from citynet.validation.shacl_graph import path_for_sparql_constraint
@@ -167,7 +167,7 @@ def shacl_results(data_graph: Graph, shapes: Graph, *, fast: bool = True) -> tup
     return _fast_results(GraphData(data_graph), copy, shapes)
 
 
-def _fast_results(data: GraphData, copy: OxigraphCopy, shapes: Graph) -> tuple[Graph, dict[str, str]]:
+def _fast_results(data: DataAccess, copy: OxigraphCopy, shapes: Graph) -> tuple[Graph, dict[str, str]]:
     """``shacl_results`` on the fast path, for data read from ``data`` and its copy."""
     as_given = _copy(shapes)
     taken, kept = sparql_constraints.take_sparql_constraints(shapes)
