@@ -78,53 +78,78 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--pyshacl-up-to", type=int, default=100_000)
     parser.add_argument("--timeout", type=float, default=1200)
+    parser.add_argument("--pyshacl-timeout", type=float, default=300,
+                        help="pySHACL's own limit: once past it at a size, it is not run again at that size")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS-validate.md")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="validate-bench-"))
     classpath = jena_classpath(scratch / "jena")
     why_no_jena = None if classpath else "Jena is not installed (Debian package libapache-jena-java) or java is missing"
     shapes, ontology = ROOT / "ontology" / "shapes.ttl", ROOT / "ontology" / "citynet.ttl"
-    lines = ["# citynet validate beside Jena SHACL and pySHACL", "",
-             f"Load average at the start: {os.getloadavg()[0]:.2f}, {os.getloadavg()[1]:.2f}, "
-             f"{os.getloadavg()[2]:.2f} (2 cores; other jobs were running). {args.pairs} interleaved runs per tool; "
-             "medians of wall time and of peak RSS, each run a fresh process.", "",
-             "| triples | tool | median s | runs (s) | median peak RSS | findings exit code | ratio to Jena |",
-             "|---:|---|---:|---|---:|---|---:|"]
+    start = os.getloadavg()
+    rows: list[str] = []
     for size in (int(s) for s in args.sizes.split(",")):
         data = scratch / f"g{size}.ttl"
         subprocess.run([str(CITYNET), "generate", "--triples", str(size), str(data)], check=True,  # noqa: S603
                        capture_output=True)
         merged = scratch / f"g{size}-with-ontology.ttl"
         merged.write_bytes(ontology.read_bytes() + b"\n" + data.read_bytes())
-        tools: dict[str, list[str]] = {"citynet validate": [str(CITYNET), "validate", str(data)]}
+        tools: dict[str, tuple[list[str], float]] = {"citynet validate": ([str(CITYNET), "validate", str(data)],
+                                                                          args.timeout)}
         if classpath:
-            tools["Jena SHACL 4.5"] = ["java", "-Xmx6g", "-cp", classpath, "shacl.shacl", "validate", "--shapes",
-                                       str(shapes), "--data", str(merged)]
+            tools["Jena SHACL 4.5"] = (["java", "-Xmx6g", "-cp", classpath, "shacl.shacl", "validate", "--shapes",
+                                        str(shapes), "--data", str(merged)], args.timeout)
         if size <= args.pyshacl_up_to:
-            tools["pySHACL (citynet --no-fast-path)"] = [str(CITYNET), "validate", "--no-fast-path", str(data)]
+            tools["pySHACL (citynet --no-fast-path)"] = ([str(CITYNET), "validate", "--no-fast-path", str(data)],
+                                                         args.pyshacl_timeout)
         runs: dict[str, list[tuple[float, int, int] | None]] = {name: [] for name in tools}
         for _ in range(args.pairs):
-            for name, command in tools.items():
-                runs[name].append(timed(command, args.timeout))
+            for name, (command, limit) in tools.items():
+                if None in runs[name]:
+                    continue  # past its limit once at this size: not run again
+                runs[name].append(timed(command, limit))
                 print(size, name, runs[name][-1], flush=True)
-        jena = [r[0] for r in runs.get("Jena SHACL 4.5", []) if r]
-        for name, results in runs.items():
-            finished = [r for r in results if r]
-            if not finished:
-                lines.append(f"| {size:,} | {name} | did not finish in {args.timeout:.0f} s | | | | |")
-                continue
-            median = statistics.median(r[0] for r in finished)
-            rss = statistics.median(r[1] for r in finished) / 1024
-            ratio = f"{median / statistics.median(jena):.2f}×" if jena else "—"
-            lines.append(f"| {size:,} | {name} | {median:.1f} | {', '.join(f'{r[0]:.1f}' for r in finished)} | "
-                         f"{rss:,.0f} MB | {sorted({r[2] for r in finished})} | {ratio} |")
+                _write(args.out, start, args.pairs, [*rows, *_rows(size, runs, tools)], why_no_jena)
+        rows += _rows(size, runs, tools)
+    _write(args.out, start, args.pairs, rows, why_no_jena, done=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+    print(args.out.read_text(encoding="utf-8"))
+    return 0
+
+
+def _rows(size: int, runs: dict[str, list[tuple[float, int, int] | None]],
+          tools: dict[str, tuple[list[str], float]]) -> list[str]:
+    """The table's rows for one size: medians of the finished runs, ratios to Jena's median."""
+    jena = [r[0] for r in runs.get("Jena SHACL 4.5", []) if r]
+    lines = []
+    for name, results in runs.items():
+        finished = [r for r in results if r]
+        late = f"; past {tools[name][1]:.0f} s once, then not run again" if None in results else ""
+        if not finished:
+            lines.append(f"| {size:,} | {name} | did not finish in {tools[name][1]:.0f} s | | | | |")
+            continue
+        median = statistics.median(r[0] for r in finished)
+        rss = statistics.median(r[1] for r in finished) / 1024
+        ratio = f"{median / statistics.median(jena):.2f}×" if jena else "—"
+        lines.append(f"| {size:,} | {name} | {median:.1f} | {', '.join(f'{r[0]:.1f}' for r in finished)}{late} | "
+                     f"{rss:,.0f} MB | {sorted({r[2] for r in finished})} | {ratio} |")
+    return lines
+
+
+def _write(out: Path, start: tuple[float, float, float], pairs: int, rows: list[str], why_no_jena: str | None,
+           *, done: bool = False) -> None:
+    """The results file, rewritten after every run (a run cut short leaves what it measured)."""
+    lines = ["# citynet validate beside Jena SHACL and pySHACL", "",
+             f"Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in start)} (2 cores; other "
+             f"jobs were running). Up to {pairs} interleaved runs per tool; medians of wall time and of peak RSS, "
+             "each run a fresh process (`/usr/bin/time`).", "",
+             "| triples | tool | median s | runs (s) | median peak RSS | exit codes | ratio to Jena (medians) |",
+             "|---:|---|---:|---|---:|---|---:|", *rows]
     if why_no_jena:
         lines += ["", f"Jena SHACL skipped: {why_no_jena}."]
-    lines += ["", f"Load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}.", ""]
-    args.out.write_text("\n".join(lines), encoding="utf-8")
-    shutil.rmtree(scratch, ignore_errors=True)
-    print("\n".join(lines))
-    return 0
+    state = "at the end" if done else "at the last write (the run was still going)"
+    lines += ["", f"Load average {state}: {', '.join(f'{x:.2f}' for x in os.getloadavg())}.", ""]
+    out.write_text("\n".join(lines), encoding="utf-8")
 
 
 if __name__ == "__main__":
