@@ -125,6 +125,8 @@ def _rows(size: int, runs: dict[str, list[tuple[float, int, int] | None]],
     for name, results in runs.items():
         finished = [r for r in results if r]
         late = f"; past {tools[name][1]:.0f} s once, then not run again" if None in results else ""
+        if not results:
+            continue  # not run yet (a write while the run goes on)
         if not finished:
             lines.append(f"| {size:,} | {name} | did not finish in {tools[name][1]:.0f} s | | | | |")
             continue
