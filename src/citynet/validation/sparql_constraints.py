@@ -13,7 +13,8 @@ Here each constraint runs once over the whole graph, in Oxigraph:
 
 A query runs once in rdflib instead where Oxigraph could answer it otherwise on this data
 (``citynet.validation.engine_agreement``), and where it has a FILTER (NOT) EXISTS inside another or
-inside an OPTIONAL: Oxigraph evaluates those in quadratic time (see ``_nested_exists``).
+inside an OPTIONAL: Oxigraph evaluates those in quadratic time (see ``_nested_exists``, and the
+figures in ``citynet.validation.validator``'s text).
 
 Everything else follows pySHACL 0.40 (sparql_based_constraints.py), so that reports do
 not change: ``$PATH`` substitution, ``sh:prefixes`` (plus rdf, rdfs, owl), ``sh:message``
