@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -124,6 +125,7 @@ def main() -> int:
         print(lines[-1], flush=True)
     lines += ["", f"Load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}.", ""]
     args.out.write_text("\n".join(lines), encoding="utf-8")
+    shutil.rmtree(scratch, ignore_errors=True)
     print("\n".join(lines))
     return 0
 
