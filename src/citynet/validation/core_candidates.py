@@ -38,6 +38,7 @@ from rdflib.term import Node
 
 from citynet.errors import InputError
 from citynet.graph.select import select
+from citynet.validation.data_access import DataAccess, GraphData
 from citynet.validation.oxigraph_copy import ILL_TYPED, LOSSY, OxigraphCopy
 from citynet.validation.shacl_graph import (
     SHAPE_LINKS,
@@ -78,44 +79,53 @@ class Unknown:
 Condition = str | Unknown  # a SPARQL expression, or "true" for want of a rule
 
 
-def validate_core(data: Graph, shapes: Graph, copy: OxigraphCopy) -> tuple[Graph, dict[Node, str]]:
+def validate_core(data: Graph | DataAccess, shapes: Graph, copy: OxigraphCopy) -> tuple[Graph, dict[Node, str]]:
     """pySHACL's results for ``data`` and ``shapes``, from the focus nodes that could fail,
     and the shapes validated on all their focus nodes, each with the reason.
 
     For the run, each shape's targets are replaced by ``sh:targetNode`` for just those
     nodes (``shapes`` is restored afterwards): pySHACL then validates every shape, nested
-    ones included, exactly as in a full run, only on fewer focus nodes."""
-    selection = _Selection(shapes, data, copy)
+    ones included, exactly as in a full run, only on fewer focus nodes. It gets the data
+    that ``data.for_pyshacl`` gives for those nodes and the focus nodes of shapes
+    validated in full."""
+    access = GraphData(data) if isinstance(data, Graph) else data
+    selection = _Selection(shapes, access, copy)
     plan = selection.plan()
     removed: list[tuple[Node, Node, Node]] = []
     added: list[tuple[Node, Node, Node]] = []
+    seeds: dict[Node, None] | None = {}
     for shape, query in plan.items():
-        if query is None:
-            continue  # all its focus nodes
+        if query is None:  # all its focus nodes
+            targets = selection.target_pattern(shape)
+            if targets is None or seeds is None:
+                seeds = None
+            else:
+                seeds.update(dict.fromkeys(copy.to_rdflib(row["this"]) for row in select(
+                    copy.store, f"SELECT DISTINCT ?this WHERE {{ {targets} }}")))
+                seeds.update(dict.fromkeys(shapes.objects(shape, SH.targetNode)))
+            continue
         removed += selection.targeting(shape)
         candidates = dict.fromkeys(node for row in select(copy.store, query)
                                    for node in selection.focus_nodes_for(shape, row["this"]))
         # Target nodes that no query can judge stay focus nodes: blank ones (a query cannot
         # name them), and those the data does not hold (paths of length zero reach them).
         candidates.update(dict.fromkeys(n for n in shapes.objects(shape, SH.targetNode)
-                                        if isinstance(n, BNode) or not _in_data(data, n)))
+                                        if isinstance(n, BNode) or not access.has_node(n)))
         added += [(shape, SH.targetNode, node) for node in candidates]
+        if seeds is not None:
+            seeds.update(candidates)
     try:
         for triple in removed:
             shapes.remove(triple)
         for triple in added:
             shapes.add(triple)
-        return pyshacl_results(data, shapes), selection.fallbacks
+        return pyshacl_results(access.for_pyshacl(None if seeds is None else list(seeds), shapes),
+                               shapes), selection.fallbacks
     finally:
         for triple in added:
             shapes.remove(triple)
         for triple in removed:
             shapes.add(triple)
-
-
-def _in_data(data: Graph, node: Node) -> bool:
-    """Is ``node`` a subject or an object of the data (a node of the graph, to SPARQL)?"""
-    return (node, None, None) in data or (None, None, node) in data
 
 
 def pyshacl_results(data: Graph, shapes: Graph) -> Graph:
@@ -136,8 +146,9 @@ def pyshacl_results(data: Graph, shapes: Graph) -> Graph:
 class _Selection:
     """Writes, for each shape with targets, the query for its focus nodes that could fail."""
 
-    def __init__(self, shapes: Graph, data: Graph, copy: OxigraphCopy) -> None:
-        self.shapes, self.data, self.copy = shapes, data, copy
+    def __init__(self, shapes: Graph, data: Graph | DataAccess, copy: OxigraphCopy) -> None:
+        self.shapes, self.copy = shapes, copy
+        self.data = GraphData(data) if isinstance(data, Graph) else data
         self._names = count()
         self._pattern_marks: dict[Node, ox.NamedNode] = {}
         self.fallbacks: dict[Node, str] = {}
@@ -176,13 +187,17 @@ class _Selection:
         objects_of = list(self.shapes.objects(shape, SH.targetObjectsOf))
         if objects_of:
             in_data = self.copy.originals(found)
-            written += [n for n in in_data if len(in_data) == 1 or any((None, p, n) in self.data for p in objects_of)]
+            written += [n for n in in_data if len(in_data) == 1 or any(self.data.has_object(p, n) for p in objects_of)]
         return written
 
     def targeting(self, shape: Node) -> list[tuple[Node, Node, Node]]:
         """The triples that give ``shape`` its targets, an implicit class target included."""
         triples: list[tuple[Node, Node, Node]] = [(shape, t, o) for t in TARGETS for o in self.shapes.objects(shape, t)]
         return triples + [(shape, RDF.type, c) for c in self.shapes.objects(shape, RDF.type) if c in self._class_types]
+
+    def target_pattern(self, shape: Node) -> str | None:
+        """A graph pattern binding ?this to the shape's focus nodes (None: see _targets)."""
+        return self._targets(shape)
 
     def _targeted_shapes(self) -> list[Node]:
         shapes = {s for target in (*TARGETS, SH.target) for s in self.shapes.subjects(target, None)}
@@ -398,7 +413,7 @@ class _Selection:
             patterns = [_compile(p, flags) for p in self.shapes.objects(shape, SH.pattern)]
             mark = ox.NamedNode(f"urn:citynet:validation:pattern:{len(self._pattern_marks)}")
             self._pattern_marks[shape] = mark
-            values = set(self.data.objects(None, predicate))
+            values = set(self.data.objects(predicate))
             failing = {v for v in values if not all(_matches(p, v) for p in patterns)}
             self.copy.store.bulk_extend(ox.Quad(mark, mark, self.copy.to_oxigraph(v), mark) for v in failing)
         return self._pattern_marks[shape]

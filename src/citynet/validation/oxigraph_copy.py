@@ -17,14 +17,15 @@ each stored form, the terms it stands for. It says where it is not a faithful pi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, BNode, Graph, Literal
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from citynet.graph.select import select
 from citynet.graph.terms import OxigraphNode as OxTerm
-from citynet.graph.terms import to_oxigraph, to_rdflib, written_alike
+from citynet.graph.terms import OxigraphTerm, to_oxigraph, to_rdflib, written_alike
 
 # Literals that are not valid for their datatype in rdflib's view, kept as objects in
 # this named graph: Oxigraph cannot tell. That is rdflib's ``ill_typed``, or no Python
@@ -35,6 +36,7 @@ LOSSY = ox.NamedNode("urn:citynet:validation:lossy")
 _TYPE_CHECKED = {XSD.string, RDF.langString, XSD.integer, XSD.float, XSD.decimal, XSD.boolean,
                  XSD.date, XSD.time, XSD.dateTime}
 _SCRATCH = ox.NamedNode("urn:citynet:validation:stored-as:")
+_XSD_STRING = str(XSD.string)
 
 _IRI_UNSAFE = re.compile(r"[^A-Za-z0-9._~:/?#@!$&'()*+,;=%\[\]-]")
 
@@ -43,32 +45,78 @@ class OxigraphCopy:
     """The triples of an rdflib graph in an Oxigraph store (default graph), with the
     term conversions both ways."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph | None = None) -> None:
         self._to: dict[Node, OxTerm] = {}
         # A stored form -> the terms it stands for, where that is not simply the stored
         # form converted back (so this stays small: only the lossy terms).
         self._back: dict[OxTerm, list[Node]] = {}
         self._stored: dict[Node, OxTerm] = {}
         self._object_kinds: dict[Node, frozenset[str]] = {}
+        # Made from parsed triples (``add``): ``_to`` then holds only the literals whose
+        # stored form may differ, and other terms are judged in the store.
+        self._parsed = graph is None
+        self._invalid_iris: dict[str, URIRef] = {}  # a stand-in's IRI -> the IRI as written
+        self._parsed_literals: set[ox.Literal] = set()
         self.store = ox.Store()
-        known, convert, quad = self._to, self.to_oxigraph, ox.Quad
-        # Dict lookups first: most terms recur. A subject or predicate of an rdflib graph is
-        # never a literal, so no check slows this loop over every triple.
-        self.store.bulk_extend(
-            quad(known.get(s) or convert(s), known.get(p) or convert(p),  # type: ignore[arg-type]
-                 known.get(o) or convert(o))
-            for s, p, o in graph)
+        if graph is not None:
+            known, convert, quad = self._to, self.to_oxigraph, ox.Quad
+            # Dict lookups first: most terms recur. A subject or predicate of an rdflib graph is
+            # never a literal, so no check slows this loop over every triple.
+            self.store.bulk_extend(
+                quad(known.get(s) or convert(s), known.get(p) or convert(p),  # type: ignore[arg-type]
+                     known.get(o) or convert(o))
+                for s, p, o in graph)
+            self.finish()
+
+    @classmethod
+    def empty(cls) -> OxigraphCopy:
+        """A copy to fill with parsed triples (``add``), then ``finish``."""
+        return cls(None)
+
+    def add(self, quads: list[ox.Quad]) -> None:
+        """Parsed triples, with terms as Oxigraph's parser wrote them (blank nodes already
+        apart per file): each literal whose stored form may differ is remembered as rdflib
+        parses it."""
+        self.store.bulk_extend(quads)
+        seen, done = self._to, self._parsed_literals
+        for quad in quads:
+            term = quad.object
+            if isinstance(term, ox.Literal) and term not in done and (
+                    term.language is not None or term.datatype.value != _XSD_STRING):
+                done.add(term)
+                written = to_rdflib(term, canonical=True)
+                if written not in seen:
+                    seen[written] = to_oxigraph(written)
+
+    def finish(self) -> None:
         for term, stored in _stored_forms(self._to).items():
             self._stored[term] = stored
             if not written_alike(term, stored):
                 self._back.setdefault(stored, []).append(term)
         # The kinds (datatype IRIs) of the stored forms that are not the written ones.
         self.lossy_kinds = frozenset(stored.datatype.value for stored in self._back if isinstance(stored, ox.Literal))
-        self.injective = all(_stands_for_one(stored, terms, self._to) for stored, terms in self._back.items())
+        self.injective = all(_stands_for_one(stored, terms, self._in_data) for stored, terms in self._back.items())
         ill_typed = [self._to[o] for o in self._to if _ill_typed(o)]
         self.has_ill_typed = bool(ill_typed)
         self.store.bulk_extend(ox.Quad(ILL_TYPED, ILL_TYPED, term, ILL_TYPED) for term in ill_typed)
         self.store.bulk_extend(ox.Quad(LOSSY, LOSSY, stored, LOSSY) for stored in self._back)
+
+    def _in_data(self, term: Node) -> bool:
+        """Is ``term`` (a literal as rdflib parses it) a term of the data?"""
+        if term in self._to or not self._parsed or _may_change(term):
+            return term in self._to
+        # A simple string or a lower-case language-tagged one is stored as written.
+        return next(self.store.quads_for_pattern(None, None, to_oxigraph(term), ox.DefaultGraph()), None) is not None
+
+    def stand_in(self, written: str) -> ox.NamedNode:
+        """The term for a parsed IRI: itself, or the stand-in for one Oxigraph refuses."""
+        try:
+            return ox.NamedNode(written)
+        except ValueError:
+            stand_in = _convert(URIRef(written))
+            assert isinstance(stand_in, ox.NamedNode)  # an IRI's stand-in is an IRI
+            self._invalid_iris[stand_in.value] = URIRef(written)
+            return stand_in
 
     def to_oxigraph(self, term: Node) -> OxTerm:
         found = self._to.get(term)
@@ -83,17 +131,24 @@ class OxigraphCopy:
             stored = self._stored[term] = _stored_forms({term: self.to_oxigraph(term)})[term]
         return stored
 
-    def to_rdflib(self, term: OxTerm) -> Node:
+    def to_rdflib(self, term: OxigraphTerm) -> Node:
         """The original term; for a stored form that stands for several (only where the
-        copy is not ``injective``), one of them."""
+        copy is not ``injective``), one of them. The copy holds no triple terms (neither
+        rdflib nor the parse for validation gives any): one raises TypeError."""
+        if isinstance(term, ox.Triple):
+            raise TypeError(f"a triple term, which the copy does not hold: {term}")
         originals = self._back.get(term)
-        return originals[0] if originals else to_rdflib(term, canonical=True)
+        if originals:
+            return originals[0]
+        if isinstance(term, ox.NamedNode) and term.value in self._invalid_iris:
+            return self._invalid_iris[term.value]
+        return to_rdflib(term, canonical=True)
 
     def originals(self, term: OxTerm) -> list[Node]:
         """Every term of the data that is stored as ``term``."""
         originals = list(self._back.get(term, ()))
         plain = to_rdflib(term, canonical=True)
-        if plain in self._to or not originals:
+        if self._in_data(plain) or not originals:
             originals.append(plain)
         return originals
 
@@ -129,11 +184,11 @@ def _may_change(term: Node) -> bool:
         term.datatype is not None or (term.language is not None and term.language != term.language.lower()))
 
 
-def _stands_for_one(stored: OxTerm, terms: list[Node], known: dict[Node, OxTerm]) -> bool:
+def _stands_for_one(stored: OxTerm, terms: list[Node], in_data: Callable[[Node], bool]) -> bool:
     """Is ``terms`` the only term stored as ``stored``? rdflib itself takes "b"@en and
     "b"@EN as one term: that is no merge."""
     plain = to_rdflib(stored, canonical=True)
-    return len(terms) == 1 and (plain not in known or plain == terms[0])
+    return len(terms) == 1 and (plain == terms[0] or not in_data(plain))
 
 
 def _ill_typed(term: Node) -> bool:

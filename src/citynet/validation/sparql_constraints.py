@@ -13,7 +13,8 @@ Here each constraint runs once over the whole graph, in Oxigraph:
 
 A query runs once in rdflib instead where Oxigraph could answer it otherwise on this data
 (``citynet.validation.engine_agreement``), and where it has a FILTER (NOT) EXISTS inside another or
-inside an OPTIONAL: Oxigraph evaluates those in quadratic time (see ``_nested_exists``).
+inside an OPTIONAL: Oxigraph evaluates those in quadratic time (see ``_nested_exists``, and the
+figures in ``citynet.validation.validator``'s text).
 
 Everything else follows pySHACL 0.40 (sparql_based_constraints.py), so that reports do
 not change: ``$PATH`` substitution, ``sh:prefixes`` (plus rdf, rdfs, owl), ``sh:message``
@@ -43,6 +44,7 @@ from rdflib.term import Identifier, Node
 
 from citynet.errors import InputError
 from citynet.graph.select import select
+from citynet.validation.data_access import DataAccess, GraphData
 from citynet.validation.engine_agreement import disagreement, walk
 from citynet.validation.oxigraph_copy import OxigraphCopy
 from citynet.validation.shacl_graph import (
@@ -328,17 +330,19 @@ def _contains_name(node: object, name: str) -> bool:
 # ---------------------------------------------------------------- evaluation
 
 
-def evaluate(constraints: Taken, shapes: Graph, graph: Graph, data: OxigraphCopy, results: Graph) -> dict[Node, str]:
+def evaluate(constraints: Taken, shapes: Graph, graph: Graph | DataAccess, data: OxigraphCopy,
+             results: Graph) -> dict[Node, str]:
     """Run the constraints over ``graph`` (``data`` is its Oxigraph copy) and add their
     results to the report ``results``, with the terms pySHACL would report; return the
     constraints run in rdflib, each with the reason. ``shapes`` is the shapes graph as
     given (its sh:sparql triples in place): blank nodes are copied from it."""
+    access = GraphData(graph) if isinstance(graph, Graph) else graph
     report = next(results.subjects(RDF.type, SH.ValidationReport), None)
     if report is None:
         report = BNode()
         results.add((report, RDF.type, SH.ValidationReport))
     in_rdflib: dict[Node, str] = {}
-    finder = _FocusNodes(shapes, graph, data)
+    finder = _FocusNodes(shapes, access, data)
     for constraint, contexts in constraints:
         if constraint.in_rdflib:
             reason: str | None = "a nested FILTER EXISTS, which Oxigraph evaluates in quadratic time"
@@ -348,7 +352,7 @@ def evaluate(constraints: Taken, shapes: Graph, graph: Graph, data: OxigraphCopy
             reason = disagreement(algebra, data)
         if reason is not None:
             in_rdflib[constraint.constraint] = reason
-        rows, projects_this = _rows(constraint, graph, data, in_rdflib=reason is not None)
+        rows, projects_this = _rows(constraint, access, data, in_rdflib=reason is not None)
         if any(finder.of(context.parent or context.shape) for context in contexts):
             _refuse_as_pyshacl_does(constraint)
         for context in contexts:
@@ -359,11 +363,11 @@ def evaluate(constraints: Taken, shapes: Graph, graph: Graph, data: OxigraphCopy
                     if projects_this and constraint.prebinds_this:
                         found = [{**row, "this": focus} for row in found]  # as if pre-bound
                 elif focus in finder.outside_data(shape):
-                    found = _rows_bound(constraint, graph, focus)  # the unbound run cannot reach it
+                    found = _rows_bound(constraint, access.full, focus)  # the unbound run cannot reach it
                 else:
                     found = rows.get(focus, [])
                 for result in _results(constraint, focus, found):
-                    _add_result(results, report, constraint, shapes, graph, *result)
+                    _add_result(results, report, constraint, shapes, access, *result)
     return in_rdflib
 
 
@@ -383,8 +387,8 @@ class _FocusNodes:
     the Oxigraph copy, or from rdflib's graph where the copy merged literals (it cannot say
     which of them is a focus node). Remembered per shape."""
 
-    def __init__(self, shapes: Graph, graph: Graph, data: OxigraphCopy) -> None:
-        self.shapes, self.graph, self.data = shapes, graph, data
+    def __init__(self, shapes: Graph, graph: DataAccess, data: OxigraphCopy) -> None:
+        self.shapes, self.access, self.data = shapes, graph, data
         self._types = class_types(shapes)
         self._found: dict[Node, list[Node]] = {}
         self._outside: dict[Node, set[Node]] = {}
@@ -408,19 +412,21 @@ class _FocusNodes:
         """Target nodes that are no subject or object of the data."""
         if shape not in self._outside:
             self._outside[shape] = {n for n in self.shapes.objects(shape, SH.targetNode)
-                                    if (n, None, None) not in self.graph and (None, None, n) not in self.graph}
+                                    if not self.access.has_node(n)}
         return self._outside[shape]
 
     def _instances(self, cls: Node) -> Iterable[Node]:
         if not self.data.injective:
-            for subclass in self.graph.transitive_subjects(RDFS.subClassOf, cls):
-                yield from self.graph.subjects(RDF.type, subclass)
+            graph = self.access.full
+            for subclass in graph.transitive_subjects(RDFS.subClassOf, cls):
+                yield from graph.subjects(RDF.type, subclass)
             return
         yield from self._select(f"SELECT DISTINCT ?f ?c WHERE {{ ?f a/<{RDFS.subClassOf}>* ?c }}", c=cls)
 
     def _ends(self, predicate: Node, *, subjects: bool) -> Iterable[Node]:
         if not self.data.injective:
-            return self.graph.subjects(predicate, None) if subjects else self.graph.objects(None, predicate)
+            graph = self.access.full
+            return graph.subjects(predicate, None) if subjects else graph.objects(None, predicate)
         pattern = "?f ?p ?o" if subjects else "?s ?p ?f"
         return self._select(f"SELECT DISTINCT ?f ?p WHERE {{ {pattern} }}", p=predicate)
 
@@ -433,12 +439,12 @@ class _FocusNodes:
 _Row = dict[str, Node]
 
 
-def _rows(constraint: SparqlConstraint, graph: Graph, data: OxigraphCopy, *,
+def _rows(constraint: SparqlConstraint, access: DataAccess, data: OxigraphCopy, *,
           in_rdflib: bool) -> tuple[dict[Node | None, list[_Row]], bool]:
     """The query's rows, by the focus node they are about (None for a whole-graph rule),
     and whether it selects $this."""
     if in_rdflib:
-        result = graph.query(constraint.query)
+        result = access.full.query(constraint.query)
         names = [str(v) for v in result.vars or []]
         found: Iterable[_Row] = (_row(row) for row in result)
     else:
@@ -496,7 +502,7 @@ def _results(constraint: SparqlConstraint, focus: Node, rows: list[_Row]) -> Ite
         yield this or focus, value, path, named
 
 
-def _add_result(results: Graph, report: Node, constraint: SparqlConstraint, shapes: Graph, data: Graph,
+def _add_result(results: Graph, report: Node, constraint: SparqlConstraint, shapes: Graph, data: DataAccess,
                 focus: Node, value: Node | None, path: Node | None, variables: _Row) -> None:
     """One result, as pySHACL writes it: blank nodes (a shape, a path, a focus node) come
     with the triples below them, from the graph they are in."""
@@ -508,7 +514,8 @@ def _add_result(results: Graph, report: Node, constraint: SparqlConstraint, shap
                                     (SH.sourceConstraint, constraint.constraint, shapes),
                                     (SH.value, value, data), (SH.resultPath, path, shapes)):
         if term is not None:
-            results.add((node, predicate, _with_blank_nodes(source, term, results)))
+            from_graph = source if isinstance(source, Graph) else source.describe(term)
+            results.add((node, predicate, _with_blank_nodes(from_graph, term, results)))
     results.add((node, SH.resultSeverity, constraint.severity))
     results.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
     for message in constraint.messages:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from rdflib import SH, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -29,6 +30,11 @@ PREFIX_REBOUND = URIRef(CNSH + "PrefixRebindingConstraintComponent")
 
 # Characters that RFC 3987 does not allow anywhere in an IRI.
 _BAD_IRI_CHARACTERS = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+
+
+class _Text(Protocol):
+    path: Path
+    text: str
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ def term_problems(files: Iterable[TurtleFile]) -> Iterator[TermProblem]:
         yield from graph_term_problems(turtle.graph, turtle)
 
 
-def prefix_problems(files: Iterable[TurtleFile]) -> Iterator[TermProblem]:
+def prefix_problems(files: Iterable[TurtleFile | _Text]) -> Iterator[TermProblem]:
     """A warning for each ``@prefix`` that binds a prefix of the file again, to another
     namespace: its focus node is the file, its value the new namespace."""
     for turtle in files:
@@ -68,7 +74,7 @@ def graph_term_problems(graph: Graph, turtle: TurtleFile | None = None) -> Itera
     iris: dict[URIRef, bool] = {}
     for s, p, o in graph:
         if isinstance(o, Literal):
-            message = literals[o] if o in literals else literals.setdefault(o, _literal_problem(o))
+            message = literals[o] if o in literals else literals.setdefault(o, literal_problem(o))
             if message is not None:
                 yield _located(TermProblem(s, p, o, message, LEXICAL_FORM), turtle, _literal_needles(o))
         for term in (s, p, o):
@@ -77,12 +83,22 @@ def graph_term_problems(graph: Graph, turtle: TurtleFile | None = None) -> Itera
                 if bad is None:
                     bad = iris[term] = _BAD_IRI_CHARACTERS.search(str(term)) is not None
                 if bad:
-                    message = (f"<{term}> is not a valid IRI: it contains a space or one of "
-                               '<>"{}|\\^` (percent-encode it, e.g. %20 for a space)')
+                    message = _iri_message(str(term))
                     yield _located(TermProblem(s, p, term, message, IRI_SYNTAX), turtle, [str(term)])
 
 
-def _literal_problem(literal: Literal) -> str | None:
+def iri_problem(iri: str) -> str | None:
+    """What is wrong with an IRI as written, if anything."""
+    return _iri_message(iri) if _BAD_IRI_CHARACTERS.search(iri) is not None else None
+
+
+def _iri_message(iri: str) -> str:
+    return (f"<{iri}> is not a valid IRI: it contains a space or one of "
+            '<>"{}|\\^` (percent-encode it, e.g. %20 for a space)')
+
+
+def literal_problem(literal: Literal) -> str | None:
+    """What is wrong with a literal's lexical form for its datatype, if anything."""
     if literal.datatype is None:
         return None
     found = xsd_lexical.problem(str(literal), str(literal.datatype))
@@ -99,6 +115,12 @@ def _literal_needles(literal: Literal) -> list[str]:
 def _located(problem: TermProblem, turtle: TurtleFile | None, needles: list[str]) -> TermProblem:
     if turtle is None:
         return problem
-    line = next((n for n in (line_of(turtle.text, needle) for needle in needles) if n), None)
+    return located(problem, turtle.path, turtle.text)
+
+
+def located(problem: TermProblem, path: Path, text: str) -> TermProblem:
+    """``problem`` with the file and the line its term is first written on."""
+    needles = _literal_needles(problem.term) if isinstance(problem.term, Literal) else [str(problem.term)]
+    line = next((n for n in (line_of(text, needle) for needle in needles) if n), None)
     return TermProblem(problem.subject, problem.predicate, problem.term, problem.message, problem.component,
-                       turtle.path, line, problem.severity)
+                       path, line, problem.severity)

@@ -4,6 +4,24 @@ Any data (files, an rdflib graph, a loaded ``KnowledgeGraph``) against any shape
 by default). The SHACL results are pySHACL's, reached faster (see ``shacl_results``);
 citynet adds what SHACL cannot see in a parsed graph (ill-typed literals, malformed IRIs:
 ``citynet.validation.term_checks``) and says which file and line each finding comes from.
+
+Files are parsed once, by Oxigraph (``citynet.validation.parsed_files``): the triples go
+straight into the store the fast path queries, and the same pass notes where each node is
+typed, described or mentioned (the file of a finding; its line comes from the file's text and
+prefixes) and makes the term checks. pySHACL then gets an rdflib graph of only what it reads
+around the candidate focus nodes (``citynet.validation.pyshacl_data``), not all the data. Where
+Oxigraph's parse could give other terms than rdflib's (an explicit ``^^xsd:string``, a language
+tag written in two cases), or its copy would merge literals, the files are read by rdflib instead.
+
+An rdflib graph of all the data is still built for the two SPARQL constraints of citynet's shapes
+with a nested FILTER NOT EXISTS (``cnsh:hostIsMemberOfOrganiser``,
+``cnsh:completeMemberListMatchesCount``), which run once in rdflib. Measured at 100k triples
+(``benchmarks/nested_exists_bench.py``, RESULTS-nested-exists.md, a loaded machine):
+hostIsMemberOfOrganiser takes 6 s in rdflib, 20 s in Oxigraph over the whole graph (which
+evaluates the nested pattern in full for each outer row, so it grows quadratically) and 35 ms per
+focus node in Oxigraph with ``$this`` substituted (29 s for its 822 focus nodes, each evaluation
+also growing with the graph). The other is as fast in either engine (about 2 s); moving it alone
+would not spare the rdflib graph, whose building (19 s there) is now the larger cost.
 """
 
 from __future__ import annotations
@@ -24,12 +42,15 @@ from citynet.errors import InputError
 from citynet.graph.files import TurtleFile, collect_turtle_files, line_of, load_turtle_files
 from citynet.validation import sparql_constraints
 from citynet.validation.core_candidates import pyshacl_results, validate_core
+from citynet.validation.data_access import DataAccess, GraphData, StoreData
 from citynet.validation.oxigraph_copy import OxigraphCopy
+from citynet.validation.parsed_files import ParsedFile, ParsedFiles, parse_files
 from citynet.validation.shacl_graph import path_for_sparql_constraint
 from citynet.validation.term_checks import (
     TERM_CHECK_SHAPE,
     TermProblem,
     graph_term_problems,
+    located,
     prefix_problems,
     term_problems,
 )
@@ -131,6 +152,10 @@ def validate(data: str | Path | Iterable[str | Path] | Graph | KnowledgeGraph | 
     ``fast=False`` runs plain pySHACL, for comparison. ``check_terms=False`` leaves out
     citynet's checks of lexical forms and IRIs: the report is then exactly pySHACL's.
     Raises InputError for unreadable input."""
+    if fast and not isinstance(data, Graph):
+        report = _validate_parsed(data, shapes, ontology, check_terms)
+        if report is not None:
+            return report
     data_graph, located, files = _load_data(data, ontology)
     shapes_graph = _load_shapes(shapes)
     results, fallbacks = shacl_results(data_graph, shapes_graph, fast=fast)
@@ -138,7 +163,8 @@ def validate(data: str | Path | Iterable[str | Path] | Graph | KnowledgeGraph | 
         *(term_problems(located) if located else graph_term_problems(data_graph)), *prefix_problems(located)]
     graph = _report_graph(results, problems)
     findings = list(map(_term_finding, problems))
-    for result, finding in _shacl_findings(results, data_graph, _Locator(located)):
+    ontologies = set(data_graph.subjects(RDF.type, OWL.Ontology))
+    for result, finding in _shacl_findings(results, ontologies, _Locator(located)):
         findings.append(finding)
         if finding.file is not None:
             graph.add((result, RDFS.seeAlso, URIRef(finding.file.resolve().as_uri())))
@@ -155,11 +181,16 @@ def shacl_results(data_graph: Graph, shapes: Graph, *, fast: bool = True) -> tup
     ``shapes`` is used up: it loses the sh:sparql triples taken over."""
     if not fast:
         return _one_report(pyshacl_results(data_graph, shapes)), {"all shapes": "the fast path is off"}
+    copy = OxigraphCopy(data_graph)
+    return _fast_results(GraphData(data_graph), copy, shapes)
+
+
+def _fast_results(data: DataAccess, copy: OxigraphCopy, shapes: Graph) -> tuple[Graph, dict[str, str]]:
+    """``shacl_results`` on the fast path, for data read from ``data`` and its copy."""
     as_given = _copy(shapes)
     taken, kept = sparql_constraints.take_sparql_constraints(shapes)
-    copy = OxigraphCopy(data_graph)
-    results, whole_shapes = validate_core(data_graph, shapes, copy)
-    in_rdflib = sparql_constraints.evaluate(taken, as_given, data_graph, copy, results)
+    results, whole_shapes = validate_core(data, shapes, copy)
+    in_rdflib = sparql_constraints.evaluate(taken, as_given, data, copy, results)
     _blank_shapes_as_given(results, as_given)
     fallbacks = {
         **{f"shape {_name(s)}": f"checked by pySHACL on all its focus nodes: {why}" for s, why in whole_shapes.items()},
@@ -204,18 +235,51 @@ def _merged(graphs: Iterable[Graph]) -> Graph:
     return merged
 
 
+# ---------------------------------------------------------------- files, parsed by Oxigraph
+
+def _validate_parsed(data: object, shapes: object, ontology: bool, check_terms: bool) -> ValidationReport | None:
+    """``validate`` for files, with the data parsed by Oxigraph only (see
+    citynet.validation.parsed_files); None where that could change the report (then the
+    files are read by rdflib as well)."""
+    paths, ontology = _data_paths(data, ontology)
+    parsed = parse_files([resources.ontology_path(), *paths] if ontology else paths, check_terms=check_terms)
+    if not parsed.faithful or not parsed.copy.injective:
+        return None
+    shapes_graph = _load_shapes(shapes)
+    access = StoreData(parsed.copy, _prefixes(parsed.files))
+    results, fallbacks = _fast_results(access, parsed.copy, shapes_graph)
+    problems: list[TermProblem] = []
+    if check_terms:
+        unique = dict.fromkeys((index, problem) for index, problem in parsed.problems)
+        problems += [located(problem, parsed.files[index].path, parsed.files[index].text) for index, problem in unique]
+        problems += prefix_problems(parsed.files)
+    graph = _report_graph(results, problems)
+    findings = list(map(_term_finding, problems))
+    for result, finding in _shacl_findings(results, access.ontologies(), _ParsedLocator(parsed)):
+        findings.append(finding)
+        if finding.file is not None:
+            graph.add((result, RDFS.seeAlso, URIRef(finding.file.resolve().as_uri())))
+    findings.sort(key=_finding_order)
+    return ValidationReport(files=paths, findings=findings, graph=graph, fallbacks=fallbacks)
+
+
+def _prefixes(files: Sequence[ParsedFile]) -> list[tuple[str, str]]:
+    """The files' prefixes, as merging rdflib's graphs of them bound them (``_merged``)."""
+    bound: list[tuple[str, str]] = []
+    for file in files:
+        graph = Graph()
+        for prefix, namespace in file.prefixes.items():
+            graph.bind(prefix, namespace)
+        bound += [(prefix, str(namespace)) for prefix, namespace in graph.namespaces()]
+    return bound
+
+
 # ---------------------------------------------------------------- inputs
 
-def _load_data(data: object, ontology: bool) -> tuple[Graph, list[TurtleFile], list[Path]]:
-    """The data graph, the files it was read from (for locations), and the data files."""
+def _data_paths(data: object, ontology: bool) -> tuple[list[Path], bool]:
+    """The data files to read (without citynet's ontology), and whether to add the ontology."""
     from citynet.graph.knowledge_graph import KnowledgeGraph
 
-    if isinstance(data, Graph):
-        if not ontology:
-            return data, [], []
-        merged = _copy(data)
-        merged += load_turtle_files([resources.ontology_path()])[0].graph
-        return merged, [], []
     if isinstance(data, KnowledgeGraph):
         paths, ontology = data.data_files, True
     elif data is None:
@@ -223,7 +287,18 @@ def _load_data(data: object, ontology: bool) -> tuple[Graph, list[TurtleFile], l
     else:
         paths = collect_turtle_files(_paths(data))
     own_ontology = resources.ontology_path().resolve()
-    paths = [p for p in paths if p.resolve() != own_ontology]
+    return [p for p in paths if p.resolve() != own_ontology], ontology
+
+
+def _load_data(data: object, ontology: bool) -> tuple[Graph, list[TurtleFile], list[Path]]:
+    """The data graph, the files it was read from (for locations), and the data files."""
+    if isinstance(data, Graph):
+        if not ontology:
+            return data, [], []
+        merged = _copy(data)
+        merged += load_turtle_files([resources.ontology_path()])[0].graph
+        return merged, [], []
+    paths, ontology = _data_paths(data, ontology)
     files = load_turtle_files([resources.ontology_path(), *paths] if ontology else paths)
     # The ontology goes into the data graph: without its subclass axioms pySHACL would
     # skip instances of subclasses (cn:City as cn:Place). Passed as ont_graph instead,
@@ -303,8 +378,8 @@ def _report_graph(results: Graph, problems: list[TermProblem]) -> Graph:
     return graph
 
 
-def _shacl_findings(results: Graph, data: Graph, locator: _Locator) -> Iterable[tuple[Node, Finding]]:
-    ontologies = set(data.subjects(RDF.type, OWL.Ontology))
+def _shacl_findings(results: Graph, ontologies: set[Node], locator: _Locator | _ParsedLocator,
+                    ) -> Iterable[tuple[Node, Finding]]:
     # Only top-level results: those nested under sh:detail (from sh:node) repeat them.
     for report in results.subjects(RDF.type, SH.ValidationReport):
         for result in results.objects(report, SH.result):
@@ -395,6 +470,26 @@ class _SubjectIndex:
         return self._lines.get(candidate)
 
 
+class _ParsedLocator:
+    """``_Locator`` for files parsed by Oxigraph: the file from the parse's index, the
+    line from the file's text and prefixes."""
+
+    def __init__(self, parsed: ParsedFiles) -> None:
+        self._parsed = parsed
+        self._indexes: dict[Path, _SubjectIndex] = {}
+
+    def locate(self, node: Node | None) -> tuple[Path | None, int | None]:
+        file = None if node is None else self._parsed.file_of(node)
+        if file is None or not isinstance(node, URIRef):
+            return (None, None) if file is None else (file.path, None)
+        if file.path not in self._indexes:
+            self._indexes[file.path] = _SubjectIndex(file.text)
+        # The longest namespace first: the name the file most likely writes.
+        names = [f"{prefix}:{node[len(namespace):]}" for prefix, namespace in sorted(
+            file.prefixes.items(), key=lambda item: -len(item[1])) if node.startswith(namespace)]
+        return file.path, _line_of(file.text, self._indexes[file.path], [*names[:1], f"<{node}>", *names[1:]])
+
+
 def _line_of_node(turtle: TurtleFile, node: Node, index: _SubjectIndex) -> int | None:
     if not isinstance(node, URIRef):
         return None
@@ -404,12 +499,16 @@ def _line_of_node(turtle: TurtleFile, node: Node, index: _SubjectIndex) -> int |
         candidates.insert(0, f"{prefix}:{local}")
     except (KeyError, ValueError):
         pass
+    return _line_of(turtle.text, index, candidates)
+
+
+def _line_of(text: str, index: _SubjectIndex, candidates: list[str]) -> int | None:
     for candidate in candidates:
         line = index.line(candidate)
         if line is not None:
             return line
     for candidate in candidates:
-        line = line_of(turtle.text, candidate)
+        line = line_of(text, candidate)
         if line:
             return line
     return None

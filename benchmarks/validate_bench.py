@@ -1,0 +1,158 @@
+"""citynet validate beside Jena SHACL (4.5, Debian) and pySHACL, on generated graphs.
+
+For each size (generated with ``citynet generate``), interleaved runs of
+``citynet validate FILE``, Jena's ``shacl validate --shapes S --data D`` (the ontology
+added to the data, as citynet adds it) and, where it finishes, plain pySHACL
+(``citynet validate --no-fast-path``). Each run is a fresh process; the wall time and the
+peak RSS come from ``/usr/bin/time``. Medians, ratios to Jena, the load average: written to
+``benchmarks/RESULTS-validate.md``.
+
+    .venv/bin/python benchmarks/validate_bench.py --sizes 100000,1000000 --pairs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CITYNET = Path(sys.executable).with_name("citynet")
+JARS = Path("/usr/share/java")
+_VERSIONED = re.compile(r"-\d[\d.]*$")
+_TIME = re.compile(r"^TIME (\S+) (\d+)$", re.M)
+
+
+def jena_classpath(folder: Path) -> str | None:
+    """Debian's Jena jars and their dependencies (the unversioned names; see also
+    benchmarks/jena.py of the query benchmark), or None where Jena is not installed."""
+    if shutil.which("dpkg-query") is None or shutil.which("java") is None:
+        return None
+    listed = subprocess.run(["dpkg-query", "-W", "-f=${Status}|${Depends}", "libapache-jena-java"],  # noqa: S607
+                            capture_output=True, text=True, check=False)
+    status, _, depends = listed.stdout.partition("|")
+    if listed.returncode != 0 or "installed" not in status.split():
+        return None
+    packages = ["libapache-jena-java"] + [d.split("(")[0].split("|")[0].strip()
+                                          for d in depends.split(",") if d.strip()]
+    jars = []
+    for package in packages:
+        files = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True, check=False).stdout  # noqa: S603, S607
+        jars += [line for line in files.splitlines() if Path(line).parent == JARS and line.endswith(".jar")
+                 and not _VERSIONED.search(Path(line).stem) and "slf4j" not in line]
+    # Debian moves Xerces out of jena-core but leaves its message files behind.
+    with zipfile.ZipFile(JARS / "jena-core.jar") as archive:
+        for name in archive.namelist():
+            if name.startswith("org/apache/jena/ext/xerces/") and name.endswith(".properties"):
+                target = folder / name.removeprefix("org/apache/jena/ext/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(archive.read(name))
+    silent = [str(p) for p in (JARS / "slf4j-api.jar", JARS / "slf4j-nop.jar") if p.is_file()]
+    return ":".join([str(folder), *jars, *silent])
+
+
+def timed(command: list[str], timeout: float) -> tuple[float, int, int] | None:
+    """Wall seconds, peak RSS (KiB) and exit code of ``command``; None past ``timeout``."""
+    try:
+        done = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M", *command], capture_output=True, text=True,  # noqa: S603
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return None
+    found = _TIME.findall(done.stderr)
+    if not found:
+        raise RuntimeError(f"no timing for {command}: {done.stderr[-500:]}")
+    return float(found[-1][0]), int(found[-1][1]), done.returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--pyshacl-up-to", type=int, default=100_000)
+    parser.add_argument("--timeout", type=float, default=1200)
+    parser.add_argument("--pyshacl-timeout", type=float, default=300,
+                        help="pySHACL's own limit: once past it at a size, it is not run again at that size")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS-validate.md")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="validate-bench-"))
+    classpath = jena_classpath(scratch / "jena")
+    why_no_jena = None if classpath else "Jena is not installed (Debian package libapache-jena-java) or java is missing"
+    shapes, ontology = ROOT / "ontology" / "shapes.ttl", ROOT / "ontology" / "citynet.ttl"
+    start = os.getloadavg()
+    rows: list[str] = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        data = scratch / f"g{size}.ttl"
+        subprocess.run([str(CITYNET), "generate", "--triples", str(size), str(data)], check=True,  # noqa: S603
+                       capture_output=True)
+        merged = scratch / f"g{size}-with-ontology.ttl"
+        merged.write_bytes(ontology.read_bytes() + b"\n" + data.read_bytes())
+        tools: dict[str, tuple[list[str], float]] = {"citynet validate": ([str(CITYNET), "validate", str(data)],
+                                                                          args.timeout)}
+        if classpath:
+            tools["Jena SHACL 4.5"] = (["java", "-Xmx6g", "-cp", classpath, "shacl.shacl", "validate", "--shapes",
+                                        str(shapes), "--data", str(merged)], args.timeout)
+        if size <= args.pyshacl_up_to:
+            tools["pySHACL (citynet --no-fast-path)"] = ([str(CITYNET), "validate", "--no-fast-path", str(data)],
+                                                         args.pyshacl_timeout)
+        runs: dict[str, list[tuple[float, int, int] | None]] = {name: [] for name in tools}
+        for _ in range(args.pairs):
+            for name, (command, limit) in tools.items():
+                if None in runs[name]:
+                    continue  # past its limit once at this size: not run again
+                runs[name].append(timed(command, limit))
+                print(size, name, runs[name][-1], flush=True)
+                _write(args.out, start, args.pairs, [*rows, *_rows(size, runs, tools)], why_no_jena)
+        rows += _rows(size, runs, tools)
+    _write(args.out, start, args.pairs, rows, why_no_jena, done=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+    print(args.out.read_text(encoding="utf-8"))
+    return 0
+
+
+def _rows(size: int, runs: dict[str, list[tuple[float, int, int] | None]],
+          tools: dict[str, tuple[list[str], float]]) -> list[str]:
+    """The table's rows for one size: medians of the finished runs, ratios to Jena's median."""
+    jena = [r[0] for r in runs.get("Jena SHACL 4.5", []) if r]
+    lines = []
+    for name, results in runs.items():
+        finished = [r for r in results if r]
+        late = f"; past {tools[name][1]:.0f} s once, then not run again" if None in results else ""
+        if not results:
+            continue  # not run yet (a write while the run goes on)
+        if not finished:
+            lines.append(f"| {size:,} | {name} | did not finish in {tools[name][1]:.0f} s | | | | |")
+            continue
+        median = statistics.median(r[0] for r in finished)
+        rss = statistics.median(r[1] for r in finished) / 1024
+        ratio = f"{median / statistics.median(jena):.2f}×" if jena else "—"
+        lines.append(f"| {size:,} | {name} | {median:.1f} | {', '.join(f'{r[0]:.1f}' for r in finished)}{late} | "
+                     f"{rss:,.0f} MB | {sorted({r[2] for r in finished})} | {ratio} |")
+    return lines
+
+
+def _write(out: Path, start: tuple[float, float, float], pairs: int, rows: list[str], why_no_jena: str | None,
+           *, done: bool = False) -> None:
+    """The results file, rewritten after every run (a run cut short leaves what it measured)."""
+    lines = ["# citynet validate beside Jena SHACL and pySHACL", "",
+             f"Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in start)} (2 cores; other "
+             f"jobs were running). Up to {pairs} interleaved runs per tool; medians of wall time and of peak RSS, "
+             "each run a fresh process (`/usr/bin/time`).", "",
+             "| triples | tool | median s | runs (s) | median peak RSS | exit codes | ratio to Jena (medians) |",
+             "|---:|---|---:|---|---:|---|---:|", *rows]
+    if why_no_jena:
+        lines += ["", f"Jena SHACL skipped: {why_no_jena}."]
+    state = "at the end" if done else "at the last write (the run was still going)"
+    lines += ["", f"Load average {state}: {', '.join(f'{x:.2f}' for x in os.getloadavg())}.", ""]
+    out.write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
