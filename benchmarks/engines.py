@@ -20,6 +20,7 @@ whole answer.
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +40,7 @@ def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
 
 def worker_engines(size: int, scratch: Path, data: Path, examples: dict[str, dict[str, Any]],
                    rounds: int) -> dict[str, Any]:
+    import jena
     import pyoxigraph
 
     import citynet
@@ -46,8 +48,6 @@ def worker_engines(size: int, scratch: Path, data: Path, examples: dict[str, dic
     from citynet.graph.terms import to_oxigraph
     from citynet.querying.execute import bind_parameters
     from citynet.querying.stored_queries import catalogue
-
-    import jena
 
     files = [resources.ontology_path(), data]
     cache = scratch / "cache"
@@ -92,9 +92,12 @@ def worker_engines(size: int, scratch: Path, data: Path, examples: dict[str, dic
                     return len([tuple(solution) for solution in answer])
                 return len(list(answer))
 
+            def ours(graph: citynet.KnowledgeGraph, name: str = stored.name, params: dict = params) -> int:
+                return len(citynet.query(name, graph=graph, **params))
+
             runs: dict[str, Callable[[], tuple[float, int]]] = {
-                "citynet": lambda n=stored.name, p=params: _timed(lambda: len(citynet.query(n, graph=in_memory, **p))),
-                "citynet-disk": lambda n=stored.name, p=params: _timed(lambda: len(citynet.query(n, graph=on_disk, **p))),
+                "citynet": lambda: _timed(lambda: ours(in_memory)),
+                "citynet-disk": lambda: _timed(lambda: ours(on_disk)),
                 "raw-memory": lambda: _timed(lambda: raw(raw_memory)),
                 "raw-disk": lambda: _timed(lambda: raw(raw_disk)),
             }
@@ -108,7 +111,7 @@ def worker_engines(size: int, scratch: Path, data: Path, examples: dict[str, dic
             out["queries"][stored.name] = {"rows": rows, "rounds": rounds,
                                            "p50": {e: statistics.median(s) for e, s in samples.items()}}
             shown = "  ".join(f"{e} {statistics.median(s):8.1f}" for e, s in samples.items())
-            print(f"  {size:>9,} {stored.name:22} {shown}", flush=True)
+            print(f"  {size:>9,} {stored.name:22} {shown}", file=sys.stderr, flush=True)
     finally:
         if peer is not None:
             peer.close()

@@ -204,7 +204,7 @@ def report(triples: int, loads: dict[str, Any], queries: dict[str, Any], load_av
                 whole[option].append(entry["p50"][option] / base)
     if all(whole.values()):
         means = [f"{statistics.geometric_mean(whole[o]):.2f}×" for o in OPTIONS]
-        lines.append("| geometric mean of the six whole-graph queries, to memory-turtle | | " + " | ".join(means) + " |")
+        lines.append("| the six whole-graph queries, geometric mean | | " + " | ".join(means) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -231,8 +231,8 @@ def main() -> None:
         paths = prepare(path, Path(folder))
         loads = {}
         for option in OPTIONS:
-            finished = subprocess.run([sys.executable, __file__, "--load", option, "--paths", json.dumps(paths)],  # noqa: S603
-                                      check=True, capture_output=True, text=True)
+            command = [sys.executable, __file__, "--load", option, "--paths", json.dumps(paths)]
+            finished = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
             loads[option] = json.loads(finished.stdout)
             print(f"  load {option:16} {loads[option]['ms']:8.0f} ms {loads[option]['rss_mb']:6.0f} MB",
                   file=sys.stderr, flush=True)

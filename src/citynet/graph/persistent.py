@@ -80,7 +80,7 @@ def copy_into_memory(disk: pyoxigraph.Store) -> pyoxigraph.Store:
         try:
             with os.fdopen(write_end, "wb") as stream:
                 disk.dump(stream, pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-        except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
+        except BaseException as error:  # raised again in the caller's thread
             failures.append(error)
 
     writer = threading.Thread(target=write, name="citynet-copy-into-memory", daemon=True)
