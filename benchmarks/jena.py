@@ -97,15 +97,16 @@ class Jena:
         answer: dict[str, Any] = json.loads(line)
         return answer
 
-    def run(self, query_file: Path, bindings: Mapping[str, str]) -> tuple[float, int]:
-        """Run the query once: milliseconds (measured inside the JVM) and rows.
+    def run(self, query_file: Path, bindings: Mapping[str, str]) -> tuple[float, float, int]:
+        """Run the query once: milliseconds of wall clock and of the evaluating thread's
+        processor time (both measured inside the JVM), and rows.
         ``bindings`` maps variable names to terms in N-Triples syntax."""
         assert self.process.stdin is not None
         fields = [str(query_file), *(f"{name}={term}" for name, term in bindings.items())]
         self.process.stdin.write("\t".join(fields) + "\n")
         self.process.stdin.flush()
         answer = self._answer()
-        return float(answer["ms"]), int(answer["rows"])
+        return float(answer["ms"]), float(answer["cpu_ms"]), int(answer["rows"])
 
     def close(self) -> None:
         if self.process.stdin is not None:

@@ -273,9 +273,10 @@ def worker_engines(size: int, scratch: Path, rounds: float) -> dict[str, Any]:
     memory, taking turns query by query (benchmarks/engines.py)."""
     import engines
 
+    started = " ".join(f"{x:.2f}" for x in os.getloadavg())
     result = engines.worker_engines(size, scratch, graph_file(size), json.loads(examples_file(size).read_text()),
                                     int(rounds))
-    result["load_average"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    result["load_average"] = f"{started} at its start, {' '.join(f'{x:.2f}' for x in os.getloadavg())} at its end"
     result["peak_rss_mb"] = peak_rss_mb()
     return result
 
