@@ -45,6 +45,8 @@ OPTIONS = {
     "memory-turtle": "in-memory Store(), bulk_load of the Turtle files",
     "memory-nquads": "in-memory Store(), bulk_load of an N-Quads snapshot",
     "memory-copy": "in-memory Store(), bulk_extend from the on-disk store's default graph",
+    "memory-pipe": "in-memory Store(), the on-disk store's N-Triples writer piped to the bulk loader "
+                   "(citynet's in_memory=True)",
     "memory-union": "in-memory copy of the named graphs, queried as their union (the server's worker)",
 }
 
@@ -97,6 +99,7 @@ def load(option: str, paths: dict[str, str]) -> tuple[Any, bool]:
     import pyoxigraph
 
     from citynet.graph.dataset import named_graph_quads
+    from citynet.graph.persistent import copy_into_memory
 
     if option == "disk-read-only":
         return pyoxigraph.Store.read_only(paths["disk"]), False
@@ -111,6 +114,8 @@ def load(option: str, paths: dict[str, str]) -> tuple[Any, bool]:
     elif option == "memory-copy":
         disk = pyoxigraph.Store.read_only(paths["disk"])
         store.bulk_extend(disk.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+    elif option == "memory-pipe":
+        return copy_into_memory(pyoxigraph.Store.read_only(paths["disk"])), False
     elif option == "memory-union":
         named_graph_quads(pyoxigraph.Store.read_only(paths["disk"]), store)
         return store, True

@@ -10,6 +10,11 @@ turns, round by round, with the example parameters; the medians of wall clock an
 processor time are compared, and so are the answers: the same rows in the same order
 (every term as the engine wrote it), the same rows in another order, the same rows but for
 the order within a GROUP_CONCAT cell, or different rows.
+
+Files in ``benchmarks/rewrites/parts/`` are parts of a stored query (a pattern of it alone,
+the query without its ORDER BY …), timed the same way beside it, without comparing answers:
+where the query's time goes, as far as a query text can show it (Oxigraph gives no profile
+of its own evaluation).
 Writes benchmarks/RESULTS-rewrites.md. Not part of the test suite.
 """
 
@@ -69,7 +74,9 @@ def main() -> None:
              f"{args.rounds} interleaved rounds after a warm-up; a ratio below 1 is a faster candidate.", "",
              "| query | candidate | answer | stored text (ms, wall / processor) | candidate | ratio, wall | "
              "ratio, processor |", "|---|---|---|---:|---:|---:|---:|"]
-    for file in sorted(CANDIDATES.glob("*.rq")):
+    files = [(file, False) for file in sorted(CANDIDATES.glob("*.rq"))]
+    files += [(file, True) for file in sorted((CANDIDATES / "parts").glob("*.rq"))]
+    for file, part in files:
         name, _, variant = file.stem.partition("--")
         stored = next(q for q in catalogue() if q.name == name)
         prefixes = "\n".join(line for line in stored.text.splitlines() if line.startswith("PREFIX"))
@@ -79,7 +86,7 @@ def main() -> None:
         substitutions = {pyoxigraph.Variable(k): to_oxigraph(v)
                          for k, v in bind_parameters(stored, params, graph).items()}
         before, after = answer(graph.store, stored.text, substitutions), answer(graph.store, candidate, substitutions)
-        same = ("the same rows, in the same order" if before == after else
+        same = (f"a part: {len(after):,} rows" if part else"the same rows, in the same order" if before == after else
                 "the same rows, in another order" if sorted(before, key=repr) == sorted(after, key=repr) else
                 "the same rows but for the order of the names in a GROUP_CONCAT cell"
                 if _concat_sorted(before) == _concat_sorted(after) else
@@ -94,7 +101,7 @@ def main() -> None:
                 cpu[which].append((time.thread_time() - c0) * 1000)
         w = {k: statistics.median(v) for k, v in wall.items()}
         c = {k: statistics.median(v) for k, v in cpu.items()}
-        lines.append(f"| {name} | {variant} | {same} | {w['stored']:,.0f} / {c['stored']:,.0f} | "
+        lines.append(f"| {name} | {'part: ' if part else ''}{variant} | {same} | {w['stored']:,.0f} / {c['stored']:,.0f} | "
                      f"{w['candidate']:,.0f} / {c['candidate']:,.0f} | {w['candidate'] / w['stored']:.2f}× | "
                      f"{c['candidate'] / c['stored']:.2f}× |")
         print(lines[-1], file=sys.stderr, flush=True)
