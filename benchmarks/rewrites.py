@@ -101,7 +101,8 @@ def main() -> None:
                 cpu[which].append((time.thread_time() - c0) * 1000)
         w = {k: statistics.median(v) for k, v in wall.items()}
         c = {k: statistics.median(v) for k, v in cpu.items()}
-        lines.append(f"| {name} | {'part: ' if part else ''}{variant} | {same} | {w['stored']:,.0f} / {c['stored']:,.0f} | "
+        label = f"part: {variant}" if part else variant
+        lines.append(f"| {name} | {label} | {same} | {w['stored']:,.0f} / {c['stored']:,.0f} | "
                      f"{w['candidate']:,.0f} / {c['candidate']:,.0f} | {w['candidate'] / w['stored']:.2f}× | "
                      f"{c['candidate'] / c['stored']:.2f}× |")
         print(lines[-1], file=sys.stderr, flush=True)
