@@ -45,7 +45,11 @@ def answer(store: Any, text: str, substitutions: dict[Any, Any]) -> list[tuple[s
 def _concat_sorted(rows: list[tuple[str | None, ...]]) -> list[tuple[str | None, ...]]:
     """The rows with each "; "-separated list sorted, then the rows sorted."""
     def cell(text: str | None) -> str | None:
-        return "; ".join(sorted(text.split("; "))) if text and "; " in text else text
+        if not text or "; " not in text:
+            return text
+        quoted = text.startswith('"') and text.endswith('"')  # a plain literal in N-Triples
+        items = sorted((text[1:-1] if quoted else text).split("; "))
+        return f'"{"; ".join(items)}"' if quoted else "; ".join(items)
 
     return sorted((tuple(cell(c) for c in row) for row in rows), key=repr)
 
