@@ -47,6 +47,19 @@ def test_the_copy_holds_the_default_graph_of_the_store_and_nothing_else(cache):
     assert any(isinstance(q.subject, pyoxigraph.BlankNode) for q in copy)  # the membership periods
 
 
+class _FailingStore:
+    """A store whose writer fails part way, as a full disk or a read error would make it."""
+
+    def dump(self, output, format, *, from_graph=None):
+        output.write(b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+        raise OSError("read error in the on-disk store")
+
+
+def test_a_failed_copy_raises_rather_than_giving_part_of_the_graph():
+    with pytest.raises(OSError, match="read error"):
+        copy_into_memory(_FailingStore())  # type: ignore[arg-type]
+
+
 def test_a_graph_in_memory_is_not_persistent_and_counts_the_same(cache):
     on_disk = citynet.KnowledgeGraph(persistent=True, cache_dir=cache)
     in_memory = citynet.KnowledgeGraph(persistent=True, cache_dir=cache, in_memory=True)
