@@ -8,7 +8,10 @@ The measurements run in separate worker processes so that each one's peak memory
 own: citynet (persistent build, reopen, raw pyoxigraph bulk load, every stored query on
 citynet and on raw pyoxigraph with the same text and substitutions, exports beside
 pyoxigraph's serializers), rdflib (parse and every stored query, with a time budget per
-query on large graphs), and validation (with a time budget). The results go to
+query on large graphs), validation (with a time budget), and up to 1M triples the engines
+(benchmarks/engines.py: citynet in memory and on disk, raw pyoxigraph in memory and on disk,
+and Jena in memory, taking turns query by query; ``--parts engines`` runs only these and
+changes only their sections of NAME.md). The results go to
 benchmarks/results.csv and benchmarks/RESULTS.md, which opens with the issue's targets,
 checked at 1M triples; ratios are between numbers measured in the same run.
 Not part of the test suite.

@@ -1,5 +1,6 @@
-"""How a big graph is held: the in-memory copy of the on-disk store (``in_memory=True``)
-holds the same triples and gives the same answers as the store it was copied from."""
+"""How a big graph is held: the in-memory copy of the on-disk store (``in_memory=True``,
+loaded from its N-Triples snapshot) holds the same triples and gives the same answers as the
+store it was copied from."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
 import citynet
-from citynet.graph.persistent import copy_into_memory
+from citynet import resources
+from citynet.errors import InputError
+from citynet.graph.persistent import load_into_memory, snapshot_path, store_path, write_snapshot
 from citynet.graph.terms import to_rdflib_triple
 from citynet.scale.generate import generate
 
@@ -40,32 +43,46 @@ def _triples(store: pyoxigraph.Store) -> set:
 
 def test_the_copy_holds_the_default_graph_of_the_store_and_nothing_else(cache):
     on_disk = citynet.KnowledgeGraph(persistent=True, cache_dir=cache)
-    copy = copy_into_memory(on_disk.store)
+    copy = load_into_memory(on_disk.files, cache)
     assert list(copy.named_graphs()) == []
     assert len(copy) == len(on_disk)
     assert _triples(copy) == _triples(on_disk.store)
     assert any(isinstance(q.subject, pyoxigraph.BlankNode) for q in copy)  # the membership periods
 
 
+def test_the_snapshot_is_written_once_and_read_again(tmp_path):
+    files = [resources.ontology_path(), *resources.data_files()]
+    first = citynet.KnowledgeGraph(persistent=True, cache_dir=tmp_path, in_memory=True)
+    snapshot = snapshot_path(store_path(files, tmp_path))
+    assert snapshot.is_file()
+    written = snapshot.stat().st_mtime_ns
+    second = citynet.KnowledgeGraph(persistent=True, cache_dir=tmp_path, in_memory=True)
+    assert snapshot.stat().st_mtime_ns == written and len(first) == len(second)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([snapshot.name, snapshot.stem])  # no staging file
+
+
 class _FailingStore:
     """A store whose writer fails part way, as a full disk or a read error would make it."""
 
     def dump(self, output, format, *, from_graph=None):
-        output.write(b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
-        raise OSError("read error in the on-disk store")
+        with open(output, "wb") as stream:
+            stream.write(b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+        raise OSError("IO error: No space left on device")
 
 
-def test_a_failed_copy_raises_rather_than_giving_part_of_the_graph():
-    with pytest.raises(OSError, match="read error"):
-        copy_into_memory(_FailingStore())  # type: ignore[arg-type]
+def test_a_failed_snapshot_is_an_error_and_leaves_no_file(tmp_path):
+    target = tmp_path / "store.nt"
+    with pytest.raises(InputError, match="No space left"):
+        write_snapshot(_FailingStore(), target)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []  # neither a part of the graph as a snapshot, nor the staging file
 
 
-def test_a_graph_in_memory_is_not_persistent_and_counts_the_same(cache):
-    on_disk = citynet.KnowledgeGraph(persistent=True, cache_dir=cache)
-    in_memory = citynet.KnowledgeGraph(persistent=True, cache_dir=cache, in_memory=True)
+def test_a_graph_in_memory_is_not_persistent_and_counts_the_same(tmp_path):
+    on_disk = citynet.KnowledgeGraph(persistent=True, cache_dir=tmp_path)
+    in_memory = citynet.KnowledgeGraph(persistent=True, cache_dir=tmp_path, in_memory=True)
     assert on_disk.persistent and not in_memory.persistent
     assert len(in_memory) == len(on_disk) == len(citynet.shipped_graph())
-    assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 1  # reopened, not built twice
+    assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 1  # the store reopened, not built twice
 
 
 def _answer(result: citynet.QueryResult) -> object:

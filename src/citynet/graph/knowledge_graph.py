@@ -23,7 +23,7 @@ from citynet.graph.files import (
     load_turtle_files,
 )
 from citynet.graph.names import NameIndex
-from citynet.graph.persistent import copy_into_memory, open_store
+from citynet.graph.persistent import load_into_memory, open_store
 from citynet.graph.select import select
 from citynet.graph.terms import RDF_TYPE, to_rdflib_triple
 
@@ -48,7 +48,8 @@ class KnowledgeGraph:
         ``IN_MEMORY_UP_TO_BYTES`` of files, on disk above.
 
         ``in_memory=True`` with the on-disk store: build or reopen it, then query a copy of
-        it in memory (its default graph, which holds every triple). The copy takes seconds
+        it in memory (its default graph, which holds every triple), loaded from an N-Triples
+        snapshot kept beside it (written the first time). The copy takes seconds
         at a million triples (about 400 bytes a triple); then the whole-graph queries run 2 to
         3× as fast as on disk: for long sessions and many queries.
         """
@@ -59,7 +60,7 @@ class KnowledgeGraph:
         self.persistent = persistent and not in_memory
         self._classes: dict[str, frozenset[str]] = {}
         if persistent and in_memory:
-            self.store = copy_into_memory(open_store(self.files, cache_dir))
+            self.store = load_into_memory(self.files, cache_dir)
         elif persistent:
             self.store = open_store(self.files, cache_dir)
         else:

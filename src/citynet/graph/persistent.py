@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -25,7 +24,7 @@ from citynet.errors import InputError
 from citynet.graph.dataset import load_dataset
 from citynet.graph.files import RDF_SUFFIXES, parse_error
 from citynet.graph.progress import Progress
-from citynet.leftovers import create_folder, sweep
+from citynet.leftovers import create_file, create_folder, sweep
 
 _CHUNK = 1 << 20
 _COMPLETE_MARK = "citynet-store-complete"
@@ -65,34 +64,41 @@ def open_store(files: Sequence[Path], cache_dir: Path | None = None) -> pyoxigra
     return pyoxigraph.Store.read_only(str(store_path(files, cache_dir)))
 
 
-def copy_into_memory(disk: pyoxigraph.Store) -> pyoxigraph.Store:
-    """An in-memory store holding the default graph of the on-disk ``disk``.
+def snapshot_path(store: Path) -> Path:
+    """The N-Triples snapshot of the store's default graph, beside the store."""
+    return store.with_name(f"{store.name}.nt")
 
-    The on-disk store's own N-Triples writer feeds the in-memory store's bulk loader through a
-    pipe, both in Rust: at a million triples the fastest of the ways measured
-    (``benchmarks/holding.py``), and a copy in subject order, which queries read faster than
-    the files' order. The text came from Oxigraph's writer, so the loader skips its checks."""
+
+def load_into_memory(files: Sequence[Path], cache_dir: Path | None = None) -> pyoxigraph.Store:
+    """An in-memory store holding ``files``: the default graph of their on-disk store, read
+    from its N-Triples snapshot (written the first time, beside the store).
+
+    Of the ways measured (``benchmarks/holding.py``) a bulk load from a file is the fastest:
+    reading the on-disk store itself, quad by quad or through its writer, takes about twice as
+    long. The snapshot is in the store's subject order, which queries read faster than the
+    files' order, and it came from Oxigraph's writer, so the loader skips its checks."""
+    store = store_path(files, cache_dir)
+    snapshot = snapshot_path(store)
+    if not snapshot.is_file():
+        write_snapshot(pyoxigraph.Store.read_only(str(store)), snapshot)
     memory = pyoxigraph.Store()
-    read_end, write_end = os.pipe()
-    failures: list[BaseException] = []
-
-    def write() -> None:
-        try:
-            with os.fdopen(write_end, "wb") as stream:
-                disk.dump(stream, pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-        except BaseException as error:  # raised again in the caller's thread
-            failures.append(error)
-
-    writer = threading.Thread(target=write, name="citynet-copy-into-memory", daemon=True)
-    writer.start()
-    try:
-        with os.fdopen(read_end, "rb") as stream:  # closed on failure: the writer then stops too
-            memory.bulk_load(input=stream, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
-    finally:
-        writer.join()
-    if failures:
-        raise failures[0]
+    memory.bulk_load(path=str(snapshot), format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
     return memory
+
+
+def write_snapshot(disk: pyoxigraph.Store, target: Path) -> None:
+    """Write the default graph of ``disk`` to ``target`` in N-Triples: to a staging file named
+    for this process, renamed into place when complete (a later run sweeps one a crash left)."""
+    try:
+        descriptor, staging = create_file(target.parent, f".{target.name}.")
+        os.close(descriptor)
+        try:
+            disk.dump(str(staging), pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+            staging.replace(target)
+        finally:
+            staging.unlink(missing_ok=True)
+    except OSError as error:
+        raise _cache_error(target.parent, error) from None
 
 
 def _bulk_load(store: pyoxigraph.Store, path: Path, graph: pyoxigraph.NamedNode, bar: Progress) -> None:
