@@ -8,8 +8,8 @@ makes it) it measures, for each way of holding it:
 - the time to have it ready and the memory it takes, each in a fresh process (resident memory
   after loading, less the process's before);
 - every stored query on it (processor time of its thread), with the example parameters of
-  the generated graph. The options take turns query by query (a round runs the query once on each), so that all of them see
-  the same machine; the medians of the rounds are compared.
+  the generated graph. The options take turns query by query (a round runs the query once
+  on each), so that all of them see the same machine; the medians of the rounds are compared.
 
 The options: the on-disk store citynet builds (opened read-only, as the CLI does, and
 read-write), an in-memory ``Store()`` loaded from the Turtle, from an N-Quads snapshot of
