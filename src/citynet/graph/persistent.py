@@ -74,8 +74,7 @@ def load_into_memory(files: Sequence[Path], cache_dir: Path | None = None) -> py
     from its N-Triples snapshot (written the first time, beside the store).
 
     Of the ways measured (``benchmarks/holding.py``) a bulk load from a file is the fastest:
-    copying the on-disk store quad by quad takes more than twice as long. The snapshot is in
-    the store's subject order, which queries read faster than the files' order, and it came
+    copying the on-disk store quad by quad takes more than twice as long. The snapshot came
     from Oxigraph's writer, so the loader skips its checks."""
     store = store_path(files, cache_dir)
     snapshot = snapshot_path(store)
