@@ -8,7 +8,10 @@ The measurements run in separate worker processes so that each one's peak memory
 own: citynet (persistent build, reopen, raw pyoxigraph bulk load, every stored query on
 citynet and on raw pyoxigraph with the same text and substitutions, exports beside
 pyoxigraph's serializers), rdflib (parse and every stored query, with a time budget per
-query on large graphs), and validation (with a time budget). The results go to
+query on large graphs), validation (with a time budget), and up to 1M triples the engines
+(benchmarks/engines.py: citynet in memory and on disk, raw pyoxigraph in memory and on disk,
+and Jena in memory, taking turns query by query; ``--parts engines`` runs only these and
+changes only their sections of NAME.md). The results go to
 benchmarks/results.csv and benchmarks/RESULTS.md, which opens with the issue's targets,
 checked at 1M triples; ratios are between numbers measured in the same run.
 Not part of the test suite.
@@ -268,7 +271,22 @@ def worker_validate(size: int, scratch: Path) -> dict[str, Any]:
             "notes": len(report.infos), "peak_rss_mb": peak_rss_mb()}
 
 
-WORKERS = {"citynet": worker_citynet, "rdflib": worker_rdflib, "validate": worker_validate}
+def worker_engines(size: int, scratch: Path, rounds: float) -> dict[str, Any]:
+    """citynet in memory and on disk, raw pyoxigraph in memory and on disk, and Jena in
+    memory, taking turns query by query (benchmarks/engines.py)."""
+    import engines
+
+    started = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    result = engines.worker_engines(size, scratch, graph_file(size), json.loads(examples_file(size).read_text()),
+                                    int(rounds))
+    result["load_average"] = f"{started} at its start, {' '.join(f'{x:.2f}' for x in os.getloadavg())} at its end"
+    result["peak_rss_mb"] = peak_rss_mb()
+    return result
+
+
+WORKERS = {"citynet": worker_citynet, "rdflib": worker_rdflib, "validate": worker_validate,
+           "engines": worker_engines}
+PARTS = ("citynet", "rdflib", "validate", "engines")
 
 
 def run_worker(kind: str, size: int, scratch: Path, timeout: float, *extra: str) -> dict[str, Any]:
@@ -408,12 +426,46 @@ def write_outputs(all_results: dict[int, dict[str, Any]], args: argparse.Namespa
         rows.append([size, "memory", "peak RSS citynet worker (MB)", "citynet", c.get("peak_rss_mb"), "", "", ""])
         rows.append([size, "memory", "peak RSS rdflib worker (MB)", "rdflib", r.get("peak_rss_mb"), "", "", ""])
         md.append("")
-    (HERE / f"{args.name}.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    target = HERE / f"{args.name}.md"
+    kept = ""
+    if target.exists():  # the engines sections, written by splice_engines, stay
+        old = target.read_text(encoding="utf-8")
+        if ENGINES_BEGIN in old and ENGINES_END in old:
+            kept = ENGINES_BEGIN + old.partition(ENGINES_BEGIN)[2].partition(ENGINES_END)[0] + ENGINES_END + "\n"
+    target.write_text("\n".join(md) + "\n" + ("\n" + kept if kept else ""), encoding="utf-8")
     with (HERE / f"{args.name.lower()}.csv").open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(["triples", "category", "item", "system", "p50_ms", "p95_ms", "runs", "rows_or_note"])
         for row in rows:
             writer.writerow([f"{x:.3f}" if isinstance(x, float) else ("" if x is None else x) for x in row])
+
+
+ENGINES_BEGIN, ENGINES_END = "<!-- engines: benchmarks/engines.py -->", "<!-- /engines -->"
+
+
+def splice_engines(all_results: dict[int, dict[str, Any]], args: argparse.Namespace) -> None:
+    """Put the engines sections into NAME.md between their markers (at the end where there
+    are none yet), leaving every other section of the file as it is."""
+    import engines
+
+    sections: list[str] = []
+    for size, result in sorted(all_results.items()):
+        if "engines" in result:
+            average = result["engines"].get("load_average", "?")
+            sections += engines.report(size, result["engines"], average)
+    if not sections:
+        return
+    target = HERE / f"{args.name}.md"
+    text = target.read_text(encoding="utf-8") if target.exists() else "# citynet benchmark results\n"
+    block = "\n".join([ENGINES_BEGIN, *sections, ENGINES_END])
+    if ENGINES_BEGIN in text and ENGINES_END in text:
+        before, _, rest = text.partition(ENGINES_BEGIN)
+        text = before + block + rest.partition(ENGINES_END)[2]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
 
 
 def _why(result: dict[str, Any]) -> str:
@@ -444,6 +496,11 @@ def main() -> None:
                         help="run rdflib and validation only up to this many triples (default 1,000,000)")
     parser.add_argument("--name", default="RESULTS",
                         help="write NAME.md and name.csv in benchmarks/ (default RESULTS: RESULTS.md, results.csv)")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help="what to measure, comma-separated (default all): " + ", ".join(PARTS) +
+                             "; a run without citynet changes only the engines sections of NAME.md")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="interleaved rounds per query for the engines part (at least 3)")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
@@ -453,13 +510,16 @@ def main() -> None:
     if args.verbose:
         os.environ["CITYNET_BENCHMARK_VERBOSE"] = "1"
     if args.worker:
-        extra = (args.budget,) if args.worker == "rdflib" else ()
+        extra = (args.budget,) if args.worker in ("rdflib", "engines") else ()
         result = WORKERS[args.worker](args.size, args.scratch, *extra)
         args.result.write_text(json.dumps(result))
         return
 
     from citynet.scale.generate import generate
 
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    if parts - set(PARTS) or args.rounds < 3:
+        parser.error(f"--parts takes {', '.join(PARTS)}; --rounds at least 3")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     DATA.mkdir(exist_ok=True)
     all_results: dict[int, dict[str, Any]] = {}
@@ -473,16 +533,23 @@ def main() -> None:
         examples_file(size).write_text(json.dumps(report.examples, indent=1))
         with tempfile.TemporaryDirectory(prefix=f"citynet-bench-{size}-") as folder:
             scratch = Path(folder)
-            result["citynet"] = run_worker("citynet", size, scratch, 1800 if size <= LARGE else 7200)
+            if "citynet" in parts:
+                result["citynet"] = run_worker("citynet", size, scratch, 1800 if size <= LARGE else 7200)
             if size > args.baselines_up_to:
                 why = f"skipped above {args.baselines_up_to:,} triples (--baselines-up-to): it would take hours"
                 result["rdflib"] = result["validate"] = {"skipped": why}
             else:
                 budget = args.rdflib_budget or (60 if size < LARGE else 150)
-                result["rdflib"] = run_worker("rdflib", size, scratch, 3600, "--budget", str(budget))
-                result["validate"] = run_worker("validate", size, scratch, args.validate_budget)
+                if "rdflib" in parts:
+                    result["rdflib"] = run_worker("rdflib", size, scratch, 3600, "--budget", str(budget))
+                if "validate" in parts:
+                    result["validate"] = run_worker("validate", size, scratch, args.validate_budget)
+            if "engines" in parts and size <= LARGE:  # Jena in memory, and raw pyoxigraph in memory beside it
+                result["engines"] = run_worker("engines", size, scratch, 3600, "--budget", str(args.rounds))
         all_results[size] = result
-        write_outputs(all_results, args)
+        if "citynet" in parts:
+            write_outputs(all_results, args)
+        splice_engines(all_results, args)
     report = HERE / f"{args.name}.md"
     log(f"done in {time.monotonic() - started:,.0f} s: {report}, {HERE / args.name.lower()}.csv")
     print(report.read_text(encoding="utf-8"))
