@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,31 +31,12 @@ _TIME = re.compile(r"^TIME (\S+) (\d+)$", re.M)
 
 
 def jena_classpath(folder: Path) -> str | None:
-    """Debian's Jena jars and their dependencies (the unversioned names; see also
-    benchmarks/jena.py of the query benchmark), or None where Jena is not installed."""
-    if shutil.which("dpkg-query") is None or shutil.which("java") is None:
+    """Debian's Jena jars (benchmarks/jena.py), or None where Jena or java is missing."""
+    import jena  # benchmarks/jena.py, beside this script
+
+    if shutil.which("java") is None:
         return None
-    listed = subprocess.run(["dpkg-query", "-W", "-f=${Status}|${Depends}", "libapache-jena-java"],  # noqa: S607
-                            capture_output=True, text=True, check=False)
-    status, _, depends = listed.stdout.partition("|")
-    if listed.returncode != 0 or "installed" not in status.split():
-        return None
-    packages = ["libapache-jena-java"] + [d.split("(")[0].split("|")[0].strip()
-                                          for d in depends.split(",") if d.strip()]
-    jars = []
-    for package in packages:
-        files = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True, check=False).stdout  # noqa: S603, S607
-        jars += [line for line in files.splitlines() if Path(line).parent == JARS and line.endswith(".jar")
-                 and not _VERSIONED.search(Path(line).stem) and "slf4j" not in line]
-    # Debian moves Xerces out of jena-core but leaves its message files behind.
-    with zipfile.ZipFile(JARS / "jena-core.jar") as archive:
-        for name in archive.namelist():
-            if name.startswith("org/apache/jena/ext/xerces/") and name.endswith(".properties"):
-                target = folder / name.removeprefix("org/apache/jena/ext/")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(archive.read(name))
-    silent = [str(p) for p in (JARS / "slf4j-api.jar", JARS / "slf4j-nop.jar") if p.is_file()]
-    return ":".join([str(folder), *jars, *silent])
+    return jena.classpath(folder)
 
 
 def timed(command: list[str], timeout: float) -> tuple[float, int, int] | None:
