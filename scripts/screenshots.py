@@ -9,6 +9,7 @@ German pages (Rostock, a network, a membership). It starts ``citynet serve`` on 
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -39,7 +40,11 @@ WIDTHS = {1280: 900, 390: 844}
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots"
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("outdir", nargs="?", type=Path, default=ROOT / "screenshots",
+                        help="where the PNG files go (default: screenshots/)")
+    out = parser.parse_args().outdir
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work, running_server(Path(work)) as server, \
             Browser(Path(work)) as browser:
