@@ -20,7 +20,8 @@ Catalogue row → test (rows tested elsewhere are named with their test):
 - 7 ``@base <file:///etc/>`` → test_a_file_base_reads_no_file
 - 14 bad date, IRI with a space, ``"20x1"^^xsd:gYear`` → test_ill_typed_values_and_bad_iris_are_violations_with_lines
 - 12 no final dot → test_a_missing_final_dot_is_a_syntax_error_with_its_place
-- 18 Turtle nested 300 / 1 000 / 3 000 levels → test_turtle_nested_too_deeply_is_exit_2_with_its_place
+- 18 Turtle nested 300 / 1 000 / 3 000 levels → test_turtle_nested_too_deeply_for_rdflib_is_exit_2_with_its_place
+  (where rdflib reads the file), test_deep_nesting_is_read_where_oxigraph_parses_for_validation (100 000)
 - 25 RDF/XML with a DTD named ``.ttl`` → test_rdf_xml_with_a_dtd_is_refused_as_turtle
 - 17 a 100 MB literal → test_a_literal_longer_than_the_parser_reads_is_exit_2_with_its_place
 - 15 duplicate ``@prefix`` (section 5) → test_a_prefix_bound_twice_is_a_warning_with_file_and_line
@@ -228,14 +229,30 @@ def test_a_missing_final_dot_is_a_syntax_error_with_its_place(tmp_path):
 
 @pytest.mark.parametrize("depth", [300, 1000, 3000])
 @pytest.mark.parametrize("brackets", ["[ <http://x/p> ", "( "])
-def test_turtle_nested_too_deeply_is_exit_2_with_its_place(tmp_path, depth, brackets):
+def test_turtle_nested_too_deeply_for_rdflib_is_exit_2_with_its_place(tmp_path, depth, brackets):
+    """Where validation reads a file with rdflib (here: an explicit ^^xsd:string, which Oxigraph's
+    parse would drop, sends it that way), rdflib's parser recurses once per level."""
     closing = " ]" if brackets.startswith("[") else " )"
-    (tmp_path / "d.ttl").write_text("<http://x/a> <http://x/b> " + brackets * depth + "<http://x/o>"
+    (tmp_path / "d.ttl").write_text('<http://x/a> <http://x/c> "s"^^<http://www.w3.org/2001/XMLSchema#string> .\n'
+                                    "<http://x/a> <http://x/b> " + brackets * depth + "<http://x/o>"
                                     + closing * depth + " .\n")
     result = run_citynet("validate", "d.ttl", cwd=tmp_path)
     column = len("<http://x/a> <http://x/b> ") + len(brackets) * (depth - 1) + 1
-    assert clean_failure(result, f"d.ttl:1:{column}:", f"nested {depth} levels deep"), result.stderr
+    assert clean_failure(result, f"d.ttl:2:{column}:", f"nested {depth} levels deep"), result.stderr
     assert "labels (_:b1)" in result.stderr
+
+
+@pytest.mark.parametrize("brackets", ["[ <http://x/p> ", "( "])
+def test_deep_nesting_is_read_where_oxigraph_parses_for_validation(tmp_path, brackets):
+    """The catalogue's 100,000 nested ( or [ ]: Oxigraph's parse, which validation uses for
+    Turtle it reads the same way, follows them; the data is valid and conforms."""
+    depth = 100_000
+    closing = " ]" if brackets.startswith("[") else " )"
+    (tmp_path / "d.ttl").write_text("<http://x/a> <http://x/b> " + brackets * depth + "<http://x/o>"
+                                    + closing * depth + " .\n")
+    result = run_citynet("validate", "--no-ontology", "--shapes", str(resources.shapes_path()), "d.ttl",
+                         cwd=tmp_path, timeout=300)
+    assert result.returncode == 0 and "conforms" in result.stdout, result.stderr
 
 
 def test_nesting_the_parser_can_follow_is_read(tmp_path, capsys):

@@ -132,6 +132,11 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
         except (SyntaxError, MemoryError) as error:
             raise parse_error(error, path, ox.RdfFormat.TURTLE, text=text,
                               hint="fix the Turtle at that place; every statement ends with a dot") from None
+        except ValueError:
+            # A term the lenient parse let through that has no stand-in (an IRI with "[" in it,
+            # say, from a file that is not Turtle at all): the rdflib route reports it as before.
+            parsed.faithful = False
+            return parsed
         copy.add(quads)
         parsed.files.append(ParsedFile(path, text, dict(parser.prefixes)))
     copy.finish()
