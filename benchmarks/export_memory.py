@@ -18,6 +18,7 @@ disk above 10 MB of files):
 - a **profile** of citynet's JSON-LD writer (cProfile, the largest costs), to explain its time.
 
     .venv/bin/python benchmarks/export_memory.py --sizes 1000000
+    .venv/bin/python benchmarks/export_memory.py --sizes 1000000 --no-memory   # the times and profile only
     .venv/bin/python benchmarks/export_memory.py --sizes 10000000 --rounds 1 --pairs 1 --name RESULTS-export-10M
 
 Results go to ``benchmarks/RESULTS-export.md`` (``--name``), with the load average.
@@ -160,12 +161,13 @@ def run_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> dict[s
     result["build_s"] = child([sys.executable, "-c", BASELINE_DEFAULT, str(path)], env)["seconds"]
 
     runs: dict[str, list[dict[str, Any]]] = {}
+    rounds = args.rounds if args.memory else 0
     commands = {"baseline: every quad": [sys.executable, "-c", BASELINE_ALL, str(path)],
                 "baseline: default graph": [sys.executable, "-c", BASELINE_DEFAULT, str(path)]}
     for fmt in args.formats:
         commands[fmt] = [sys.executable, "-m", "citynet", "export", "--data", str(path), "--format", fmt,
                          "-o", str(scratch / f"out.{fmt}")]
-    for number in range(args.rounds):
+    for number in range(rounds):
         for name, argv in commands.items():  # interleaved: each round measures every command once
             log(f"round {number + 1}: {name}")
             run = measured(argv, env)
@@ -174,7 +176,8 @@ def run_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> dict[s
                 run["bytes"] = target.stat().st_size
                 target.unlink()
             runs.setdefault(name, []).append(run)
-    result["rss"] = runs
+    if runs:
+        result["rss"] = runs
 
     timed = [fmt for fmt in args.formats if fmt in RDF]
     if timed and args.pairs:
@@ -193,6 +196,30 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def _rss_lines(result: dict[str, Any], args: argparse.Namespace, held: str) -> list[str]:
+    rss = result["rss"]
+    every = median([r["rss_mb"] for r in rss["baseline: every quad"]])
+    default = median([r["rss_mb"] for r in rss["baseline: default graph"]])
+    lines = [
+        f"Generated file {result['file_mb']:.0f} MB, held {held}. "
+        f"Peak RSS of the baselines: every quad {every:.0f} MB, the default graph {default:.0f} MB.",
+        "",
+        "| `citynet export -o` | peak RSS | ÷ baseline (every quad) | target ≤ 1.2 | wall time | output |",
+        "|---|---:|---:|:---:|---:|---:|",
+    ]
+    for fmt in args.formats:
+        runs = rss[fmt]
+        peak = median([r["rss_mb"] for r in runs])
+        ratio = peak / every
+        lines.append(f"| {fmt} | {peak:.0f} MB | {ratio:.2f} | {'met' if ratio <= 1.2 else 'missed'} | "
+                     f"{median([r['seconds'] for r in runs]):.1f} s | {runs[0]['bytes'] / 1e6:.0f} MB |")
+    for name in ("baseline: every quad", "baseline: default graph"):
+        runs = rss[name]
+        lines.append(f"| *{name}* | {median([r['rss_mb'] for r in runs]):.0f} MB | | | "
+                     f"{median([r['seconds'] for r in runs]):.1f} s | |")
+    return lines
+
+
 def write_results(results: list[dict[str, Any]], args: argparse.Namespace, before: str, after: str) -> Path:
     import pyoxigraph
 
@@ -204,35 +231,21 @@ def write_results(results: list[dict[str, Any]], args: argparse.Namespace, befor
         f"Written by `benchmarks/export_memory.py` on {time.strftime('%Y-%m-%d %H:%M')}: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, citynet {citynet.__version__}, "
         f"pyoxigraph {pyoxigraph.__version__}. Load average (1, 5, 15 min) before: {before}; after: {after}.",
-        f"Rounds per RSS measurement: {args.rounds} (median); time pairs: {args.pairs} (medians, in turns).",
+        f"Rounds per RSS measurement: {args.rounds if args.memory else 'none (--no-memory)'} (median); "
+        f"time pairs: {args.pairs} (medians, in turns).",
         "Other work ran on the machine at the same time (see the load average): the times are noisy, "
         "the peak RSS much less so.",
         "",
     ]
     for result in results:
-        size, rss = result["size"], result["rss"]
-        every = median([r["rss_mb"] for r in rss["baseline: every quad"]])
-        default = median([r["rss_mb"] for r in rss["baseline: default graph"]])
-        lines += [
-            f"## {size:,} triples",
-            "",
-            f"Generated file {result['file_mb']:.0f} MB, held "
-            f"{'on disk (opened from the cache)' if result['on_disk'] else 'in memory (parsed by every process)'}. "
-            f"Peak RSS of the baselines: every quad {every:.0f} MB, the default graph {default:.0f} MB.",
-            "",
-            "| `citynet export -o` | peak RSS | ÷ baseline (every quad) | target ≤ 1.2 | wall time | output |",
-            "|---|---:|---:|:---:|---:|---:|",
-        ]
-        for fmt in args.formats:
-            runs = rss[fmt]
-            peak = median([r["rss_mb"] for r in runs])
-            ratio = peak / every
-            lines.append(f"| {fmt} | {peak:.0f} MB | {ratio:.2f} | {'met' if ratio <= 1.2 else 'missed'} | "
-                         f"{median([r['seconds'] for r in runs]):.1f} s | {runs[0]['bytes'] / 1e6:.0f} MB |")
-        for name in ("baseline: every quad", "baseline: default graph"):
-            runs = rss[name]
-            lines.append(f"| *{name}* | {median([r['rss_mb'] for r in runs]):.0f} MB | | | "
-                         f"{median([r['seconds'] for r in runs]):.1f} s | |")
+        size = result["size"]
+        held = "on disk (opened from the cache)" if result["on_disk"] else "in memory (parsed by every process)"
+        lines += [f"## {size:,} triples", ""]
+        if "rss" not in result:
+            lines += [f"Generated file {result['file_mb']:.0f} MB, held {held}. Peak RSS not measured in this "
+                      "run (`--no-memory`): the last full run's figures are in this file's git history."]
+        else:
+            lines += _rss_lines(result, args, held)
         if "times" in result:
             lines += [
                 "",
@@ -266,6 +279,8 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=3, help="timed pairs against pyoxigraph (medians)")
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--no-profile", dest="profile", action="store_false")
+    parser.add_argument("--no-memory", dest="memory", action="store_false",
+                        help="skip the peak-RSS rounds: the times against pyoxigraph and the profile only")
     parser.add_argument("--name", default="RESULTS-export")
     args = parser.parse_args()
     args.formats = args.formats.split(",")

@@ -24,14 +24,16 @@ from citynet.publish.exports import (
     stable_blank_nodes,
     write_export,
 )
-from citynet.publish.jsonld import CompactionRules, _node_objects, jsonld_context
+from citynet.publish.jsonld import CompactionRules, jsonld_context
 from citynet.scale.generate import generate
+from tests import previous_exports as previous
 from tests.hostile import citynet as run_citynet
 from tests.hostile import citynet_killed, starts_with_dot, was_killed
 
 # ---------------------------------------------------------------- the previous implementation
 # As src/citynet/publish/exports.py built each export before it streamed (commit 1ae24d6):
-# the whole text as one string, then a newline added where it had none.
+# the whole text as one string, then a newline added where it had none; blank nodes renamed and
+# node objects made as before the JSON-LD writer was made faster (tests/previous_exports.py).
 
 
 def _previous_jsonld(triples) -> str:
@@ -39,7 +41,7 @@ def _previous_jsonld(triples) -> str:
     rules = CompactionRules.from_context(context)
     head = json.dumps({"@context": context}, ensure_ascii=False, indent=1)[:-2]
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    nodes = ",\n".join(map(encode, _node_objects(triples, rules)))
+    nodes = ",\n".join(map(encode, previous._node_objects(triples, rules)))
     return head + ',\n "@graph": [\n' + nodes + "\n ]\n}\n"
 
 
@@ -47,12 +49,12 @@ def _previous_export(graph: citynet.KnowledgeGraph, fmt: str) -> str:
     if fmt in RDF_FORMATS:
         chosen = by_name(fmt, RDF_EXPORT_FORMATS)
         if chosen is JSONLD:
-            return _previous_jsonld(stable_blank_nodes(graph.triples_by_subject()))
+            return _previous_jsonld(previous.stable_blank_nodes(previous.triples_by_subject(graph)))
         if chosen in DATASET_FORMATS:
             quads = file_quads(graph.files)
         else:
             quads = graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
-        return write(stable_blank_nodes(quads), chosen, PREFIXES).decode("utf-8")
+        return write(previous.stable_blank_nodes(quads), chosen, PREFIXES).decode("utf-8")
     if fmt == "csv":
         return table_csv(graph, "memberships")
     assert fmt == "geojson"
@@ -116,6 +118,50 @@ def test_a_generated_graphs_exports_are_the_previous_bytes(generated_graph, fmt)
     assert streamed.getvalue() == previous_export_bytes(generated_graph, fmt)
 
 
+# Every way a value can be written, with blank nodes where each can take one: a blank object
+# met before it is a subject, a blank class, a blank under a property the context lacks, two
+# values and three under one key, language maps, datatypes with and without a term, IRIs of
+# other schemes. The writer names blank nodes as it goes; the reference renames them first.
+EDGE_CASES = r"""
+@prefix cn: <https://w3id.org/citynet/def#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <http://example.org/> .
+<https://example.org/a> a cn:City, _:kind, cn:Place ; cn:memberOf _:m1, _:m2 ; ex:other _:m1 ;
+    rdfs:label "A"@en, "A"@de, "Ah"@en ; skos:prefLabel "A" ; ex:n 3, "3"^^xsd:decimal, "x" ;
+    ex:when "2020-01-01"^^xsd:date ; ex:tagged "t"@fr ; ex:see <urn:x:1>, <mailto:a@example.org> ;
+    rdfs:comment "line\nbreak \"quoted\" \u00e9" .
+_:m2 a _:kind ; ex:of <https://example.org/a> ; ex:next [ ex:last _:m1 ] .
+_:m1 ex:of <https://example.org/a> .
+_:kind rdfs:label "kind"@en .
+"""
+
+
+@pytest.mark.parametrize("persistent", [False, True], ids=["in-memory", "on-disk"])
+def test_json_ld_names_blank_nodes_as_the_previous_renaming_pass_did(persistent, tmp_path):
+    data = tmp_path / "edge.ttl"
+    data.write_text(EDGE_CASES, encoding="utf-8")
+    graph = citynet.KnowledgeGraph([data], persistent=persistent, cache_dir=tmp_path / "cache")
+    written = export_bytes(graph, "jsonld")
+    assert written == previous_export_bytes(graph, "jsonld")
+    assert b'"_:b0"' in written and b'"_:b3"' in written  # blank nodes were renamed
+
+
+def test_an_rdf_star_value_is_refused_in_json_ld_as_before():
+    from citynet.errors import InputError
+    from citynet.publish.jsonld import write_jsonld_into
+
+    inner = pyoxigraph.Triple(pyoxigraph.NamedNode("http://example.org/s"), pyoxigraph.NamedNode("http://example.org/p"),
+                              pyoxigraph.NamedNode("http://example.org/o"))
+    said = pyoxigraph.Triple(pyoxigraph.NamedNode("http://example.org/a"), pyoxigraph.NamedNode("http://example.org/says"),
+                             inner)
+    plain = pyoxigraph.Triple(said.subject, said.predicate, pyoxigraph.NamedNode("http://example.org/o"))
+    for order in ([said], [plain, said]):  # also when the property was met with an IRI first
+        with pytest.raises(InputError, match="RDF-star"):
+            write_jsonld_into(order, io.BytesIO(), stable_blank_nodes=True)
+
+
 def test_the_cli_writes_the_previous_bytes_of_a_generated_graph(generated, tmp_path):
     graph = citynet.KnowledgeGraph([generated])
     for fmt in MEDIA_TYPES:
@@ -156,9 +202,14 @@ def test_the_first_chunk_is_written_before_the_store_is_read_to_its_end(generate
 
     def counting(quads):
         nonlocal read
-        for quad in stable_blank_nodes(quads):
+        for quad in quads:
             read += 1
             yield quad
+
+    # Oxigraph's writers are given the quads through stable_blank_nodes; citynet's JSON-LD
+    # writer reads triples_by_subject and names blank nodes itself.
+    renaming = stable_blank_nodes
+    by_subject = generated_graph.triples_by_subject
 
     class FirstWrite(Recorder):
         def write(self, data: bytes) -> int:
@@ -166,7 +217,8 @@ def test_the_first_chunk_is_written_before_the_store_is_read_to_its_end(generate
                 seen_at_first_write.append(read)
             return super().write(data)
 
-    monkeypatch.setattr(exports, "stable_blank_nodes", counting)
+    monkeypatch.setattr(exports, "stable_blank_nodes", lambda quads: counting(renaming(quads)))
+    monkeypatch.setattr(generated_graph, "triples_by_subject", lambda: counting(by_subject()))
     monkeypatch.setattr("citynet.streams._FLUSH_AT", 4_096)  # as above: a megabyte is most of this graph
     for fmt in ("ntriples", "turtle", "rdfxml", "jsonld"):
         seen_at_first_write.clear()

@@ -122,10 +122,13 @@ class KnowledgeGraph:
         quads = self.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
         if self.persistent:
             # The on-disk store reads its subject-first index in order. Were that to change,
-            # a subject would get two node objects: more text, the same graph.
-            yield from quads
-            return
+            # a subject would get two node objects: more text, the same graph. The store's
+            # own iterator, not a generator around it: a step less for every triple.
+            return quads
         # The in-memory store iterates in no such order: look each subject up.
+        return self._each_subjects_quads(quads)
+
+    def _each_subjects_quads(self, quads: Iterator[pyoxigraph.Quad]) -> Iterator[pyoxigraph.Quad]:
         for subject in dict.fromkeys(quad.subject for quad in quads):
             yield from self.store.quads_for_pattern(subject, None, None, pyoxigraph.DefaultGraph())
 

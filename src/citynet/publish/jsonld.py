@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 import pyoxigraph
 
@@ -34,6 +34,7 @@ from citynet.graph.terms import RDF_TYPE, XSD_STRING
 from citynet.streams import SupportsWrite, TextChunks
 
 _ID, _LANGUAGE, _PLAIN = "@id", "@language", "plain"
+_BATCH = 64  # node objects per write: a few kilobytes
 
 
 @dataclass(frozen=True)
@@ -116,25 +117,46 @@ def write_jsonld(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad], context
 
 
 def write_jsonld_into(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad], stream: SupportsWrite,
-                      context: dict[str, Any] | None = None) -> None:
+                      context: dict[str, Any] | None = None, *, stable_blank_nodes: bool = False) -> None:
     """A JSON-LD document written to ``stream`` as UTF-8 while the triples stream past:
     ``context`` (citynet's by default) embedded, then one node object per subject under
     ``@graph``, one a line. Triples of one subject are best given together (a store's order,
     or ``by_subject``): if not, the subject gets more than one node object, which JSON-LD
-    merges when read."""
+    merges when read. With ``stable_blank_nodes``, blank nodes are named ``b0``, ``b1``, … in
+    order of first appearance, as the exports name theirs (the same text as renaming the
+    triples first with :func:`citynet.publish.exports.stable_blank_nodes`)."""
     context = context if context is not None else jsonld_context()["@context"]
     rules = CompactionRules.from_context(context)
     head = json.dumps({"@context": context}, ensure_ascii=False, indent=1)[:-2]
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = _node_encoder()
     out = TextChunks(stream)
     out.write(head + ',\n "@graph": [\n')
+    # Node objects joined a batch at a time: one write per batch rather than two per node.
+    batch: list[str] = []
     separator = ""
-    for node in _node_objects(triples, rules):
-        out.write(separator)
-        out.write(encode(node))
-        separator = ",\n"
+    for node in _node_objects(triples, rules, stable_blank_nodes):
+        batch.append(encode(node))
+        if len(batch) == _BATCH:
+            out.write(separator + ",\n".join(batch))
+            batch.clear()
+            separator = ",\n"
+    if batch:
+        out.write(separator + ",\n".join(batch))
     out.write("\n ]\n}\n")
     out.flush()
+
+
+def _node_encoder() -> Callable[[dict[str, Any]], str]:
+    """``json.JSONEncoder(ensure_ascii=False).encode``, the same text, without building
+    CPython's C encoder anew for every node object (``encode`` does: a fifth of its time on
+    a node of a few keys). Node objects hold no cycles, so the check for them is left out."""
+    encoder = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without the C accelerator
+        return encoder.encode
+    chunks = make(None, encoder.default, json.encoder.encode_basestring, None, encoder.key_separator,
+                  encoder.item_separator, False, False, True)
+    return lambda node: "".join(chunks(node, 0))
 
 
 def by_subject(triples: Iterable[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
@@ -146,35 +168,93 @@ def by_subject(triples: Iterable[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
 _AS_CLASS, _IN_LANGUAGE_MAP, _AS_BARE_REFERENCE, _AS_BARE_STRING, _AS_VALUE_OBJECT = range(5)
 
 
-def _node_objects(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad],
-                  rules: CompactionRules) -> Iterator[dict[str, Any]]:
+def _node_objects(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad], rules: CompactionRules,
+                  stable_blank_nodes: bool = False) -> Iterator[dict[str, Any]]:
+    """One node object per run of triples with the same subject. With ``stable_blank_nodes``,
+    blank nodes are written ``_:b0``, ``_:b1``, … in order of first appearance (subject before
+    object), as :func:`citynet.publish.exports.stable_blank_nodes` names them, without making
+    a renamed copy of every triple; otherwise with their own labels.
+
+    This loop runs once per triple of an export: it touches each term once, and works out how
+    a (property, kind of value) pair is written only the first time it meets one."""
+    literal_type, named_type, blank_type = pyoxigraph.Literal, pyoxigraph.NamedNode, pyoxigraph.BlankNode
+    id_key, absolute = rules.id_key, rules.absolute
+    # IRIs that rules.absolute would pass unchanged, told by a cheap test first: most are http(s).
+    plain = tuple(f"{scheme}:" for scheme in ("http", "https") if scheme not in rules.reserved)
+    classes: dict[pyoxigraph.NamedNode, str] = {}  # rdf:type's values: few, each compacted once
+    # (property, datatype or language marker or _ID) -> key, how, kind; worked out once.
+    plans: dict[tuple[Any, Any], tuple[str, int, str]] = {}
+    blank_names: dict[pyoxigraph.BlankNode, str] = {}
+
+    def blank(term: pyoxigraph.BlankNode) -> str:
+        if not stable_blank_nodes:
+            return f"_:{term.value}"
+        name = blank_names.get(term)
+        if name is None:
+            name = blank_names[term] = f"_:b{len(blank_names)}"
+        return name
+
     node: dict[str, Any] = {}
     subject = None
-    plans: dict[tuple[str, str], tuple[str, int]] = {}  # (property, kind) -> key and how, worked out once
     for triple in triples:
-        if triple.subject != subject:
+        term: Any = triple.subject
+        if term != subject:
             if node:
                 yield node
-            subject = triple.subject
-            node = {rules.id_key: _reference(subject, rules)}
-        value = triple.object
-        kind = _kind(value)
-        plan = plans.get((predicate := triple.predicate.value, kind))
-        if plan is None:
-            plan = plans[predicate, kind] = _plan(predicate, kind, rules)
-        key, how = plan
-        # The kind worked out from the value says what it is: a literal for a string or a language map.
-        if how == _AS_BARE_STRING:
-            _append(node, key, cast(pyoxigraph.Literal, value).value)
-        elif how == _AS_BARE_REFERENCE:
-            _append(node, key, _reference(value, rules))
-        elif how == _IN_LANGUAGE_MAP:
-            literal = cast(pyoxigraph.Literal, value)
-            _append(node.setdefault(key, {}), str(literal.language), literal.value)
-        elif how == _AS_CLASS:
-            _append(node, key, _class(value, rules))
+            subject = term
+            if type(term) is blank_type:
+                node = {id_key: blank(term)}
+            else:
+                iri = term.value
+                node = {id_key: iri if iri.startswith(plain) else absolute(iri)}
+        value: Any = triple.object
+        # The plan's key: the property and what kind of value (the datatype term, not its IRI:
+        # reading the IRI out costs a string per triple).
+        if type(value) is literal_type:
+            language = value.language
+            marker: Any = _LANGUAGE if language else value.datatype
+        elif type(value) is named_type or type(value) is blank_type:
+            marker = _ID
         else:
-            _append(node, key, _value_object(value, kind, rules))
+            marker = _kind(value)  # raises: an RDF-star triple term
+        plan = plans.get((predicate := triple.predicate, marker))
+        if plan is None:
+            kind = _kind(value)
+            plan = plans[predicate, marker] = (*_plan(predicate.value, kind, rules), kind)
+        key, how, kind = plan
+        if how == _AS_BARE_STRING:
+            item: Any = value.value
+        elif how == _AS_BARE_REFERENCE:
+            if type(value) is blank_type:
+                item = blank(value)
+            else:
+                item = value.value
+                if not item.startswith(plain):
+                    item = absolute(item)
+        elif how == _IN_LANGUAGE_MAP:
+            _append(node.setdefault(key, {}), str(language), value.value)
+            continue
+        elif how == _AS_CLASS:
+            if type(value) is blank_type:
+                item = blank(value)
+            else:
+                item = classes.get(value)
+                if item is None:
+                    item = classes[value] = rules.compact_iri(value.value)
+        elif kind == _ID:
+            item = {"@id": blank(value) if type(value) is blank_type else absolute(value.value)}
+        else:
+            item = _value_object(value, kind, rules)
+        # One value stays a value; a second turns it into a list (as _append, inlined: most
+        # keys are met once).
+        if key not in node:
+            node[key] = item
+        else:
+            held = node[key]
+            if type(held) is list:
+                held.append(item)
+            else:
+                node[key] = [held, item]
     if node:
         yield node
 
@@ -201,17 +281,8 @@ def _kind(term: Any) -> str:
     raise InputError(f"JSON-LD 1.1 cannot hold the RDF-star term {term}")
 
 
-def _reference(term: Any, rules: CompactionRules) -> str:
-    return f"_:{term.value}" if isinstance(term, pyoxigraph.BlankNode) else rules.absolute(term.value)
-
-
-def _class(term: Any, rules: CompactionRules) -> str:
-    return f"_:{term.value}" if isinstance(term, pyoxigraph.BlankNode) else rules.compact_iri(term.value)
-
-
 def _value_object(term: Any, kind: str, rules: CompactionRules) -> Any:
-    if kind == _ID:
-        return {"@id": _reference(term, rules)}
+    """A literal under a key that does not say its kind (references are written inline)."""
     if kind == _LANGUAGE:
         return {"@value": term.value, "@language": term.language}
     if kind == _PLAIN:
