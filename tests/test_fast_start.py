@@ -28,7 +28,9 @@ with open(sys.argv[1], "w", encoding="utf-8") as report:
     json.dump({"code": code, "stdout": out.getvalue(), "modules": sorted(sys.modules)}, report)
 """
 
-NEVER_FOR_A_QUERY = ("pyshacl", "rdflib.plugins.sparql.parser", "citynet.validation.validator")
+# httpx and the triplestore client: only for --endpoint and push.
+NEVER_FOR_A_QUERY = ("pyshacl", "rdflib.plugins.sparql.parser", "citynet.validation.validator", "httpx",
+                     "citynet.scale.remote")
 
 
 def run_cli(tmp_path: Path, cache: Path, *argv: str) -> dict:

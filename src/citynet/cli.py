@@ -53,19 +53,14 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from citynet.scale.remote.paging import RowLimitError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.handler(args)
-    except RowLimitError as error:
+    except CitynetError as error:  # exit 2, or 1 for a store's row cap (RowLimitError)
         print(f"citynet: error: {error}", file=sys.stderr)
-        return EXIT_NOT_CONFORMING
-    except CitynetError as error:
-        print(f"citynet: error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return error.exit_code
     except KeyboardInterrupt:
         print("citynet: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

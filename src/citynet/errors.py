@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 
 @dataclass
 class CitynetError(Exception):
     """A problem with input that the user can fix; the CLI prints it without a traceback."""
+
+    #: The CLI's exit code for it (a class attribute, not a field): 2, bad input or a refusal.
+    exit_code: ClassVar[int] = 2
 
     message: str
     path: Path | None = None

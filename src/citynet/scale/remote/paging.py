@@ -47,7 +47,9 @@ GraphRunner = Callable[[str, str], Answer]  # the text and its form
 
 
 class RowLimitError(RemoteError):
-    """The store cut the answer at a row cap, and it could not be read whole."""
+    """The store cut the answer at a row cap, and it could not be read whole (CLI exit code 1)."""
+
+    exit_code = 1
 
 
 def row_cap(answer: Answer, known_caps: frozenset[int] = KNOWN_CAPS) -> int | None:
