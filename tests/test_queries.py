@@ -55,6 +55,15 @@ def test_every_query_gives_the_same_results_on_oxigraph_and_rdflib(name):
 
 
 @pytest.mark.parametrize("name", QUERY_NAMES)
+def test_every_example_in_a_header_is_taken_by_its_query(name):
+    """Optional parameters' examples too: `--help` shows them, so a name in one must be in the data
+    (a name that is not raises QueryError)."""
+    stored = catalogue().get(name)
+    for parameter in stored.parameters:
+        query(name, **{**example_params(name), parameter.name: parameter.example})
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
 def test_every_query_header_documents_itself(name):
     stored = catalogue().get(name)
     assert stored.summary and stored.description
