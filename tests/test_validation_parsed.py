@@ -15,6 +15,7 @@ and compared, finding by finding (file and line included):
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ import pytest
 from citynet.scale.generate import DEFECT_KINDS, generate
 from citynet.validation import Finding, ValidationReport, validate
 from citynet.validation import validator as validator_module
+from citynet.validation.data_access import StoreData
 
 
 def _key(finding: Finding) -> tuple[str, ...]:
@@ -53,6 +55,39 @@ def test_the_oxigraph_parse_gives_pyshacls_findings(tmp_path: Path) -> None:
     assert _findings(validate([data])) == _findings(plain)
     # Every defect kind was found (the comparison is not between two empty reports).
     assert len(plain.findings) >= _AT_LEAST
+
+
+def test_constraints_run_in_rdflib_read_only_their_predicates(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The two constraints with a nested FILTER NOT EXISTS run in rdflib on a graph of the
+    triples with the predicates they name, never on a copy of all the data, and find what
+    pySHACL finds on all of it: a host that is not a member (injected), and a complete
+    member list that lists one member too many (added here)."""
+    data = _defective(tmp_path, 2_000)
+    # Tags in lower case: a tag with capitals (sr-Cyrl) sends the constraints that read
+    # language tags to rdflib too, one of them with a variable predicate (all the data).
+    data.write_text(re.sub(r'"@[\w-]+', lambda tag: tag.group().lower(), data.read_text()), encoding="utf-8")
+    complete = re.search(r'^(network:\S+) a cn:CityNetwork ;(?:\n    .*)*?\n    cn:memberListComplete "true"',
+                         data.read_text(), flags=re.M)
+    assert complete is not None, "the generated graph has a network with a complete member list"
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("@prefix network: <https://w3id.org/citynet/id/network/> .\n"
+                     "@prefix org: <http://www.w3.org/ns/org#> .\n"
+                     f"<https://w3id.org/citynet/id/membership/extra> a org:Membership ;\n"
+                     f"    org:organization {complete.group(1)} ;\n"
+                     "    org:member <https://w3id.org/citynet/id/city/extra-town> .\n", encoding="utf-8")
+
+    def refuse(self: StoreData) -> None:
+        raise AssertionError("an rdflib graph of all the data was built")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(StoreData, "full", property(refuse))
+        fast = validate([data, extra])
+    plain = validate([data, extra], fast=False)
+    assert _findings(fast) == _findings(plain)
+    messages = [finding.message for finding in plain.findings]
+    assert any(m.startswith("The member list is declared complete, but lists") for m in messages)
+    assert any(m.startswith("The host ") for m in messages)
 
 
 def test_at_10k_the_oxigraph_parse_gives_the_rdflib_parses_findings(tmp_path: Path,

@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from citynet.graph.terms import OxigraphNode, OxigraphTerm
 from citynet.validation.oxigraph_copy import OxigraphCopy
-from citynet.validation.pyshacl_data import full_graph, reach, subgraph
+from citynet.validation.pyshacl_data import full_graph, predicate_graph, reach, subgraph
 
 _DEFAULT = ox.DefaultGraph()
 
@@ -29,6 +29,11 @@ class DataAccess(ABC):
     @abstractmethod
     def full(self) -> Graph:
         """All the data as one rdflib graph (built on first use where the data is elsewhere)."""
+
+    @abstractmethod
+    def reading(self, predicates: frozenset[Node] | None) -> Graph:
+        """An rdflib graph that holds at least every triple with one of ``predicates`` (all
+        the data for None): a query that reads no other triples answers on it as on all."""
 
     @abstractmethod
     def has_node(self, node: Node) -> bool:
@@ -65,6 +70,9 @@ class GraphData(DataAccess):
     def full(self) -> Graph:
         return self.graph
 
+    def reading(self, predicates: frozenset[Node] | None) -> Graph:
+        return self.graph
+
     def has_node(self, node: Node) -> bool:
         return (node, None, None) in self.graph or (None, None, node) in self.graph
 
@@ -98,6 +106,13 @@ class StoreData(DataAccess):
         if self._full is None:
             self._full = self._bound(full_graph(self.copy))
         return self._full
+
+    def reading(self, predicates: frozenset[Node] | None) -> Graph:
+        # Built anew for each query, and dropped after it: a graph of all the data takes
+        # about 1 KB per triple, and the constraints that run in rdflib read a few predicates.
+        if predicates is None or self._full is not None:
+            return self.full
+        return self._bound(predicate_graph(self.copy, sorted(predicates, key=str)))
 
     def _bound(self, graph: Graph) -> Graph:
         """pySHACL writes terms in messages with the data's prefixes: bind them as the

@@ -149,11 +149,19 @@ def _reads_changed_forms(algebra: CompValue, kinds: _Kinds, lossy: frozenset[str
     that may be one the copy holds in another form (``lossy``: their kinds)."""
     if not lossy:
         return None
+    case_blind = _case_blind_tags(algebra)
     for node in walk(algebra):
         if not (isinstance(node, CompValue) and node.name in _READS_LEXICAL_FORMS):
             continue
         # A language tag's case changes only what LANG sees; other changes, what the rest see.
-        sensitive = lossy & {_LANG_STRING} if node.name in _READS_LANGUAGE_TAGS else lossy - {_LANG_STRING}
+        # Where LANG's value only meets LANGMATCHES (case-blind in both engines, as SPARQL
+        # says) or is tested for being empty, the case changes nothing.
+        if node.name == "Builtin_LANGMATCHES" or id(node) in case_blind:
+            sensitive = lossy - {_LANG_STRING}
+        elif node.name in _READS_LANGUAGE_TAGS:
+            sensitive = lossy & {_LANG_STRING}
+        else:
+            sensitive = lossy - {_LANG_STRING}
         if not sensitive:
             continue
         arguments = set().union(*(kinds.of(value) for key, value in node.items() if not key.startswith("_")
@@ -161,6 +169,23 @@ def _reads_changed_forms(algebra: CompValue, kinds: _Kinds, lossy: frozenset[str
         if UNKNOWN in arguments or arguments & sensitive:
             return node.name.removeprefix("Builtin_")
     return None
+
+
+def _case_blind_tags(algebra: CompValue) -> set[int]:
+    """The ``LANG`` calls (by id) whose value goes only where its case cannot matter: the
+    first argument of LANGMATCHES, or a side of ``=`` / ``!=`` with the empty string."""
+    found: set[int] = set()
+    for node in walk(algebra):
+        if not isinstance(node, CompValue):
+            continue
+        if node.name == "Builtin_LANGMATCHES":
+            sides = [node.arg1]
+        elif node.name == "RelationalExpression" and node.op in ("=", "!="):
+            sides = [node.expr] if node.other == Literal("") else [node.other] if node.expr == Literal("") else []
+        else:
+            continue
+        found.update(id(side) for side in sides if isinstance(side, CompValue) and side.name == "Builtin_LANG")
+    return found
 
 
 def _uncertain_comparison(algebra: CompValue, kinds: _Kinds) -> str | None:
@@ -246,12 +271,18 @@ def _short(kind: str) -> str:
 
 
 def walk(node: object) -> Iterator[object]:
-    """Every node of an rdflib algebra tree, depth first."""
+    """Every node of an rdflib algebra tree, depth first. The pattern of a FILTER (NOT)
+    EXISTS comes twice: rdflib sets its translated form as the attribute ``graph`` and leaves
+    the syntax form as the item, with its FILTERs taken out; both are walked, so that a
+    FILTER inside EXISTS is seen as well as the syntax (an OPTIONAL, say) it was written in."""
     yield node
     if isinstance(node, CompValue):
         for key, value in node.items():
             if not key.startswith("_"):
                 yield from walk(value)
+        translated = vars(node).get("graph")
+        if translated is not None and translated is not node.get("graph"):
+            yield from walk(translated)
     elif isinstance(node, (list, tuple)):
         for item in node:
             yield from walk(item)

@@ -41,6 +41,16 @@ _XSD_STRING = str(XSD.string)
 _IRI_UNSAFE = re.compile(r"[^A-Za-z0-9._~:/?#@!$&'()*+,;=%\[\]-]")
 
 
+def as_written(literal: ox.Literal, tag_cases: dict[str, str]) -> Literal:
+    """A parsed literal as rdflib's parser gives it. Oxigraph writes every language tag in
+    lower case (``sr-Cyrl`` becomes ``sr-cyrl``), rdflib keeps it as written: ``tag_cases``
+    gives, for each tag the file writes with capitals, that form by its lower-case one."""
+    term = to_rdflib(literal, canonical=True)
+    assert isinstance(term, Literal)  # a literal converts to a literal
+    tag = tag_cases.get(literal.language) if literal.language is not None else None
+    return term if tag is None else Literal(str(term), lang=tag)
+
+
 class OxigraphCopy:
     """The triples of an rdflib graph in an Oxigraph store (default graph), with the
     term conversions both ways."""
@@ -73,10 +83,10 @@ class OxigraphCopy:
         """A copy to fill with parsed triples (``add``), then ``finish``."""
         return cls(None)
 
-    def add(self, quads: list[ox.Quad]) -> None:
+    def add(self, quads: list[ox.Quad], tag_cases: dict[str, str]) -> None:
         """Parsed triples, with terms as Oxigraph's parser wrote them (blank nodes already
         apart per file): each literal whose stored form may differ is remembered as rdflib
-        parses it."""
+        parses it, its language tag as the file writes it (``tag_cases``: see ``as_written``)."""
         self.store.bulk_extend(quads)
         seen, done = self._to, self._parsed_literals
         for quad in quads:
@@ -84,11 +94,12 @@ class OxigraphCopy:
             if isinstance(term, ox.Literal) and term not in done and (
                     term.language is not None or term.datatype.value != _XSD_STRING):
                 done.add(term)
-                written = to_rdflib(term, canonical=True)
+                written = as_written(term, tag_cases)
                 if written not in seen:
                     seen[written] = to_oxigraph(written)
 
     def finish(self) -> None:
+        self._parsed_literals.clear()  # only needed while triples are added
         for term, stored in _stored_forms(self._to).items():
             self._stored[term] = stored
             if not written_alike(term, stored):

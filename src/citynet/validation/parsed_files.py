@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from citynet.graph.files import parse_error, quiet_rdflib, read_text
 from citynet.graph.terms import to_rdflib
-from citynet.validation.oxigraph_copy import OxigraphCopy
+from citynet.validation.oxigraph_copy import OxigraphCopy, as_written
 from citynet.validation.term_checks import IRI_SYNTAX, LEXICAL_FORM, TermProblem, iri_problem, literal_problem
 
 # Where Oxigraph's parser gives another term than rdflib's: an explicit xsd:string (Oxigraph
@@ -43,6 +43,9 @@ _PARSERS_DIFFER = re.compile(r"""\^\^\s*(?:<[^>]*#string>|[\w.-]*:string\b)""")
 _LANGUAGE_TAG = re.compile(r"""["']@([A-Za-z][A-Za-z0-9-]*)""")
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# Parsed triples go into the store this many at a time: not a Python object for every triple
+# of a large file at once.
+_BATCH = 100_000
 
 
 @dataclass
@@ -61,10 +64,10 @@ class ParsedFiles:
     files: list[ParsedFile]
     copy: OxigraphCopy
     problems: list[tuple[int, TermProblem]] = field(default_factory=list)  # (file index, problem)
-    # Node -> index of the first file that types it, describes it, mentions it.
-    typed: dict[ox.NamedNode | ox.BlankNode, int] = field(default_factory=dict)
-    described: dict[ox.NamedNode | ox.BlankNode, int] = field(default_factory=dict)
-    mentioned: dict[ox.NamedNode | ox.BlankNode, int] = field(default_factory=dict)
+    # Node -> where a finding about it points: 3 × the index of the first file that types it
+    # (+ 0), else describes it (+ 1), else mentions it (+ 2). One dict, small numbers: at a
+    # million triples three dicts of nodes took about 400 MB.
+    where: dict[ox.NamedNode | ox.BlankNode, int] = field(default_factory=dict)
     # False where rdflib's parser could give other terms (see _PARSERS_DIFFER).
     faithful: bool = True
 
@@ -74,11 +77,8 @@ class ParsedFiles:
             term = self.copy.to_oxigraph(node)
         except TypeError:
             return None
-        for index in (self.typed, self.described, self.mentioned):
-            found = index.get(term)  # type: ignore[arg-type]
-            if found is not None:
-                return self.files[found]
-        return None
+        found = self.where.get(term)  # type: ignore[arg-type]
+        return None if found is None else self.files[found // 3]
 
 
 def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFiles:
@@ -88,19 +88,20 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
     copy = OxigraphCopy.empty()
     parsed = ParsedFiles(files=[], copy=copy)
     iris: dict[str, ox.NamedNode] = {}  # each distinct IRI judged and converted once
-    literal_messages: dict[ox.Literal, tuple[Literal, str | None]] = {}
+    literal_messages: dict[ox.Literal, str | None] = {}  # each distinct literal judged once
     iri_messages: dict[str, str | None] = {}
+    tags: dict[str, str] = {}  # each language tag as the files write it, by its lower-case form
     for index, path in enumerate(paths):
         text = read_text(path)
-        cases = _tag_cases(text)
-        if _PARSERS_DIFFER.search(text) or cases is None:
+        if _PARSERS_DIFFER.search(text) or not _add_tags(text, tags):
             parsed.faithful = False
             return parsed
+        cases = {lower: written for lower, written in tags.items() if written != lower}
         base = path.resolve().as_uri()
         parser = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base, lenient=True)
         blanks: dict[str, ox.BlankNode] = {}
         quads: list[ox.Quad] = []
-        typed, described, mentioned = parsed.typed, parsed.described, parsed.mentioned
+        where, typed, described, mentioned = parsed.where, 3 * index, 3 * index + 1, 3 * index + 2
         try:
             for quad in parser:
                 s, p, o = quad.subject, quad.predicate, quad.object
@@ -113,22 +114,21 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
                     o = blanks.get(o.value) or blanks.setdefault(o.value, ox.BlankNode())
                 elif isinstance(o, ox.NamedNode):
                     o = iris.get(o.value) or iris.setdefault(o.value, copy.stand_in(o.value))
-                elif isinstance(o, ox.Literal):
-                    if o.language is not None and cases:
-                        written = cases.get(o.language)
-                        if written is not None:
-                            o = ox.Literal(o.value, language=written)
-                else:  # an RDF 1.2 triple term: rdflib's parser refuses it
+                elif not isinstance(o, ox.Literal):  # an RDF 1.2 triple term: rdflib's parser refuses it
                     raise SyntaxError("a triple term (RDF 1.2), which validation does not read")
                 quads.append(ox.Quad(s, p, o))
-                if p == _RDF_TYPE and s not in typed:
-                    typed[s] = index
-                if s not in described:
-                    described[s] = index
-                if not isinstance(o, ox.Literal) and o not in mentioned:
-                    mentioned[o] = index
+                # An earlier file wins within a rank: a later one only with a better rank.
+                rank = typed if p == _RDF_TYPE else described
+                known = where.get(s)
+                if known is None or rank % 3 < known % 3:
+                    where[s] = rank
+                if not isinstance(o, ox.Literal) and o not in where:
+                    where[o] = mentioned
                 if check_terms:
-                    _check(quad, s, p, o, index, parsed, literal_messages, iri_messages)
+                    _check(quad, s, p, o, index, parsed, literal_messages, iri_messages, cases)
+                if len(quads) == _BATCH:
+                    copy.add(quads, cases)
+                    quads = []
         except (SyntaxError, MemoryError) as error:
             raise parse_error(error, path, ox.RdfFormat.TURTLE, text=text,
                               hint="fix the Turtle at that place; every statement ends with a dot") from None
@@ -137,37 +137,35 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
             # say, from a file that is not Turtle at all): the rdflib route reports it as before.
             parsed.faithful = False
             return parsed
-        copy.add(quads)
+        copy.add(quads, cases)
         parsed.files.append(ParsedFile(path, text, dict(parser.prefixes)))
     copy.finish()
     return parsed
 
 
-def _tag_cases(text: str) -> dict[str, str] | None:
-    """Each language tag written with capitals, by its lower-case form; None where one tag
-    is written in two ways (the parse could not tell which literal has which)."""
-    forms: dict[str, set[str]] = {}
-    for tag in set(_LANGUAGE_TAG.findall(text)):
-        forms.setdefault(tag.lower(), set()).add(tag)
-    if any(len(written) > 1 for written in forms.values()):
-        return None
-    return {lower: written.pop() for lower, written in forms.items() if lower not in written}
+def _add_tags(text: str, tags: dict[str, str]) -> bool:
+    """Add the language tags ``text`` writes to ``tags``; False where a tag is written in two
+    ways, here or in an earlier file (Oxigraph gives both literals one tag: the copy could not
+    tell which literal has which)."""
+    for tag in _LANGUAGE_TAG.findall(text):
+        first = tags.setdefault(tag.lower(), tag)
+        if first != tag:
+            return False
+    return True
 
 
 def _check(quad: ox.Quad, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: ox.NamedNode | ox.BlankNode | ox.Literal,
-           index: int, parsed: ParsedFiles, literal_messages: dict[ox.Literal, tuple[Literal, str | None]],
-           iri_messages: dict[str, str | None]) -> None:
+           index: int, parsed: ParsedFiles, literal_messages: dict[ox.Literal, str | None],
+           iri_messages: dict[str, str | None], cases: dict[str, str]) -> None:
     """citynet's term checks for one triple, as ``term_checks.graph_term_problems`` makes
     them from rdflib's triples."""
     if isinstance(o, ox.Literal) and (o.language is not None or o.datatype.value != _XSD_STRING):
-        judged = literal_messages.get(o)
-        if judged is None:
-            term = to_rdflib(o, canonical=True)
-            assert isinstance(term, Literal)  # a literal converts to a literal
-            judged = literal_messages[o] = (term, literal_problem(term))
-        if judged[1] is not None:
-            parsed.problems.append((index, TermProblem(_node(s, quad.subject), _node(p, quad.predicate), judged[0],
-                                                       judged[1], LEXICAL_FORM)))
+        message = literal_messages.get(o, "")
+        if message == "":
+            message = literal_messages[o] = literal_problem(as_written(o, cases))
+        if message is not None:
+            parsed.problems.append((index, TermProblem(_node(s, quad.subject), _node(p, quad.predicate),
+                                                       as_written(o, cases), message, LEXICAL_FORM)))
     for written in (quad.subject, quad.predicate, quad.object):
         if isinstance(written, ox.NamedNode):
             message = iri_messages.get(written.value, "")
