@@ -122,9 +122,9 @@ def _write(out: Path, start: tuple[float, float, float], pairs: int, rows: list[
            *, done: bool = False) -> None:
     """The results file, rewritten after every run (a run cut short leaves what it measured)."""
     lines = ["# citynet validate beside Jena SHACL and pySHACL", "",
-             f"Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in start)} (2 cores; other "
-             f"jobs were running). Up to {pairs} interleaved runs per tool; medians of wall time and of peak RSS, "
-             "each run a fresh process (`/usr/bin/time`).", "",
+             f"Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in start)} "
+             f"({os.cpu_count()} cores). Up to {pairs} interleaved runs per tool; medians of wall time and of "
+             "peak RSS, each run a fresh process (`/usr/bin/time`).", "",
              "| triples | tool | median s | runs (s) | median peak RSS | exit codes | ratio to Jena (medians) |",
              "|---:|---|---:|---|---:|---|---:|", *rows]
     if why_no_jena:

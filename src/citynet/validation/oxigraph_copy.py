@@ -155,6 +155,21 @@ class OxigraphCopy:
             return self._invalid_iris[term.value]
         return to_rdflib(term, canonical=True)
 
+    def rdflib_converter(self) -> Callable[[OxigraphTerm], Node]:
+        """``to_rdflib`` that converts each distinct term once, for one pass over many
+        triples or rows: terms recur, an rdflib Literal costs microseconds to build, and
+        the graph built from them shares one object per term."""
+        cache: dict[OxigraphTerm, Node] = {}
+        to_rdflib = self.to_rdflib
+
+        def convert(term: OxigraphTerm) -> Node:
+            node = cache.get(term)
+            if node is None:
+                node = cache[term] = to_rdflib(term)
+            return node
+
+        return convert
+
     def originals(self, term: OxTerm) -> list[Node]:
         """Every term of the data that is stored as ``term``."""
         originals = list(self._back.get(term, ()))

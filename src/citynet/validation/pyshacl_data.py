@@ -118,7 +118,7 @@ def subgraph(copy: OxigraphCopy, seeds: Iterable[Node], how_far: Reach, shapes: 
     store = copy.store
     graph = Graph()
     add = graph.add
-    convert = copy.to_rdflib
+    convert = copy.rdflib_converter()
     frontier: set[OxigraphTerm] = set()
     for seed in seeds:
         try:
@@ -193,6 +193,6 @@ def predicate_graph(copy: OxigraphCopy, predicates: Iterable[Node]) -> Graph:
 
 def _graph_of(copy: OxigraphCopy, quads: Iterable[ox.Quad]) -> Graph:
     graph = Graph()
-    convert = copy.to_rdflib
+    convert = copy.rdflib_converter()
     graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads)
     return graph

@@ -452,7 +452,8 @@ def _rows(constraint: SparqlConstraint, access: DataAccess, data: OxigraphCopy, 
     else:
         solutions = select(data.store, constraint.query)
         names = [v.value for v in solutions.variables]
-        found = ({name: data.to_rdflib(solution[name]) for name in names if solution[name] is not None}
+        convert = data.rdflib_converter()
+        found = ({name: convert(solution[name]) for name in names if solution[name] is not None}
                  for solution in solutions)
     return _by_focus(constraint, found), "this" in names
 
