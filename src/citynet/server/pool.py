@@ -337,12 +337,8 @@ class WorkerPool:
         keep = False
         waiting = False
         try:
-            try:
-                # The worker is idle, reading its pipe: a job (at most a query's length) goes at once.
-                worker.connection.send(job)
-            except (OSError, ValueError):
-                self.stats.crashes += 1
-                raise PoolError(500, "a query worker was not available; please try again", "crash") from None
+            # The worker is idle, reading its pipe: a job (at most a query's length) goes at once.
+            self._send(worker, job)
             answer = channel.expect()
             waiting = True
             deadline = time.monotonic() + settings.query_timeout
@@ -420,6 +416,14 @@ class WorkerPool:
             with contextlib.suppress(ValueError):
                 queue.remove(waiter)
 
+    def _send(self, worker: _Worker, job: dict[str, Any]) -> None:
+        """Hand ``job`` to ``worker``; a worker whose pipe is gone counts as a crash."""
+        try:
+            worker.connection.send(job)
+        except (OSError, ValueError):
+            self.stats.crashes += 1
+            raise PoolError(500, "a query worker was not available; please try again", "crash") from None
+
     def _roundtrip(self, worker: _Worker, job: dict[str, Any], slot: int | None, key: str) -> dict[str, Any]:
         """In a thread: send ``job`` to ``worker`` and wait for the reply, within the limits.
         ``slot`` is the token of the heavy slot the query holds, given back here. The worker
@@ -427,11 +431,7 @@ class WorkerPool:
         settings = self.settings
         keep = False
         try:
-            try:
-                worker.connection.send(job)
-            except (OSError, ValueError):
-                self.stats.crashes += 1
-                raise PoolError(500, "a query worker was not available; please try again", "crash") from None
+            self._send(worker, job)
             deadline = time.monotonic() + settings.query_timeout
             if slot is not None:
                 self.heavy.started(slot, deadline)
