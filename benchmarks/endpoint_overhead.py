@@ -40,6 +40,7 @@ from urllib.parse import urlencode, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stacks import REPO, Stack, available, running, sparql_of
+from target_rows import add_summary_option, ratio, target, write_summary
 
 RESULTS = REPO / "benchmarks" / "RESULTS-endpoint.md"
 QUERY = ("networks-of-place", (("place", "Rostock"),))
@@ -208,6 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--before", type=Path, metavar="SRC",
                         help="also measure the citynet in this src folder (an earlier version)")
+    add_summary_option(parser)
     args = parser.parse_args(argv)
     if args.rounds < 3:
         parser.error("--rounds must be at least 3")
@@ -218,8 +220,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.before is not None:
         text += f"\n\n\"before\" is the citynet of `{args.before}`, served in the same run."
     args.output.write_text(text + "\n", encoding="utf-8")
+    write_summary(args.summary, "endpoint", endpoint_targets(measured, client_counts, args.output.name))
     print(text)
     return 0 if measured["wrong"] == 0 else 1
+
+
+def endpoint_targets(measured: dict, client_counts: Sequence[int], source: str) -> list[dict[str, object]]:
+    """Issue 16: the endpoint at one client at least 0.9x the Oxigraph server's requests per
+    second on the same query (eight clients shown beside it)."""
+    what = "the endpoint at one client at least 0.9× the Oxigraph server's requests/s on the same query"
+    if not measured["oxigraph"]:
+        return [target(what, "not measured: the Oxigraph server is not installed", None, source)]
+    medians = {pair: statistics.median(values) for pair, values in measured["rates"].items()}
+    ratios = {n: medians[("citynet /sparql", n)] / medians[("oxigraph /query", n)] for n in client_counts}
+    one = ratios.get(1)
+    if one is None:
+        return [target(what, "not measured: run with one client (--clients 1,8)", None, source)]
+    shown, met = ratio(one, TARGET, at_least=True)
+    others = "".join(f"; {n} clients {r:.2f}×" for n, r in ratios.items() if n != 1)
+    wrong = f"; {measured['wrong']} wrong answers" if measured["wrong"] else ""
+    return [target(what, f"{shown} (/sparql{others}){wrong}", met and not measured["wrong"], source)]
 
 
 if __name__ == "__main__":

@@ -137,6 +137,41 @@ def geometric_mean_ratio(queries: dict[str, Any], engine: str, peer: str, key: s
     return statistics.geometric_mean(ratios) if len(ratios) == len(WHOLE_GRAPH) else None
 
 
+def targets(size: int, result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 16's engine targets at ``size`` (benchmarks/targets.py). A target is met when it
+    is met both on the wall clock and in the processor time of the evaluating thread."""
+    from target_rows import target
+
+    queries = result.get("queries", {})
+    source = "RESULTS.md, engines"
+    if not queries:
+        return [target(f"engines at {size:,} triples", f"not measured: {result.get('error') or result}", None, source)]
+
+    def row(what: str, wall: float | None, cpu: float | None, limit: float) -> dict[str, Any]:
+        if wall is None or cpu is None:
+            return target(what, "not measured", None, source)
+        return target(what, f"{wall:.2f}× wall clock, {cpu:.2f}× processor time",
+                      wall <= limit and cpu <= limit, source)
+
+    rows = []
+    for name in WHOLE_GRAPH:
+        entry = queries.get(name, {})
+        wall, cpu = (entry[key]["citynet"] / entry[key]["raw-memory"] if entry else None
+                     for key in ("p50", "cpu_p50"))
+        rows.append(row(f"{name} within 1.1× raw in-memory pyoxigraph", wall, cpu, 1.1))
+    jena = [geometric_mean_ratio(queries, "citynet", "jena", key) for key in ("p50", "cpu_p50")]
+    rows.append(row("the six whole-graph queries, geometric mean, no slower than Jena in memory", *jena, 1.0)
+                if result.get("jena_version") else
+                target("the six whole-graph queries no slower than Jena in memory",
+                       f"not measured: {result.get('jena_skipped')}", None, source))
+    small = [n for n in queries if n not in WHOLE_GRAPH]
+    small_means = [statistics.geometric_mean([queries[n][key]["citynet"] / queries[n][key]["citynet-disk"]
+                                              for n in small]) for key in ("p50", "cpu_p50")]
+    rows.append(row(f"the other {len(small)} stored queries no slower than before (citynet on disk), geometric mean",
+                    *small_means, 1.0))
+    return rows
+
+
 def report(size: int, result: dict[str, Any], load_average: str) -> list[str]:
     """The engines section of RESULTS.md at one size: the targets, then every query."""
     queries = result.get("queries", {})

@@ -427,12 +427,17 @@ def write_outputs(all_results: dict[int, dict[str, Any]], args: argparse.Namespa
         rows.append([size, "memory", "peak RSS rdflib worker (MB)", "rdflib", r.get("peak_rss_mb"), "", "", ""])
         md.append("")
     target = HERE / f"{args.name}.md"
-    kept = ""
-    if target.exists():  # the engines sections, written by splice_engines, stay
+    kept, text = "", "\n".join(md) + "\n"
+    if target.exists():  # the engines sections (splice_engines) and the targets (targets.py) stay
+        import targets as issue16
+
         old = target.read_text(encoding="utf-8")
         if ENGINES_BEGIN in old and ENGINES_END in old:
             kept = ENGINES_BEGIN + old.partition(ENGINES_BEGIN)[2].partition(ENGINES_END)[0] + ENGINES_END + "\n"
-    target.write_text("\n".join(md) + "\n" + ("\n" + kept if kept else ""), encoding="utf-8")
+        if issue16.BEGIN in old and issue16.END in old:
+            section = issue16.BEGIN + old.partition(issue16.BEGIN)[2].partition(issue16.END)[0] + issue16.END
+            text = issue16.splice(text, section.splitlines())
+    target.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     with (HERE / f"{args.name.lower()}.csv").open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(["triples", "category", "item", "system", "p50_ms", "p95_ms", "runs", "rows_or_note"])
@@ -468,6 +473,17 @@ def splice_engines(all_results: dict[int, dict[str, Any]], args: argparse.Namesp
     partial.replace(target)
 
 
+def write_engine_targets(all_results: dict[int, dict[str, Any]], path: Path | None) -> None:
+    """The engines' targets at the largest size they ran at (issue 16 sets them at 1M)."""
+    import engines
+    from target_rows import write_summary
+
+    measured = [size for size, result in all_results.items() if "engines" in result]
+    if path is not None and measured:
+        size = max(measured)
+        write_summary(path, f"engines at {size:,} triples", engines.targets(size, all_results[size]["engines"]))
+
+
 def _why(result: dict[str, Any]) -> str:
     if "timeout_s" in result:
         return f"over the {result['timeout_s']:.0f} s budget"
@@ -485,6 +501,8 @@ def _version(package: str) -> str:
 # ---------------------------------------------------------------- main
 
 def main() -> None:
+    from target_rows import add_summary_option
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000", help="triples per graph, comma-separated")
@@ -501,6 +519,7 @@ def main() -> None:
                              "; a run without citynet changes only the engines sections of NAME.md")
     parser.add_argument("--rounds", type=int, default=5,
                         help="interleaved rounds per query for the engines part (at least 3)")
+    add_summary_option(parser)
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
@@ -550,6 +569,7 @@ def main() -> None:
         if "citynet" in parts:
             write_outputs(all_results, args)
         splice_engines(all_results, args)
+    write_engine_targets(all_results, args.summary)
     report = HERE / f"{args.name}.md"
     log(f"done in {time.monotonic() - started:,.0f} s: {report}, {HERE / args.name.lower()}.csv")
     print(report.read_text(encoding="utf-8"))

@@ -22,6 +22,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from target_rows import add_summary_option, ratio, target, write_summary
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CITYNET = Path(sys.executable).with_name("citynet")
@@ -61,6 +63,7 @@ def main() -> int:
     parser.add_argument("--pyshacl-timeout", type=float, default=300,
                         help="pySHACL's own limit: once past it at a size, it is not run again at that size")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS-validate.md")
+    add_summary_option(parser)
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="validate-bench-"))
     classpath = jena_classpath(scratch / "jena")
@@ -68,6 +71,7 @@ def main() -> int:
     shapes, ontology = ROOT / "ontology" / "shapes.ttl", ROOT / "ontology" / "citynet.ttl"
     start = os.getloadavg()
     rows: list[str] = []
+    summary: list[dict[str, object]] = []
     for size in (int(s) for s in args.sizes.split(",")):
         data = scratch / f"g{size}.ttl"
         subprocess.run([str(CITYNET), "generate", "--triples", str(size), str(data)], check=True,  # noqa: S603
@@ -91,10 +95,32 @@ def main() -> int:
                 print(size, name, runs[name][-1], flush=True)
                 _write(args.out, start, args.pairs, [*rows, *_rows(size, runs, tools)], why_no_jena)
         rows += _rows(size, runs, tools)
+        summary = _targets(size, runs, why_no_jena, args.out.name)  # at the last (largest) size
     _write(args.out, start, args.pairs, rows, why_no_jena, done=True)
     shutil.rmtree(scratch, ignore_errors=True)
+    write_summary(args.summary, "validate", summary)
     print(args.out.read_text(encoding="utf-8"))
     return 0
+
+
+def _targets(size: int, runs: dict[str, list[tuple[float, int, int] | None]], why_no_jena: str | None,
+             source: str) -> list[dict[str, object]]:
+    """Issue 16: ``citynet validate`` no slower than Jena SHACL, with a peak RSS under 1 GB
+    (1,000 MiB, the stricter reading)."""
+    ours = [r for r in runs["citynet validate"] if r]
+    if not ours:
+        return [target(f"`citynet validate` at {size:,} triples", "did not finish", False, source)]
+    seconds, rss = statistics.median(r[0] for r in ours), statistics.median(r[1] for r in ours) / 1024
+    jena = [r[0] for r in runs.get("Jena SHACL 4.5", []) if r]
+    if jena:
+        shown, met = ratio(seconds / statistics.median(jena), 1.0)
+        speed = target(f"`citynet validate` at {size:,} triples no slower than Jena SHACL",
+                       f"{shown} ({seconds:.1f} s vs {statistics.median(jena):.1f} s)", met, source)
+    else:
+        speed = target(f"`citynet validate` at {size:,} triples no slower than Jena SHACL",
+                       f"not measured: {why_no_jena or 'Jena did not finish'}", None, source)
+    return [speed, target(f"`citynet validate` at {size:,} triples: peak RSS under 1 GB", f"{rss:,.0f} MiB",
+                          rss < 1000, source)]
 
 
 def _rows(size: int, runs: dict[str, list[tuple[float, int, int] | None]],

@@ -1,18 +1,27 @@
 """citynet's exports as written before issue 16's faster JSON-LD writer (commit 249a186),
 kept word for word as the reference the streamed exports are compared with: blank nodes
 renamed in a pass of their own, then one node object per subject. Only the imports are new.
+
+Below them, the memberships table (the CSV export) as it was made before it streamed (commit
+2bd7445): every row held in a dict by membership, the evidence from two queries over all
+memberships.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 import pyoxigraph
 
+from citynet.curate.table_kinds import LIST_SEPARATOR, MEMBERSHIPS
 from citynet.errors import InputError
+from citynet.graph.names import normalise
 from citynet.graph.terms import RDF_TYPE, XSD_STRING
 from citynet.publish.jsonld import _ID, _LANGUAGE, _PLAIN, CompactionRules
+from citynet.querying.execute import query, run
+from citynet.querying.results import spreadsheet_csv
 
 
 def stable_blank_nodes(quads: Iterable[pyoxigraph.Quad]) -> Iterator[pyoxigraph.Quad]:
@@ -135,3 +144,69 @@ def _append(container: dict[str, Any], key: str, value: Any) -> None:
         container[key].append(value)
     else:
         container[key] = [container[key], value]
+
+
+# ---------------------------------------------------------------- the memberships table (2bd7445)
+
+Row = dict[str, str]
+
+_EVIDENCE_QUERY = """
+PREFIX cn: <https://w3id.org/citynet/def#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT ?membership ?source ?quote WHERE {
+  ?membership a org:Membership ; dct:source ?source .
+  OPTIONAL { ?source cn:quote ?quote }
+}
+"""
+_MEMBER_NAMES_QUERY = """
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?membership ?name WHERE {
+  ?membership a org:Membership ; org:member ?member . ?member rdfs:label|skos:altLabel ?name .
+}
+"""
+
+
+def memberships_csv(graph: Any) -> str:
+    rows = membership_rows(graph)
+    columns = MEMBERSHIPS.column_names
+    return spreadsheet_csv(columns, ([row.get(name, "") for name in columns] for row in rows))
+
+
+def membership_rows(graph: Any) -> list[Row]:
+    result = query("memberships", graph=graph)
+    rows: dict[str, Row] = {}
+    for values in result.lexical_rows():
+        row = {name: value or "" for name, value in zip(result.variables, values, strict=True)}
+        kept = rows.setdefault(row["membership"], row)
+        for name in ("role", "representedBy"):  # several roles: one row, the values joined
+            found = [v for v in kept[name].split(LIST_SEPARATOR) if v]
+            if row[name] and row[name] not in found:
+                kept[name] = LIST_SEPARATOR.join([*found, row[name]])
+    evidence = _evidence(graph)
+    for membership, row in rows.items():
+        row["source"], row["quote"] = evidence.get(membership, ("", ""))
+    return list(rows.values())
+
+
+def _evidence(graph: Any) -> dict[str, tuple[str, str]]:
+    quotes: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for membership, source, quote in run(_EVIDENCE_QUERY, graph, {}).lexical_rows():
+        quotes[membership or ""].append((source or "", quote or ""))
+    names: dict[str, set[str]] = defaultdict(set)
+    for membership, name in run(_MEMBER_NAMES_QUERY, graph, {}).lexical_rows():
+        names[membership or ""].add(normalise(name or ""))
+    return {membership: pick_evidence(candidates, names[membership]) for membership, candidates in quotes.items()}
+
+
+def pick_evidence(candidates: Iterable[tuple[str, str]], names: set[str]) -> tuple[str, str]:
+    """The (source, quote) a row shows: a quote that names the entity first, then by source
+    and quote, so that the same graph gives the same table."""
+    def rank(candidate: tuple[str, str]) -> tuple[bool, bool, str, str]:
+        source, quote = candidate
+        text = normalise(quote)
+        return not any(name and name in text for name in names), not quote, source, quote
+
+    return min(candidates, key=rank)

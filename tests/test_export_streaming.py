@@ -12,7 +12,6 @@ import pyoxigraph
 import pytest
 
 import citynet
-from citynet.curate.table_export import table_csv
 from citynet.formats import DATASET_FORMATS, JSONLD, RDF_EXPORT_FORMATS, by_name, write
 from citynet.graph.prefixes import PREFIXES
 from citynet.publish.exports import (
@@ -56,7 +55,7 @@ def _previous_export(graph: citynet.KnowledgeGraph, fmt: str) -> str:
             quads = graph.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
         return write(previous.stable_blank_nodes(quads), chosen, PREFIXES).decode("utf-8")
     if fmt == "csv":
-        return table_csv(graph, "memberships")
+        return previous.memberships_csv(graph)
     assert fmt == "geojson"
     return json.dumps(member_locations_geojson(graph), ensure_ascii=False)
 
@@ -146,6 +145,59 @@ def test_json_ld_names_blank_nodes_as_the_previous_renaming_pass_did(persistent,
     written = export_bytes(graph, "jsonld")
     assert written == previous_export_bytes(graph, "jsonld")
     assert b'"_:b0"' in written and b'"_:b3"' in written  # blank nodes were renamed
+
+
+# Memberships as the table merges and sources them: one on two rows (two roles), one with two
+# English member names (two places in the query's order), a blank-node membership, one not
+# typed org:Membership (no evidence), sources with no quote, two quotes, a literal source, a
+# quote naming the member by its altLabel, and the same member and network twice.
+MEMBERSHIP_CASES = r"""
+@prefix cn: <https://w3id.org/citynet/def#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <http://example.org/> .
+ex:net a cn:CityNetwork ; rdfs:label "Net"@en ; cn:abbreviation "N" .
+ex:net2 a cn:CityNetwork ; rdfs:label "Another"@en, "Zweites"@en .
+ex:a a cn:City ; rdfs:label "Aberdeen"@en ; skos:altLabel "Obar Dheathain"@gd .
+ex:b a cn:Region ; rdfs:label "Bergen"@en, "Bjørgvin"@en .
+ex:chair skos:prefLabel "chair"@en . ex:host skos:prefLabel "host"@en .
+ex:office rdfs:label "Office"@en .
+ex:m1 a org:Membership ; org:organization ex:net ; org:member ex:a ; org:role ex:chair, ex:host ;
+    cn:representedBy ex:office ; dct:source ex:s1, ex:s2, "a note" .
+ex:s1 cn:quote "Members include Bergen." .
+ex:s2 cn:quote "Obar Dheathain joined.", "A second quote." .
+ex:m2 a org:Membership ; org:organization ex:net ; org:member ex:b ; dct:source ex:s3 .
+ex:m3 org:organization ex:net2 ; org:member ex:a ; dct:source ex:s1 .
+_:m4 a org:Membership ; org:organization ex:net2 ; org:member ex:b ; org:role ex:host ; dct:source ex:s2 .
+ex:m5 a org:Membership ; org:organization ex:net ; org:member ex:a ; dct:source ex:s3 .
+"""
+
+
+@pytest.mark.parametrize("batch", [10_000, 1], ids=["one-batch", "a-batch-a-row"])
+@pytest.mark.parametrize("persistent", [False, True], ids=["in-memory", "on-disk"])
+def test_the_memberships_table_streams_the_rows_the_held_table_had(persistent, batch, tmp_path, monkeypatch):
+    from citynet.curate import table_export
+
+    monkeypatch.setattr(table_export, "_SPOOL_BATCH", batch)
+    data = tmp_path / "memberships.ttl"
+    data.write_text(MEMBERSHIP_CASES, encoding="utf-8")
+    graph = citynet.KnowledgeGraph([data], persistent=persistent, cache_dir=tmp_path / "cache")
+    written = export_bytes(graph, "csv")
+    assert written == previous_export_bytes(graph, "csv")
+    text = written.decode("utf-8")
+    assert len(text.splitlines()) == 1 + 5  # one row per membership
+    # The roles merged (in the store's order), the quote that names the member by its altLabel.
+    assert ("host; chair,Office," in text or "chair; host,Office," in text) and "Obar Dheathain joined." in text
+
+
+def test_a_name_with_the_separator_in_it_is_one_value_of_the_memberships_table(tmp_path):
+    # The held table compared the separated parts of the cell, and so wrote such a name twice.
+    data = tmp_path / "memberships.ttl"
+    data.write_text(MEMBERSHIP_CASES.replace('"Office"@en', '"Office; abroad"@en'), encoding="utf-8")
+    text = export_bytes(citynet.KnowledgeGraph([data], cache_dir=tmp_path / "cache"), "csv").decode("utf-8")
+    assert ",Office; abroad,http" in text and "abroad; Office" not in text
 
 
 def test_an_rdf_star_value_is_refused_in_json_ld_as_before():

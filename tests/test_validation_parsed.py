@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rdflib.namespace import XSD
 
 from citynet.scale.generate import DEFECT_KINDS, generate
 from citynet.validation import Finding, ValidationReport, validate
@@ -114,6 +115,26 @@ def test_an_upper_case_language_tag_keeps_its_case(tmp_path: Path) -> None:
                     '<https://w3id.org/citynet/id/city/x> a <https://w3id.org/citynet/def#City> ;\n'
                     '    rdfs:label "X"@sr-Cyrl .\n', encoding="utf-8")
     assert sorted(map(_key, validate([data]).findings)) == sorted(map(_key, validate([data], fast=False).findings))
+
+
+def test_the_copy_remembers_only_the_literals_it_may_store_in_another_form(tmp_path: Path) -> None:
+    # A lower-case tagged or simple string is stored as written and found in the store when
+    # asked for; remembering each (most literals of a big graph) took memory for nothing.
+    import pyoxigraph as ox
+    from rdflib import Literal
+
+    from citynet.validation.parsed_files import parse_files
+
+    data = tmp_path / "literals.ttl"
+    data.write_text('@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                    'ex:a ex:p "Rostock"@de, "Ниш"@sr-Cyrl, "plain", "05"^^xsd:integer .\n', encoding="utf-8")
+    copy = parse_files([data]).copy
+    remembered = set(copy._to)
+    assert remembered == {Literal("Ниш", lang="sr-Cyrl"), Literal("05", datatype=XSD.integer)}
+    german = Literal("Rostock", lang="de")
+    assert copy.originals(ox.Literal("Rostock", language="de")) == [german]
+    assert copy.to_rdflib(copy.to_oxigraph(german)) == german
+    assert copy._in_data(german) and not copy._in_data(Literal("Rostock", lang="fr"))
 
 
 def test_a_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:

@@ -9,11 +9,14 @@ table unchanged changes nothing, since that source and quote are already there.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO
 
+import pyoxigraph
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from citynet.curate.table_kinds import (
@@ -22,35 +25,29 @@ from citynet.curate.table_kinds import (
     KINDS,
     LIST_SEPARATOR,
     MEMBERSHIPS,
+    ORG,
     PLACE_KINDS,
     TableKind,
 )
-from citynet.errors import InputError
+from citynet.errors import InputError, QueryError
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.names import normalise
-from citynet.querying.execute import query, run
+from citynet.graph.terms import OxigraphTerm, lexical
 from citynet.querying.results import spreadsheet_csv, write_spreadsheet_csv
+from citynet.querying.stored_queries import catalogue
 from citynet.streams import SupportsWrite, TextChunks
 
 Row = dict[str, str]
 
-_EVIDENCE_QUERY = """
-PREFIX cn: <https://w3id.org/citynet/def#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX org: <http://www.w3.org/ns/org#>
-SELECT ?membership ?source ?quote WHERE {
-  ?membership a org:Membership ; dct:source ?source .
-  OPTIONAL { ?source cn:quote ?quote }
-}
-"""
-_MEMBER_NAMES_QUERY = """
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?membership ?name WHERE {
-  ?membership a org:Membership ; org:member ?member . ?member rdfs:label|skos:altLabel ?name .
-}
-"""
+_SPOOL_BATCH = 10_000  # rows of the memberships table pickled to its temporary file at a time
+_DEFAULT_GRAPH = pyoxigraph.DefaultGraph()
+_RDF_TYPE = pyoxigraph.NamedNode(str(RDF.type))
+_ORG_MEMBERSHIP = pyoxigraph.NamedNode(str(ORG.Membership))
+_ORG_MEMBER = pyoxigraph.NamedNode(str(ORG.member))
+_DCT_SOURCE = pyoxigraph.NamedNode(str(DCTERMS.source))
+_CN_QUOTE = pyoxigraph.NamedNode(str(CN.quote))
+_RDFS_LABEL = pyoxigraph.NamedNode(str(RDFS.label))
+_SKOS_ALT_LABEL = pyoxigraph.NamedNode(str(SKOS.altLabel))
 
 
 def table_csv(graph: KnowledgeGraph, kind: str = "memberships") -> str:
@@ -64,8 +61,9 @@ def table_csv(graph: KnowledgeGraph, kind: str = "memberships") -> str:
 
 
 def write_table_csv(graph: KnowledgeGraph, kind: str, stream: SupportsWrite) -> None:
-    """:func:`table_csv`'s text written to ``stream`` (UTF-8) row by row: the rows are one
-    table in memory (they are merged by membership), their CSV text never is."""
+    """:func:`table_csv`'s text written to ``stream`` (UTF-8) row by row. The memberships
+    table streams (see :func:`membership_rows`); the others, read from an rdflib graph of the
+    data, are held."""
     table = KINDS.get(kind)
     if table is None:
         raise InputError(f"unknown table {kind!r}", hint=f"tables: {', '.join(KINDS)}")
@@ -76,7 +74,7 @@ def write_table_csv(graph: KnowledgeGraph, kind: str, stream: SupportsWrite) -> 
     out.flush()
 
 
-def table_rows(graph: KnowledgeGraph, table: TableKind) -> list[Row]:
+def table_rows(graph: KnowledgeGraph, table: TableKind) -> Iterable[Row]:
     if table is MEMBERSHIPS:
         return membership_rows(graph)
     rdf = graph.rdflib_graph
@@ -86,30 +84,103 @@ def table_rows(graph: KnowledgeGraph, table: TableKind) -> list[Row]:
 # ---------------------------------------------------------------- memberships
 
 
-def membership_rows(graph: KnowledgeGraph) -> list[Row]:
-    result = query("memberships", graph=graph)
-    rows: dict[str, Row] = {}
-    for values in result.lexical_rows():
-        row = {name: value or "" for name, value in zip(result.variables, values, strict=True)}
-        kept = rows.setdefault(row["membership"], row)
-        for name in ("role", "representedBy"):  # several roles: one row, the values joined
-            found = [v for v in kept[name].split(LIST_SEPARATOR) if v]
-            if row[name] and row[name] not in found:
-                kept[name] = LIST_SEPARATOR.join([*found, row[name]])
-    evidence = _evidence(graph)
-    for membership, row in rows.items():
-        row["source"], row["quote"] = evidence.get(membership, ("", ""))
-    return list(rows.values())
+def membership_rows(graph: KnowledgeGraph) -> Iterator[Row]:
+    """The memberships table row by row, in the stored query's order: its rows merged by
+    membership (a membership on several rows, one per role, is one row where it first comes,
+    the roles joined), each with its source and quote.
+
+    Nothing holds the table: the rows go to a nameless temporary file as the query gives them,
+    and only the memberships seen, and the rows after the first of a membership, stay in
+    memory. (A row is written once every row is in: a later one may add a role to it.)"""
+    columns = MEMBERSHIPS.column_names
+    seen: set[str] = set()
+    later: dict[str, list[Row]] = {}  # a membership's rows after its first
+    with tempfile.TemporaryFile() as spool:
+        batch: list[tuple[str, ...]] = []
+        for membership, row in _query_rows(graph):
+            if row["membership"] in seen:
+                later.setdefault(row["membership"], []).append(row)
+                continue
+            seen.add(row["membership"])
+            row["source"], row["quote"] = _evidence(graph.store, membership)
+            batch.append(tuple(row.get(name, "") for name in columns))
+            if len(batch) == _SPOOL_BATCH:
+                pickle.dump(batch, spool, pickle.HIGHEST_PROTOCOL)
+                batch = []
+        pickle.dump(batch, spool, pickle.HIGHEST_PROTOCOL)
+        seen.clear()
+        spool.seek(0)
+        for cells in _spooled(spool):
+            kept = dict(zip(columns, cells, strict=True))
+            if kept["membership"] in later:
+                _merge(kept, later[kept["membership"]])
+            yield kept
 
 
-def _evidence(graph: KnowledgeGraph) -> dict[str, tuple[str, str]]:
-    quotes: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for membership, source, quote in run(_EVIDENCE_QUERY, graph, {}).lexical_rows():
-        quotes[membership or ""].append((source or "", quote or ""))
-    names: dict[str, set[str]] = defaultdict(set)
-    for membership, name in run(_MEMBER_NAMES_QUERY, graph, {}).lexical_rows():
-        names[membership or ""].add(normalise(name or ""))
-    return {membership: pick_evidence(candidates, names[membership]) for membership, candidates in quotes.items()}
+def _merge(kept: Row, rows: list[Row]) -> None:
+    """Add the roles and bodies of a membership's later rows to its row: each distinct value
+    once, in the order met. (Values are compared whole: a name with the separator in it was
+    written twice when the parts of the cell were compared.)"""
+    for name in ("role", "representedBy"):
+        values = [kept[name]] if kept[name] else []
+        values += dict.fromkeys(row[name] for row in rows if row[name] and row[name] not in values)
+        kept[name] = LIST_SEPARATOR.join(values)
+
+
+def _spooled(spool: IO[bytes]) -> Iterator[tuple[str, ...]]:
+    """The rows pickled to ``spool`` (a file this process wrote), batch by batch."""
+    while True:
+        try:
+            batch = pickle.load(spool)  # noqa: S301 (written by membership_rows, not read from outside)
+        except EOFError:
+            return
+        yield from batch
+
+
+def _query_rows(graph: KnowledgeGraph) -> Iterator[tuple[OxigraphTerm, Row]]:
+    """The ``memberships`` stored query's rows one at a time, as ``query("memberships",
+    graph=graph)`` gives them: each with its membership's term, its values as text ("" where
+    unbound)."""
+    try:
+        answer = graph.store.query(catalogue().get("memberships").text)
+        assert isinstance(answer, pyoxigraph.QuerySolutions)  # a SELECT query
+        variables = [variable.value for variable in answer.variables]
+        for solution in answer:
+            row = {name: lexical(term) or "" for name, term in zip(variables, solution, strict=True)}
+            yield solution["membership"], row
+    except (OSError, RuntimeError, ValueError) as error:
+        raise QueryError(f"query failed: {error}") from None
+
+
+def _evidence(store: pyoxigraph.Store, membership: OxigraphTerm) -> tuple[str, str]:
+    """The source and quote a membership's row shows: of the sources of an org:Membership, the
+    one with a quote that names its member (by an rdfs:label or skos:altLabel), else the first
+    (see :func:`pick_evidence`); none for anything else."""
+    if not _holds(store, membership, _RDF_TYPE, _ORG_MEMBERSHIP):
+        return "", ""
+    candidates = []
+    for source in _objects(store, membership, _DCT_SOURCE):
+        quotes = [lexical(quote) or "" for quote in _objects(store, source, _CN_QUOTE)]
+        candidates += [(lexical(source) or "", quote) for quote in quotes or [""]]
+    if not candidates:
+        return "", ""
+    names = {normalise(lexical(name) or "") for member in _objects(store, membership, _ORG_MEMBER)
+             for predicate in (_RDFS_LABEL, _SKOS_ALT_LABEL) for name in _objects(store, member, predicate)}
+    return pick_evidence(candidates, names)
+
+
+def _objects(store: pyoxigraph.Store, subject: OxigraphTerm, predicate: pyoxigraph.NamedNode) -> list[OxigraphTerm]:
+    """The objects of ``subject``'s ``predicate`` in the default graph (none for a literal)."""
+    if isinstance(subject, pyoxigraph.Literal):
+        return []
+    return [quad.object for quad in store.quads_for_pattern(subject, predicate, None, _DEFAULT_GRAPH)]
+
+
+def _holds(store: pyoxigraph.Store, subject: OxigraphTerm, predicate: pyoxigraph.NamedNode,
+           value: pyoxigraph.NamedNode) -> bool:
+    if isinstance(subject, pyoxigraph.Literal):
+        return False
+    return next(store.quads_for_pattern(subject, predicate, value, _DEFAULT_GRAPH), None) is not None
 
 
 def pick_evidence(candidates: Iterable[tuple[str, str]], names: set[str]) -> tuple[str, str]:

@@ -86,13 +86,16 @@ class OxigraphCopy:
     def add(self, quads: list[ox.Quad], tag_cases: dict[str, str]) -> None:
         """Parsed triples, with terms as Oxigraph's parser wrote them (blank nodes already
         apart per file): each literal whose stored form may differ is remembered as rdflib
-        parses it, its language tag as the file writes it (``tag_cases``: see ``as_written``)."""
+        parses it, its language tag as the file writes it (``tag_cases``: see ``as_written``).
+        A simple string, and a language-tagged one whose tag the files write in lower case, is
+        stored as written: it is looked up in the store when asked for, not remembered (at a
+        million triples, most literals are of these kinds)."""
         self.store.bulk_extend(quads)
         seen, done = self._to, self._parsed_literals
         for quad in quads:
             term = quad.object
             if isinstance(term, ox.Literal) and term not in done and (
-                    term.language is not None or term.datatype.value != _XSD_STRING):
+                    term.language in tag_cases if term.language is not None else term.datatype.value != _XSD_STRING):
                 done.add(term)
                 written = as_written(term, tag_cases)
                 if written not in seen:
