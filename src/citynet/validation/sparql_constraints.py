@@ -393,6 +393,7 @@ class _FocusNodes:
         self._types = class_types(shapes)
         self._found: dict[Node, list[Node]] = {}
         self._outside: dict[Node, set[Node]] = {}
+        self._of_class: dict[Node, list[Node]] = {}  # shapes often target the same class
 
     def of(self, shape: Node) -> list[Node]:
         if shape not in self._found:
@@ -401,7 +402,9 @@ class _FocusNodes:
             if implicit_class(self.shapes, shape, self._types):
                 classes.add(shape)
             for cls in classes:
-                found.update(dict.fromkeys(self._instances(cls)))
+                if cls not in self._of_class:
+                    self._of_class[cls] = list(self._instances(cls))
+                found.update(dict.fromkeys(self._of_class[cls]))
             for predicate in self.shapes.objects(shape, SH.targetSubjectsOf):
                 found.update(dict.fromkeys(self._ends(predicate, subjects=True)))
             for predicate in self.shapes.objects(shape, SH.targetObjectsOf):
