@@ -39,6 +39,7 @@ from citynet.streams import SupportsWrite, TextChunks
 
 Row = dict[str, str]
 
+_MERGED = ("role", "representedBy")  # the columns a membership's later rows add values to
 _SPOOL_BATCH = 10_000  # rows of the memberships table pickled to its temporary file at a time
 _DEFAULT_GRAPH = pyoxigraph.DefaultGraph()
 _RDF_TYPE = pyoxigraph.NamedNode(str(RDF.type))
@@ -90,16 +91,16 @@ def membership_rows(graph: KnowledgeGraph) -> Iterator[Row]:
     the roles joined), each with its source and quote.
 
     Nothing holds the table: the rows go to a nameless temporary file as the query gives them,
-    and only the memberships seen, and the rows after the first of a membership, stay in
+    and only the memberships seen, and the roles of those on more than one row, stay in
     memory. (A row is written once every row is in: a later one may add a role to it.)"""
     columns = MEMBERSHIPS.column_names
     seen: set[str] = set()
-    later: dict[str, list[Row]] = {}  # a membership's rows after its first
+    later: dict[str, list[Row]] = {}  # the roles and bodies on a membership's rows after its first
     with tempfile.TemporaryFile() as spool:
         batch: list[tuple[str, ...]] = []
         for membership, row in _query_rows(graph):
             if row["membership"] in seen:
-                later.setdefault(row["membership"], []).append(row)
+                later.setdefault(row["membership"], []).append({name: row[name] for name in _MERGED})
                 continue
             seen.add(row["membership"])
             row["source"], row["quote"] = _evidence(graph.store, membership)
@@ -121,7 +122,7 @@ def _merge(kept: Row, rows: list[Row]) -> None:
     """Add the roles and bodies of a membership's later rows to its row: each distinct value
     once, in the order met. (Values are compared whole: a name with the separator in it was
     written twice when the parts of the cell were compared.)"""
-    for name in ("role", "representedBy"):
+    for name in _MERGED:
         values = [kept[name]] if kept[name] else []
         values += dict.fromkeys(row[name] for row in rows if row[name] and row[name] not in values)
         kept[name] = LIST_SEPARATOR.join(values)
