@@ -4,7 +4,7 @@ renamed in a pass of their own, then one node object per subject. Only the impor
 
 Below them, the memberships table (the CSV export) as it was made before it streamed (commit
 2bd7445): every row held in a dict by membership, the evidence from two queries over all
-memberships.
+memberships. (Which evidence a row shows, ``pick_evidence``, did not change: it is imported.)
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import pyoxigraph
 
+from citynet.curate.table_export import pick_evidence
 from citynet.curate.table_kinds import LIST_SEPARATOR, MEMBERSHIPS
 from citynet.errors import InputError
 from citynet.graph.names import normalise
@@ -199,14 +200,3 @@ def _evidence(graph: Any) -> dict[str, tuple[str, str]]:
     for membership, name in run(_MEMBER_NAMES_QUERY, graph, {}).lexical_rows():
         names[membership or ""].add(normalise(name or ""))
     return {membership: pick_evidence(candidates, names[membership]) for membership, candidates in quotes.items()}
-
-
-def pick_evidence(candidates: Iterable[tuple[str, str]], names: set[str]) -> tuple[str, str]:
-    """The (source, quote) a row shows: a quote that names the entity first, then by source
-    and quote, so that the same graph gives the same table."""
-    def rank(candidate: tuple[str, str]) -> tuple[bool, bool, str, str]:
-        source, quote = candidate
-        text = normalise(quote)
-        return not any(name and name in text for name in names), not quote, source, quote
-
-    return min(candidates, key=rank)
