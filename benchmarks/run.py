@@ -434,9 +434,9 @@ def write_outputs(all_results: dict[int, dict[str, Any]], args: argparse.Namespa
         old = target.read_text(encoding="utf-8")
         if ENGINES_BEGIN in old and ENGINES_END in old:
             kept = ENGINES_BEGIN + old.partition(ENGINES_BEGIN)[2].partition(ENGINES_END)[0] + ENGINES_END + "\n"
-        if issue16.BEGIN in old and issue16.END in old:
-            section = issue16.BEGIN + old.partition(issue16.BEGIN)[2].partition(issue16.END)[0] + issue16.END
-            text = issue16.splice(text, section.splitlines())
+        section = issue16.section_of(old)
+        if section is not None:
+            text = issue16.splice(text, section)
     target.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     with (HERE / f"{args.name.lower()}.csv").open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)

@@ -91,6 +91,13 @@ def table(found: dict[str, dict[str, Any]]) -> list[str]:
     return [*lines, "", END]
 
 
+def section_of(text: str) -> list[str] | None:
+    """The targets section of ``text`` (RESULTS.md as it is), markers included; None if it has none."""
+    if BEGIN not in text or END not in text:
+        return None
+    return (BEGIN + text.partition(BEGIN)[2].partition(END)[0] + END).splitlines()
+
+
 def splice(text: str, section: list[str]) -> str:
     """``text`` with the targets section replaced, or put after the first heading."""
     block = "\n".join(section)
@@ -112,10 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown parts: {', '.join(unknown)}")
     failed = [] if args.table_only else [name for name in parts if not run_part(name)]
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# citynet benchmark results\n"
+    section = table(summaries(SUMMARIES))
     partial = RESULTS.with_name(RESULTS.name + ".partial")
-    partial.write_text(splice(text, table(summaries(SUMMARIES))), encoding="utf-8")
+    partial.write_text(splice(text, section), encoding="utf-8")
     partial.replace(RESULTS)
-    print("\n".join(table(summaries(SUMMARIES))))
+    print("\n".join(section))
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0

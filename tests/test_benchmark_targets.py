@@ -40,6 +40,7 @@ def test_the_table_marks_each_row_and_replaces_only_its_own_section(modules, tmp
 
     original = "# citynet benchmark results\n\nOlder sections.\n"
     once = targets.splice(original, section)
+    assert targets.section_of(original) is None and targets.section_of(once) == section  # what run.py keeps
     assert once.startswith("# citynet benchmark results\n\n" + targets.BEGIN)
     assert once.endswith("Older sections.\n")
     again = targets.splice(once, [targets.BEGIN, "new", targets.END])

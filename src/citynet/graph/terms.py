@@ -10,7 +10,7 @@ rdflib parsed. Every module that crosses between the two libraries does it here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeAlias, overload
+from typing import Any, TypeAlias, TypeVar, overload
 
 import pyoxigraph
 from rdflib import BNode, Literal, URIRef
@@ -25,6 +25,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OxigraphTerm: TypeAlias = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
 #: A term rdflib can hand to Oxigraph (rdflib has no triple terms).
 OxigraphNode: TypeAlias = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
+_Term = TypeVar("_Term")
+_Converted = TypeVar("_Converted")
 RdflibTriple: TypeAlias = tuple[Node, Node, Node]
 
 _XSD_STRING_IRI = URIRef(XSD_STRING)
@@ -85,19 +87,25 @@ def to_rdflib_triple(triple: pyoxigraph.Triple | pyoxigraph.Quad) -> RdflibTripl
     return to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)
 
 
-def rdflib_converter() -> Callable[[OxigraphTerm | None], Node | None]:
-    """:func:`to_rdflib` that converts each distinct term once: an rdflib Literal costs
-    microseconds to build (it parses its lexical form), and answers repeat their terms."""
-    cache: dict[OxigraphTerm | None, Node | None] = {None: None}
+def once_per_term(convert: Callable[[_Term], _Converted]) -> Callable[[_Term], _Converted]:
+    """``convert`` that converts each distinct term once, for one pass over many triples or
+    rows: terms recur, and an rdflib Literal costs microseconds to build (it parses its
+    lexical form)."""
+    cache: dict[_Term, _Converted] = {}
 
-    def convert(term: OxigraphTerm | None) -> Node | None:
+    def converted(term: _Term) -> _Converted:
         try:
             return cache[term]
         except KeyError:
-            node = cache[term] = to_rdflib(term)
+            node = cache[term] = convert(term)
             return node
 
-    return convert
+    return converted
+
+
+def rdflib_converter() -> Callable[[OxigraphTerm | None], Node | None]:
+    """:func:`to_rdflib` that converts each distinct term once (None, an unbound value, to None)."""
+    return once_per_term(lambda term: None if term is None else to_rdflib(term))
 
 
 def written_alike(term: Node, stored: OxigraphNode) -> bool:

@@ -25,7 +25,7 @@ from rdflib.term import Node
 
 from citynet.graph.select import select
 from citynet.graph.terms import OxigraphNode as OxTerm
-from citynet.graph.terms import OxigraphTerm, to_oxigraph, to_rdflib, written_alike
+from citynet.graph.terms import OxigraphTerm, once_per_term, to_oxigraph, to_rdflib, written_alike
 
 # Literals that are not valid for their datatype in rdflib's view, kept as objects in
 # this named graph: Oxigraph cannot tell. That is rdflib's ``ill_typed``, or no Python
@@ -160,18 +160,8 @@ class OxigraphCopy:
 
     def rdflib_converter(self) -> Callable[[OxigraphTerm], Node]:
         """``to_rdflib`` that converts each distinct term once, for one pass over many
-        triples or rows: terms recur, an rdflib Literal costs microseconds to build, and
-        the graph built from them shares one object per term."""
-        cache: dict[OxigraphTerm, Node] = {}
-        to_rdflib = self.to_rdflib
-
-        def convert(term: OxigraphTerm) -> Node:
-            node = cache.get(term)
-            if node is None:
-                node = cache[term] = to_rdflib(term)
-            return node
-
-        return convert
+        triples or rows (a graph built from them shares one object per term)."""
+        return once_per_term(self.to_rdflib)
 
     def originals(self, term: OxTerm) -> list[Node]:
         """Every term of the data that is stored as ``term``."""
