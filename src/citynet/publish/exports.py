@@ -7,7 +7,12 @@ ontology from the data and one domain from another; their union is the graph.
 The same graph, loaded from the same files, gives the same bytes in every format: the
 catalog publishes each download's size and checksum, and a harvester compares them. The
 order of the triples is the store's (which follows the files), and blank nodes, which the
-parser names at random, are renamed ``b0``, ``b1``, … in the order they first appear.
+parser names at random, are renamed ``b0``, ``b1``, … in the order they first appear
+(numbered by :class:`~citynet.publish.blank_numbers.BlankNodeNumbers`, in little memory).
+Not so for a graph held on disk (over ``IN_MEMORY_UP_TO_BYTES`` of files) that has blank nodes:
+that store orders statements by the random ids its loader gave them, so a store built anew
+from the same files can write them in another order. N-Quads and TriG, read from the files,
+keep their bytes.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from citynet.graph.dataset import graph_name
 from citynet.graph.files import describe_oxigraph_error
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.prefixes import PREFIXES
+from citynet.publish.blank_numbers import BlankNodeNumbers
 from citynet.publish.jsonld import write_jsonld_into
 from citynet.querying.execute import query
 from citynet.streams import SupportsWrite, Tally, TextChunks
@@ -108,22 +114,24 @@ def stable_blank_nodes(quads: Iterable[pyoxigraph.Quad]) -> Iterator[pyoxigraph.
     appearance: a graph read twice from the same files gives the same names, where the
     parser's own are random. Distinct nodes stay distinct, so the graph is the same.
     (Graph names are left as they are: an export's named graphs are IRIs.)"""
-    names: dict[pyoxigraph.BlankNode, pyoxigraph.BlankNode] = {}
+    number = BlankNodeNumbers().number
     blank = pyoxigraph.BlankNode
+    # A subject's quads come one after another: it is renamed once for all of them.
+    subject: pyoxigraph.BlankNode | None = None
+    renamed_subject = blank("b")  # replaced before its first use: no subject is None
 
     def rename(node: pyoxigraph.BlankNode) -> pyoxigraph.BlankNode:
-        new = names.get(node)
-        if new is None:
-            new = names[node] = blank(f"b{len(names)}")
-        return new
+        return blank(f"b{number(node)}")
 
     for quad in quads:
-        subject, value = quad.subject, quad.object
-        if type(subject) is blank:
-            yield pyoxigraph.Quad(rename(subject), quad.predicate,
+        term, value = quad.subject, quad.object
+        if type(term) is blank:
+            if term != subject:
+                subject, renamed_subject = term, rename(term)
+            yield pyoxigraph.Quad(renamed_subject, quad.predicate,
                                   rename(value) if type(value) is blank else value, quad.graph_name)
         elif type(value) is blank:
-            yield pyoxigraph.Quad(subject, quad.predicate, rename(value), quad.graph_name)
+            yield pyoxigraph.Quad(term, quad.predicate, rename(value), quad.graph_name)
         else:
             yield quad
 

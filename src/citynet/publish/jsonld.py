@@ -31,6 +31,7 @@ import pyoxigraph
 from citynet import resources
 from citynet.errors import InputError
 from citynet.graph.terms import RDF_TYPE, XSD_STRING
+from citynet.publish.blank_numbers import BlankNodeNumbers
 from citynet.streams import SupportsWrite, TextChunks
 
 _ID, _LANGUAGE, _PLAIN = "@id", "@language", "plain"
@@ -184,15 +185,10 @@ def _node_objects(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad], rules:
     classes: dict[pyoxigraph.NamedNode, str] = {}  # rdf:type's values: few, each compacted once
     # (property, datatype or language marker or _ID) -> key, how, kind; worked out once.
     plans: dict[tuple[Any, Any], tuple[str, int, str]] = {}
-    blank_names: dict[pyoxigraph.BlankNode, str] = {}
+    number = BlankNodeNumbers().number
 
     def blank(term: pyoxigraph.BlankNode) -> str:
-        if not stable_blank_nodes:
-            return f"_:{term.value}"
-        name = blank_names.get(term)
-        if name is None:
-            name = blank_names[term] = f"_:b{len(blank_names)}"
-        return name
+        return f"_:b{number(term)}" if stable_blank_nodes else f"_:{term.value}"
 
     node: dict[str, Any] = {}
     subject = None

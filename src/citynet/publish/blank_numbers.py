@@ -1,0 +1,90 @@
+"""Blank nodes numbered 0, 1, 2, … in the order they are first met, in little memory.
+
+The exports name blank nodes ``b0``, ``b1``, … (:func:`citynet.publish.exports.stable_blank_nodes`
+and the JSON-LD writer), so every blank node met must keep its number until the end. A dict of
+pyoxigraph terms takes about 250 bytes a node: 190 MB for the 756,000 blank nodes of a
+10M-triple graph, more than the store that is being read (benchmarks/README.md). Here a node's
+id is held as a 128-bit number in flat arrays, about 27 bytes a node.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import pyoxigraph
+
+_LOW_BITS = (1 << 64) - 1
+_MOST_KEY = (1 << 128) - 1  # Oxigraph's ids are 128-bit
+_MOST_FULL = 3 / 4  # the share of slots in use before the table doubles
+
+
+def _zeros(typecode: str, size: int) -> array:
+    return array(typecode, [0]) * size  # no temporary bytes of the table's size
+
+
+class BlankNodeNumbers:
+    """``number(node)``: 0 for the first blank node given, 1 for the next new one, and the same
+    number again for a node met before. Nodes are told apart by their id, as Oxigraph does.
+
+    Oxigraph gives the blank nodes it makes (a store's, a parser's) ids of up to 32 hex digits,
+    which are kept as numbers in an open-addressing table (linear probing). Other ids, labels
+    such as ``x`` that a parser keeps, go to a dict: graphs have few."""
+
+    __slots__ = ("_high", "_in_table", "_labelled", "_low", "_mask", "_stored")
+
+    def __init__(self) -> None:
+        size = 1 << 10
+        self._mask = size - 1
+        self._low = _zeros("Q", size)
+        self._high = _zeros("Q", size)
+        self._stored = _zeros("I", size)  # a node's number plus 1; 0 marks an empty slot
+        self._in_table = 0
+        self._labelled: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return self._in_table + len(self._labelled)
+
+    def number(self, node: pyoxigraph.BlankNode) -> int:
+        label = node.value
+        try:
+            key = int(label, 16)
+        except ValueError:
+            key = 0
+        # Only the canonical spelling goes to the table: "0ab", "AB" and "a_b" parse to
+        # numbers too, and must stay nodes apart from "ab".
+        if key <= 0 or key > _MOST_KEY or format(key, "x") != label:
+            found = self._labelled.get(label)
+            if found is None:
+                found = self._labelled[label] = len(self)
+            return found
+        low, high = key & _LOW_BITS, key >> 64
+        mask, lows, highs, stored = self._mask, self._low, self._high, self._stored
+        slot = low & mask
+        while held := stored[slot]:
+            if lows[slot] == low and highs[slot] == high:
+                return held - 1
+            slot = (slot + 1) & mask
+        found = len(self)
+        self._in_table += 1
+        if self._in_table > _MOST_FULL * (mask + 1):
+            self._grow()
+            self._put(low, high, found + 1)
+        else:
+            lows[slot], highs[slot], stored[slot] = low, high, found + 1
+        return found
+
+    def _put(self, low: int, high: int, stored_number: int) -> None:
+        mask, stored = self._mask, self._stored
+        slot = low & mask
+        while stored[slot]:
+            slot = (slot + 1) & mask
+        self._low[slot], self._high[slot], stored[slot] = low, high, stored_number
+
+    def _grow(self) -> None:
+        lows, highs, stored = self._low, self._high, self._stored
+        size = 2 * len(stored)
+        self._mask = size - 1
+        self._low, self._high, self._stored = _zeros("Q", size), _zeros("Q", size), _zeros("I", size)
+        for low, high, stored_number in zip(lows, highs, stored, strict=True):
+            if stored_number:
+                self._put(low, high, stored_number)
