@@ -2,9 +2,11 @@
 
 The exports name blank nodes ``b0``, ``b1``, … (:func:`citynet.publish.exports.stable_blank_nodes`
 and the JSON-LD writer), so every blank node met must keep its number until the end. A dict of
-pyoxigraph terms takes about 250 bytes a node: 190 MB for the 756,000 blank nodes of a
-10M-triple graph, more than the store that is being read (benchmarks/README.md). Here a node's
-id is held as a 128-bit number in flat arrays, about 27 bytes a node.
+pyoxigraph terms is the fastest way, at about 250 bytes a node with its term: 190 MB for the
+756,000 blank nodes of a 10M-triple graph, more than the store that is being read
+(benchmarks/README.md). So the dict holds only the first ``in_dict`` nodes (2^17 by default: a
+1M-triple graph has 76,000); past them, every id goes to flat arrays as a 128-bit number, about
+27 bytes a node, each lookup about a microsecond slower.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from array import array
 
 import pyoxigraph
 
+IN_DICT = 1 << 17  # about 18 MB of dict: the largest part a small graph's exports hold
 _LOW_BITS = (1 << 64) - 1
 _MOST_KEY = (1 << 128) - 1  # Oxigraph's ids are 128-bit
 _MOST_FULL = 3 / 4  # the share of slots in use before the table doubles
@@ -26,26 +29,44 @@ class BlankNodeNumbers:
     """``number(node)``: 0 for the first blank node given, 1 for the next new one, and the same
     number again for a node met before. Nodes are told apart by their id, as Oxigraph does.
 
+    The first ``in_dict`` nodes are kept in a dict of terms. Past them, all move to a table:
     Oxigraph gives the blank nodes it makes (a store's, a parser's) ids of up to 32 hex digits,
-    which are kept as numbers in an open-addressing table (linear probing). Other ids, labels
-    such as ``x`` that a parser keeps, go to a dict: graphs have few."""
+    which are kept as numbers in an open-addressing table (linear probing); other ids, labels
+    such as ``x`` that a parser keeps, go to a dict of labels (graphs have few)."""
 
-    __slots__ = ("_high", "_in_table", "_labelled", "_low", "_mask", "_stored")
+    __slots__ = ("_count", "_high", "_in_dict", "_in_table", "_labelled", "_low", "_mask", "_stored", "_terms")
 
-    def __init__(self) -> None:
+    def __init__(self, in_dict: int = IN_DICT) -> None:
+        self._in_dict = in_dict
+        self._terms: dict[pyoxigraph.BlankNode, int] | None = {}
+        self._count = 0
+        self._labelled: dict[str, int] = {}
+        self._in_table = 0
         size = 1 << 10
         self._mask = size - 1
         self._low = _zeros("Q", size)
         self._high = _zeros("Q", size)
         self._stored = _zeros("I", size)  # a node's number plus 1; 0 marks an empty slot
-        self._in_table = 0
-        self._labelled: dict[str, int] = {}
 
     def __len__(self) -> int:
-        return self._in_table + len(self._labelled)
+        return self._count
 
     def number(self, node: pyoxigraph.BlankNode) -> int:
-        label = node.value
+        terms = self._terms
+        if terms is None:
+            return self._numbered(node.value, self._count)
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = self._count
+            self._count += 1
+            if self._count > self._in_dict:
+                self._terms = None
+                for term, kept in terms.items():
+                    self._numbered(term.value, kept)
+        return found
+
+    def _numbered(self, label: str, new: int) -> int:
+        """The number of the node with id ``label``; ``new`` for one not met before."""
         try:
             key = int(label, 16)
         except ValueError:
@@ -55,7 +76,8 @@ class BlankNodeNumbers:
         if key <= 0 or key > _MOST_KEY or format(key, "x") != label:
             found = self._labelled.get(label)
             if found is None:
-                found = self._labelled[label] = len(self)
+                found = self._labelled[label] = new
+                self._count = max(self._count, new + 1)
             return found
         low, high = key & _LOW_BITS, key >> 64
         mask, lows, highs, stored = self._mask, self._low, self._high, self._stored
@@ -64,14 +86,14 @@ class BlankNodeNumbers:
             if lows[slot] == low and highs[slot] == high:
                 return held - 1
             slot = (slot + 1) & mask
-        found = len(self)
+        self._count = max(self._count, new + 1)
         self._in_table += 1
         if self._in_table > _MOST_FULL * (mask + 1):
             self._grow()
-            self._put(low, high, found + 1)
+            self._put(low, high, new + 1)
         else:
-            lows[slot], highs[slot], stored[slot] = low, high, found + 1
-        return found
+            lows[slot], highs[slot], stored[slot] = low, high, new + 1
+        return new
 
     def _put(self, low: int, high: int, stored_number: int) -> None:
         mask, stored = self._mask, self._stored
