@@ -31,6 +31,16 @@ def test_numbers_in_order_of_first_appearance_through_many_growths(in_dict):
     assert len(numbering) == len(made)
 
 
+@pytest.mark.parametrize("ids", [
+    [f"b{i}" for i in range(5_000)],  # labels that read as hex numbers
+    [format(i << 64, "x") for i in range(1, 5_000)],  # ids that differ only in their high bits
+])
+def test_ids_with_a_pattern_are_numbered_too(ids):
+    nodes = [pyoxigraph.BlankNode(label) for label in ids]
+    numbering = BlankNodeNumbers(in_dict=0)
+    assert [numbering.number(node) for node in nodes + nodes[::-1]] == first_seen(nodes + nodes[::-1])
+
+
 @pytest.mark.parametrize("in_dict", [0, 3])
 @pytest.mark.parametrize("ids", [
     # spellings that int(…, 16) reads as the same number, and labels that are not numbers

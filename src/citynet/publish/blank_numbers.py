@@ -5,8 +5,8 @@ and the JSON-LD writer), so every blank node met must keep its number until the 
 pyoxigraph terms is the fastest way, at about 250 bytes a node with its term: 190 MB for the
 756,000 blank nodes of a 10M-triple graph, more than the store that is being read
 (benchmarks/README.md). So the dict holds only the first ``in_dict`` nodes (2^17 by default: a
-1M-triple graph has 76,000); past them, every id goes to flat arrays as a 128-bit number, about
-27 bytes a node, each lookup about a microsecond slower.
+1M-triple graph has 76,000); past them, every id goes to flat arrays as a 128-bit number, 27 to
+53 bytes a node (the table doubles when it is 3/4 full), each lookup about a microsecond slower.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from array import array
 
 import pyoxigraph
 
-IN_DICT = 1 << 17  # about 18 MB of dict: the largest part a small graph's exports hold
+IN_DICT = 1 << 17  # about 20 MB of dict and terms, at the most
 _LOW_BITS = (1 << 64) - 1
 _MOST_KEY = (1 << 128) - 1  # Oxigraph's ids are 128-bit
 _MOST_FULL = 3 / 4  # the share of slots in use before the table doubles
+_GOLDEN = 0x9E3779B97F4A7C15  # 2^64 / golden ratio: spreads ids that differ only in high bits
 
 
 def _zeros(typecode: str, size: int) -> array:
@@ -34,7 +35,7 @@ class BlankNodeNumbers:
     which are kept as numbers in an open-addressing table (linear probing); other ids, labels
     such as ``x`` that a parser keeps, go to a dict of labels (graphs have few)."""
 
-    __slots__ = ("_count", "_high", "_in_dict", "_in_table", "_labelled", "_low", "_mask", "_stored", "_terms")
+    __slots__ = ("_count", "_high", "_in_dict", "_in_table", "_labelled", "_low", "_shift", "_stored", "_terms")
 
     def __init__(self, in_dict: int = IN_DICT) -> None:
         self._in_dict = in_dict
@@ -43,7 +44,7 @@ class BlankNodeNumbers:
         self._labelled: dict[str, int] = {}
         self._in_table = 0
         size = 1 << 10
-        self._mask = size - 1
+        self._shift = 64 - 10  # a slot is the top bits of the mixed id: see _slot
         self._low = _zeros("Q", size)
         self._high = _zeros("Q", size)
         self._stored = _zeros("I", size)  # a node's number plus 1; 0 marks an empty slot
@@ -80,8 +81,9 @@ class BlankNodeNumbers:
                 self._count = max(self._count, new + 1)
             return found
         low, high = key & _LOW_BITS, key >> 64
-        mask, lows, highs, stored = self._mask, self._low, self._high, self._stored
-        slot = low & mask
+        lows, highs, stored = self._low, self._high, self._stored
+        mask = len(stored) - 1
+        slot = ((low ^ high) * _GOLDEN & _LOW_BITS) >> self._shift  # as _slot, inlined
         while held := stored[slot]:
             if lows[slot] == low and highs[slot] == high:
                 return held - 1
@@ -95,9 +97,16 @@ class BlankNodeNumbers:
             lows[slot], highs[slot], stored[slot] = low, high, new + 1
         return new
 
+    def _slot(self, low: int, high: int) -> int:
+        """Where an id's search starts: Fibonacci hashing of both halves, so that ids which
+        share their low bits (labels such as ``b1``, ``b2``, … read as numbers) do not crowd
+        one run of slots, as the low bits alone would make them."""
+        return ((low ^ high) * _GOLDEN & _LOW_BITS) >> self._shift
+
     def _put(self, low: int, high: int, stored_number: int) -> None:
-        mask, stored = self._mask, self._stored
-        slot = low & mask
+        stored = self._stored
+        mask = len(stored) - 1
+        slot = self._slot(low, high)
         while stored[slot]:
             slot = (slot + 1) & mask
         self._low[slot], self._high[slot], stored[slot] = low, high, stored_number
@@ -105,7 +114,7 @@ class BlankNodeNumbers:
     def _grow(self) -> None:
         lows, highs, stored = self._low, self._high, self._stored
         size = 2 * len(stored)
-        self._mask = size - 1
+        self._shift -= 1
         self._low, self._high, self._stored = _zeros("Q", size), _zeros("Q", size), _zeros("I", size)
         for low, high, stored_number in zip(lows, highs, stored, strict=True):
             if stored_number:

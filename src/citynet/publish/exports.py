@@ -116,9 +116,10 @@ def stable_blank_nodes(quads: Iterable[pyoxigraph.Quad]) -> Iterator[pyoxigraph.
     (Graph names are left as they are: an export's named graphs are IRIs.)"""
     number = BlankNodeNumbers().number
     blank = pyoxigraph.BlankNode
-    # A subject's quads come one after another: it is renamed once for all of them.
+    # A subject's quads mostly come one after another (the on-disk store's order gives them so):
+    # it is renamed once for the run. The first blank subject is never None: it is renamed.
     subject: pyoxigraph.BlankNode | None = None
-    renamed_subject = blank("b")  # replaced before its first use: no subject is None
+    renamed_subject = blank("b")
 
     def rename(node: pyoxigraph.BlankNode) -> pyoxigraph.BlankNode:
         return blank(f"b{number(node)}")
