@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -35,6 +38,24 @@ def report() -> citynet.ValidationReport:
 
 def turtle_files() -> list[Path]:
     return [resources.ontology_path(), resources.shapes_path(), *resources.data_files()]
+
+
+# citynet's cache (persistent stores, the stored queries' header cache) goes to a folder of the
+# test run's own, made before collection (test modules read the catalogue as they are imported),
+# not to the user's ~/.cache/citynet. A CITYNET_CACHE_DIR given to pytest is used as it is.
+_OWN_CACHE = "CITYNET_TEST_OWN_CACHE"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not os.environ.get("CITYNET_CACHE_DIR"):
+        os.environ["CITYNET_CACHE_DIR"] = os.environ[_OWN_CACHE] = tempfile.mkdtemp(prefix="citynet-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = os.environ.pop(_OWN_CACHE, None)
+    if folder is not None:
+        os.environ.pop("CITYNET_CACHE_DIR", None)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 needs_reference = pytest.mark.skipif(
