@@ -43,19 +43,19 @@ def turtle_files() -> list[Path]:
 # citynet's cache (persistent stores, the stored queries' header cache) goes to a folder of the
 # test run's own, made before collection (test modules read the catalogue as they are imported),
 # not to the user's ~/.cache/citynet. A CITYNET_CACHE_DIR given to pytest is used as it is.
-_OWN_CACHE = "CITYNET_TEST_OWN_CACHE"
+_own_cache: str | None = None
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    global _own_cache
     if not os.environ.get("CITYNET_CACHE_DIR"):
-        os.environ["CITYNET_CACHE_DIR"] = os.environ[_OWN_CACHE] = tempfile.mkdtemp(prefix="citynet-test-cache-")
+        _own_cache = os.environ["CITYNET_CACHE_DIR"] = tempfile.mkdtemp(prefix="citynet-test-cache-")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    folder = os.environ.pop(_OWN_CACHE, None)
-    if folder is not None:
+    if _own_cache is not None:
         os.environ.pop("CITYNET_CACHE_DIR", None)
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(_own_cache, ignore_errors=True)
 
 
 needs_reference = pytest.mark.skipif(

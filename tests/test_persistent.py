@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import sys
+from pathlib import Path
 
 import citynet
 from citynet import resources
-from citynet.graph.persistent import content_key
+from citynet.graph.persistent import content_key, default_cache_dir
+
+
+def test_the_test_run_keeps_out_of_the_users_cache():
+    # tests/conftest.py gives the run a folder of its own (or the one given to pytest)
+    assert default_cache_dir() == Path(os.environ["CITYNET_CACHE_DIR"])
+    assert default_cache_dir() not in {Path.home() / ".cache" / "citynet",
+                                       Path(os.environ.get("XDG_CACHE_HOME", "/nonexistent")) / "citynet"}
 
 
 def test_store_is_built_once_and_reopened(tmp_path):

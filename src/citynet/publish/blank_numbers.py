@@ -55,7 +55,10 @@ class BlankNodeNumbers:
     def number(self, node: pyoxigraph.BlankNode) -> int:
         terms = self._terms
         if terms is None:
-            return self._numbered(node.value, self._count)
+            numbered = self._numbered(node.value, self._count)
+            if numbered == self._count:
+                self._count += 1
+            return numbered
         found = terms.get(node)
         if found is None:
             found = terms[node] = self._count
@@ -67,7 +70,8 @@ class BlankNodeNumbers:
         return found
 
     def _numbered(self, label: str, new: int) -> int:
-        """The number of the node with id ``label``; ``new`` for one not met before."""
+        """The number of the node with id ``label``; ``new`` for one not met before (the
+        caller counts it)."""
         try:
             key = int(label, 16)
         except ValueError:
@@ -78,17 +82,15 @@ class BlankNodeNumbers:
             found = self._labelled.get(label)
             if found is None:
                 found = self._labelled[label] = new
-                self._count = max(self._count, new + 1)
             return found
         low, high = key & _LOW_BITS, key >> 64
         lows, highs, stored = self._low, self._high, self._stored
         mask = len(stored) - 1
-        slot = ((low ^ high) * _GOLDEN & _LOW_BITS) >> self._shift  # as _slot, inlined
+        slot = self._slot(low, high)
         while held := stored[slot]:
             if lows[slot] == low and highs[slot] == high:
                 return held - 1
             slot = (slot + 1) & mask
-        self._count = max(self._count, new + 1)
         self._in_table += 1
         if self._in_table > _MOST_FULL * (mask + 1):
             self._grow()
