@@ -2,8 +2,9 @@
 
 Given an rdflib graph, validation reads it. Given files, the data is only in the Oxigraph
 copy (``citynet.validation.parsed_files``): pySHACL gets an rdflib graph of just what it
-reads for the focus nodes it checks (``citynet.validation.pyshacl_data``), and an rdflib
-graph of all the data is built only where a constraint must run in rdflib.
+reads for the focus nodes it checks (``citynet.validation.pyshacl_data``); a constraint that
+must run in rdflib reads a view of the copy (``citynet.validation.copy_view``), and an rdflib
+graph of all the data is built only where neither can serve.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rdflib import OWL, RDF, Graph
 from rdflib.term import Node
 
 from citynet.graph.terms import OxigraphNode, OxigraphTerm
+from citynet.validation.copy_view import copy_graph
 from citynet.validation.oxigraph_copy import OxigraphCopy
 from citynet.validation.pyshacl_data import full_graph, predicate_graph, reach, subgraph
 
@@ -108,9 +110,13 @@ class StoreData(DataAccess):
         return self._full
 
     def reading(self, predicates: frozenset[Node] | None) -> Graph:
+        if self._full is not None:
+            return self.full
+        if self.copy.injective:  # read on demand (see citynet.validation.copy_view)
+            return self._bound(copy_graph(self.copy))
         # Built anew for each query, and dropped after it: a graph of all the data takes
         # about 1 KB per triple, and the constraints that run in rdflib read a few predicates.
-        if predicates is None or self._full is not None:
+        if predicates is None:
             return self.full
         return self._bound(predicate_graph(self.copy, sorted(predicates, key=str)))
 
