@@ -19,12 +19,14 @@ import re
 from pathlib import Path
 
 import pytest
+from rdflib import BNode
 from rdflib.namespace import XSD
 
 from citynet.scale.generate import DEFECT_KINDS, generate
 from citynet.validation import Finding, ValidationReport, validate
 from citynet.validation import validator as validator_module
 from citynet.validation.data_access import StoreData
+from citynet.validation.term_checks import TermProblem
 
 
 def _key(finding: Finding) -> tuple[str, ...]:
@@ -145,3 +147,29 @@ def test_a_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as raised:
         validate([bad])
     assert raised.value.path == bad and raised.value.line == 3
+
+
+def test_term_problems_are_found_on_every_triple_as_in_the_rdflib_parse(tmp_path: Path) -> None:
+    """An IRI is judged once, when first seen, but reported on every triple that writes it,
+    as the checks of rdflib's parse report it; so is a literal."""
+    from rdflib import Graph
+
+    from citynet.validation.parsed_files import parse_files
+    from citynet.validation.term_checks import graph_term_problems
+
+    data = tmp_path / "terms.ttl"
+    data.write_text("""@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:a ex:p <http://example.org/has space> ; ex:q "abc"^^xsd:integer ; ex:r <http://example.org/has space> .
+<http://example.org/has space> ex:p "1"^^xsd:integer , "x"^^xsd:integer ; ex:s _:x .
+ex:b <http://example.org/bad|pipe> ex:a , "abc"^^xsd:integer .
+_:x ex:p <http://example.org/bad|pipe> , [ ex:q "2020-13-01"^^xsd:date ] .
+""", encoding="utf-8")
+
+    def key(problem: TermProblem) -> tuple[str, ...]:  # blank nodes are named apart by each parse
+        subject = "blank" if isinstance(problem.subject, BNode) else str(problem.subject)
+        return subject, str(problem.predicate), str(problem.term), problem.message
+
+    parsed = sorted(key(problem) for _, problem in parse_files([data]).problems)
+    assert parsed == sorted(map(key, graph_term_problems(Graph().parse(data, format="turtle"))))
+    assert len(parsed) == 12  # 8 for an IRI with a space or a "|" in it, 4 for a literal

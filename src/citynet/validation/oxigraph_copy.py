@@ -132,6 +132,11 @@ class OxigraphCopy:
             self._invalid_iris[stand_in.value] = URIRef(written)
             return stand_in
 
+    @property
+    def has_stand_ins(self) -> bool:
+        """Has a parsed IRI been given a stand-in (``stand_in``)?"""
+        return bool(self._invalid_iris)
+
     def to_oxigraph(self, term: Node) -> OxTerm:
         found = self._to.get(term)
         if found is None:

@@ -88,8 +88,16 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
     copy = OxigraphCopy.empty()
     parsed = ParsedFiles(files=[], copy=copy)
     iris: dict[str, ox.NamedNode] = {}  # each distinct IRI judged and converted once
+    bad_iris: dict[str, str] = {}  # the IRIs with a problem, each with its message
     literal_messages: dict[ox.Literal, str | None] = {}  # each distinct literal judged once
-    iri_messages: dict[str, str | None] = {}
+
+    def first_seen(iri: str) -> ox.NamedNode:
+        node = iris[iri] = copy.stand_in(iri)
+        message = iri_problem(iri) if check_terms else None
+        if message is not None:
+            bad_iris[iri] = message
+        return node
+
     tags: dict[str, str] = {}  # each language tag as the files write it, by its lower-case form
     for index, path in enumerate(paths):
         text = read_text(path)
@@ -105,18 +113,20 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
         try:
             for quad in parser:
                 s, p, o = quad.subject, quad.predicate, quad.object
+                renamed = False  # a blank node renamed (apart per file), or an IRI's stand-in
                 if isinstance(s, ox.BlankNode):
-                    s = blanks.get(s.value) or blanks.setdefault(s.value, ox.BlankNode())
+                    s, renamed = blanks.get(s.value) or blanks.setdefault(s.value, ox.BlankNode()), True
                 else:
-                    s = iris.get(s.value) or iris.setdefault(s.value, copy.stand_in(s.value))
-                p = iris.get(p.value) or iris.setdefault(p.value, copy.stand_in(p.value))
+                    s = iris.get(value := s.value) or first_seen(value)
+                p = iris.get(value := p.value) or first_seen(value)
                 if isinstance(o, ox.BlankNode):
-                    o = blanks.get(o.value) or blanks.setdefault(o.value, ox.BlankNode())
+                    o, renamed = blanks.get(o.value) or blanks.setdefault(o.value, ox.BlankNode()), True
                 elif isinstance(o, ox.NamedNode):
-                    o = iris.get(o.value) or iris.setdefault(o.value, copy.stand_in(o.value))
+                    o = iris.get(value := o.value) or first_seen(value)
                 elif not isinstance(o, ox.Literal):  # an RDF 1.2 triple term: rdflib's parser refuses it
                     raise SyntaxError("a triple term (RDF 1.2), which validation does not read")
-                quads.append(ox.Quad(s, p, o))
+                # The parsed quad itself where no term changed (most): building one costs more.
+                quads.append(ox.Quad(s, p, o) if renamed or copy.has_stand_ins else quad)
                 # An earlier file wins within a rank: a later one only with a better rank.
                 rank = typed if p == _RDF_TYPE else described
                 known = where.get(s)
@@ -125,7 +135,7 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
                 if not isinstance(o, ox.Literal) and o not in where:
                     where[o] = mentioned
                 if check_terms:
-                    _check(quad, s, p, o, index, parsed, literal_messages, iri_messages, cases)
+                    _check(quad, s, p, o, index, parsed, literal_messages, bad_iris, cases)
                 if len(quads) == _BATCH:
                     copy.add(quads, cases)
                     quads = []
@@ -156,9 +166,9 @@ def _add_tags(text: str, tags: dict[str, str]) -> bool:
 
 def _check(quad: ox.Quad, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: ox.NamedNode | ox.BlankNode | ox.Literal,
            index: int, parsed: ParsedFiles, literal_messages: dict[ox.Literal, str | None],
-           iri_messages: dict[str, str | None], cases: dict[str, str]) -> None:
+           bad_iris: dict[str, str], cases: dict[str, str]) -> None:
     """citynet's term checks for one triple, as ``term_checks.graph_term_problems`` makes
-    them from rdflib's triples."""
+    them from rdflib's triples (``bad_iris``: the IRIs seen so far that have a problem)."""
     if isinstance(o, ox.Literal) and (o.language is not None or o.datatype.value != _XSD_STRING):
         message = literal_messages.get(o, "")
         if message == "":
@@ -166,11 +176,11 @@ def _check(quad: ox.Quad, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: ox
         if message is not None:
             parsed.problems.append((index, TermProblem(_node(s, quad.subject), _node(p, quad.predicate),
                                                        as_written(o, cases), message, LEXICAL_FORM)))
+    if not bad_iris:
+        return
     for written in (quad.subject, quad.predicate, quad.object):
         if isinstance(written, ox.NamedNode):
-            message = iri_messages.get(written.value, "")
-            if message == "":
-                message = iri_messages[written.value] = iri_problem(written.value)
+            message = bad_iris.get(written.value)
             if message is not None:
                 parsed.problems.append((index, TermProblem(_node(s, quad.subject), _node(p, quad.predicate),
                                                            URIRef(written.value), message, IRI_SYNTAX)))
