@@ -118,6 +118,21 @@ def test_min_shared_counts_networks(tmp_path):
     assert [r.name for r in query("shared-networks", graph=graph, place="A")] == ["B", "C"]
 
 
+def test_search_gives_a_name_given_by_two_properties_once_on_either_engine(tmp_path):
+    # The standard joins a path's alternatives as a UNION: rdflib (and Jena) repeat a name that
+    # is both the rdfs:label and the skos:prefLabel, Oxigraph gives it once. DISTINCT agrees.
+    data = tmp_path / "names.ttl"
+    data.write_text("@prefix cn: <https://w3id.org/citynet/def#> .\n"
+                    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+                    "<https://w3id.org/citynet/id/city/x> a cn:City ;\n"
+                    '    rdfs:label "Hanseatic Town"@en ; skos:prefLabel "Hanseatic Town"@en .\n')
+    graph = citynet.KnowledgeGraph([data])
+    found = {engine: query("search", graph=graph, engine=engine, text="hanseatic") for engine in ("oxigraph", "rdflib")}
+    assert comparable(found["oxigraph"]) == comparable(found["rdflib"])
+    assert [(r.matched, r.label) for r in found["oxigraph"].rows()] == [("Hanseatic Town", "Hanseatic Town")]
+
+
 def test_conference_editions_and_the_2021_edition():
     rows = {r.year: r for r in query("conference-editions")}
     # The 2014 and 2024 Vienna conferences are not known to be editions (data/claims.ttl).
