@@ -149,7 +149,8 @@ def test_a_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
     assert raised.value.path == bad and raised.value.line == 3
 
 
-def test_term_problems_are_found_on_every_triple_as_in_the_rdflib_parse(tmp_path: Path) -> None:
+def test_term_problems_are_found_on_every_triple_as_in_the_rdflib_parse(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """An IRI is judged once, when first seen, but reported on every triple that writes it,
     as the checks of rdflib's parse report it; so is a literal."""
     from rdflib import Graph
@@ -173,3 +174,12 @@ _:x ex:p <http://example.org/bad|pipe> , [ ex:q "2020-13-01"^^xsd:date ] .
     parsed = sorted(key(problem) for _, problem in parse_files([data]).problems)
     assert parsed == sorted(map(key, graph_term_problems(Graph().parse(data, format="turtle"))))
     assert len(parsed) == 12  # 8 for an IRI with a space or a "|" in it, 4 for a literal
+
+    # Both routes report a problem written in two triples with the same subject and predicate once.
+    def findings(report: ValidationReport) -> list[tuple[str, ...]]:
+        return sorted(("blank", *_key(f)[1:]) if isinstance(f.focus_node, BNode) else _key(f) for f in report.findings)
+
+    fast = validate([data])
+    monkeypatch.setattr(validator_module, "_validate_parsed", lambda *args: None)
+    assert findings(fast) == findings(validate([data]))
+    assert len(fast.findings) == 10

@@ -161,8 +161,10 @@ def validate(data: str | Path | Iterable[str | Path] | Graph | KnowledgeGraph | 
     data_graph, located, files = _load_data(data, ontology)
     shapes_graph = _load_shapes(shapes)
     results, fallbacks = shacl_results(data_graph, shapes_graph, fast=fast)
-    problems = [] if not check_terms else [
-        *(term_problems(located) if located else graph_term_problems(data_graph)), *prefix_problems(located)]
+    # A term written in two triples with the same subject and predicate is one problem, as on
+    # the parsed route (``_validate_parsed``).
+    problems = [] if not check_terms else list(dict.fromkeys([
+        *(term_problems(located) if located else graph_term_problems(data_graph)), *prefix_problems(located)]))
     graph = _report_graph(results, problems)
     findings = list(map(_term_finding, problems))
     ontologies = set(data_graph.subjects(RDF.type, OWL.Ontology))
