@@ -47,7 +47,6 @@ def _watched(name: str, build: Callable[..., Graph]) -> Callable[..., Graph]:
 def main() -> int:
     data_access.full_graph = _watched("rdflib graph of all the data", data_access.full_graph)
     data_access.subgraph = _watched("rdflib graph for pySHACL", data_access.subgraph)
-    data_access.predicate_graph = _watched("rdflib graph of a constraint's predicates", data_access.predicate_graph)
     parse_files = parsed_files_module.parse_files
 
     def parse_watched(*args: Any, **kwargs: Any) -> Any:

@@ -17,7 +17,7 @@ from rdflib import SH, BNode, Graph, URIRef
 from citynet import resources
 from citynet.graph.files import load_turtle_files
 from citynet.scale.generate import DEFECT_KINDS, generate
-from citynet.validation.sparql_constraints import _algebra, _mode, predicates_read, take_sparql_constraints
+from citynet.validation.sparql_constraints import _mode, take_sparql_constraints
 from citynet.validation.validator import shacl_results
 from tests.test_shapes import CASE_FILES, load_case
 
@@ -321,19 +321,3 @@ ex: sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI
         "decimals-merged"])
 def test_same_results_as_pyshacl_in_corner_cases(shapes: str, data: str) -> None:
     _assert_same_results(Graph().parse(data=_PREFIXES + data, format="turtle"), _PREFIXES + shapes)
-
-
-@pytest.mark.parametrize(("where", "read"), [
-    ("?s <a:b> ?o FILTER NOT EXISTS { ?s <a:e>/<a:g>|^<a:f> ?x FILTER NOT EXISTS { ?x <a:h>+ [ <a:t> ?u ] } }",
-     ["a:b", "a:e", "a:f", "a:g", "a:h", "a:t"]),
-    ("?s <a:b> ?o OPTIONAL { ?o <a:c> ?x FILTER EXISTS { ?x <a:d> ?y } }", ["a:b", "a:c", "a:d"]),
-    ("?s <a:b> ?o FILTER NOT EXISTS { ?o ?p ?x }", None),  # any predicate
-    ("?s !<a:b> ?o", None),  # a negated property set: any other predicate
-    ("?s <a:b>* ?o", None),  # a path of length zero: every node of the graph
-    ("?s <a:b>? ?o", None),
-])
-def test_the_predicates_a_query_reads(where: str, read: list[str] | None) -> None:
-    """What the constraints run in rdflib are given: the triples with these predicates, where
-    the query reads no others."""
-    found = predicates_read(_algebra(f"SELECT * WHERE {{ {where} }}"))
-    assert (None if found is None else sorted(map(str, found))) == read

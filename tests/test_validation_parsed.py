@@ -19,14 +19,15 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import BNode
+from rdflib import BNode, Graph
 from rdflib.namespace import XSD
 
 from citynet.scale.generate import DEFECT_KINDS, generate
 from citynet.validation import Finding, ValidationReport, validate
 from citynet.validation import validator as validator_module
 from citynet.validation.data_access import StoreData
-from citynet.validation.term_checks import TermProblem
+from citynet.validation.parsed_files import parse_files
+from citynet.validation.term_checks import TermProblem, graph_term_problems
 
 
 def _key(finding: Finding) -> tuple[str, ...]:
@@ -153,11 +154,6 @@ def test_term_problems_are_found_on_every_triple_as_in_the_rdflib_parse(tmp_path
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """An IRI is judged once, when first seen, but reported on every triple that writes it,
     as the checks of rdflib's parse report it; so is a literal."""
-    from rdflib import Graph
-
-    from citynet.validation.parsed_files import parse_files
-    from citynet.validation.term_checks import graph_term_problems
-
     data = tmp_path / "terms.ttl"
     data.write_text("""@prefix ex: <http://example.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -183,3 +179,17 @@ _:x ex:p <http://example.org/bad|pipe> , [ ex:q "2020-13-01"^^xsd:date ] .
     monkeypatch.setattr(validator_module, "_validate_parsed", lambda *args: None)
     assert findings(fast) == findings(validate([data]))
     assert len(fast.findings) == 10
+
+
+def test_a_malformed_datatype_iri_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    # Oxigraph's lenient parse lets the IRI through and its store refuses it: the files go to
+    # rdflib's parse, whose term checks now read a literal's datatype IRI too.
+    data = tmp_path / "datatypes.ttl"
+    data.write_text("@prefix ex: <http://example.org/> .\n"
+                    'ex:a ex:k "y"^^<http://example.org/bad|type> , "z"^^<http://example.org/bad|type> .\n'
+                    'ex:b ex:k "y"^^<http://example.org/bad type> .\n', encoding="utf-8")
+    findings = validate([data], ontology=False).findings
+    assert sorted((str(f.focus_node), str(f.value), f.line) for f in findings) == [
+        ("http://example.org/a", "http://example.org/bad|type", 2),
+        ("http://example.org/b", "http://example.org/bad type", 3)]
+    assert all(f.message.endswith("(percent-encode it, e.g. %20 for a space)") for f in findings)

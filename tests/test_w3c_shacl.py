@@ -35,8 +35,8 @@ def test_same_report_as_pyshacl(test) -> None:
 
 @pytest.mark.parametrize("test", _tests())
 def test_same_report_as_pyshacl_from_the_file(test) -> None:
-    """The data read from its file, as `citynet validate FILE` reads it: Oxigraph's parse, the
-    copy pySHACL's graph is taken from, and the view the constraints run in rdflib read."""
+    """The data read from its file, as `citynet validate FILE` reads it: Oxigraph's parse and
+    the copy that pySHACL's graph and the candidate queries are taken from."""
     found, _ = run_citynet(test, from_file=True)
     assert without_blank_labels(found) == without_blank_labels(run_pyshacl(test))
 

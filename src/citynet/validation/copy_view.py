@@ -29,43 +29,54 @@ _Triple = tuple[Node, Node, Node]
 
 
 class _NotHeld(Exception):
-    """A pattern's term that no triple of the data has."""
+    """A pattern's term that no triple of the data can have."""
 
 
 class CopyView(Store):
-    """A read-only rdflib store over the default graph of an Oxigraph copy."""
+    """A read-only rdflib store over the default graph of an injective Oxigraph copy."""
 
     def __init__(self, copy: OxigraphCopy) -> None:
         super().__init__()
         self._copy = copy
         self._convert = copy.rdflib_converter()
+        # The stored term of each term this view has answered with: the key to look it up again.
+        self._keys: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
         self._names = Memory()
 
-    def triples(self, triple_pattern: tuple, context: object = None) -> Iterator[tuple[_Triple, Iterator[None]]]:
+    def triples(self, triple_pattern: tuple[Node | None, Node | None, Node | None],
+                context: object = None) -> Iterator[tuple[_Triple, Iterator[None]]]:
         s, p, o = triple_pattern
+        if isinstance(s, Literal) or isinstance(p, (Literal, BNode)):
+            return  # no triple of the data has a literal subject, or a predicate that is not an IRI
         try:
-            subject, predicate, object_ = (self._stored(term) for term in (s, p, o))
+            subject, predicate, object_ = (self._key(term) for term in (s, p, o))
         except _NotHeld:
             return
-        if isinstance(subject, ox.Literal) or isinstance(predicate, (ox.Literal, ox.BlankNode)):
-            return  # no triple has a literal subject or predicate
-        convert = self._convert
+        # An IRI or a blank node is stored as one (an IRI Oxigraph refuses, as its stand-in).
+        assert not isinstance(subject, ox.Literal) and not isinstance(predicate, (ox.Literal, ox.BlankNode))
+        convert, keys = self._convert, self._keys
         for quad in self._copy.store.quads_for_pattern(subject, predicate, object_, _DEFAULT):
             triple = (convert(quad.subject), convert(quad.predicate), convert(quad.object))
             if (s is None or triple[0] == s) and (p is None or triple[1] == p) and (o is None or triple[2] == o):
+                for term, stored in zip(triple, (quad.subject, quad.predicate, quad.object), strict=True):
+                    keys[term] = stored  # type: ignore[assignment]  # the copy holds no triple terms
                 yield triple, iter(())
 
-    def _stored(self, term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
-        """The stored form of a bound term (None for an unbound one)."""
+    def _key(self, term: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+        """The stored term to look ``term`` up by, None where the position is left open (the
+        term unbound, or a literal the copy cannot give a literal key: the equality test on
+        each found triple then decides)."""
         if term is None:
             return None
         if not isinstance(term, (URIRef, BNode, Literal)):
             raise _NotHeld  # a variable or a graph: rdflib's engine does not ask for those
-        try:
-            stored = self._copy.stored_form(term)
-        except (TypeError, ValueError):
-            raise _NotHeld from None  # a term Oxigraph cannot hold: no triple has it
-        if not isinstance(stored, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        known = self._keys.get(term)
+        if known is not None:
+            return known
+        stored = self._copy.lookup_form(term)
+        if isinstance(term, Literal) and not isinstance(stored, ox.Literal):
+            return None  # a literal Oxigraph cannot build as written (a malformed language tag)
+        if isinstance(stored, ox.Triple):
             raise _NotHeld
         return stored
 

@@ -19,7 +19,7 @@ from rdflib.term import Node
 from citynet.graph.terms import OxigraphNode, OxigraphTerm
 from citynet.validation.copy_view import copy_graph
 from citynet.validation.oxigraph_copy import OxigraphCopy
-from citynet.validation.pyshacl_data import full_graph, predicate_graph, reach, subgraph
+from citynet.validation.pyshacl_data import full_graph, reach, subgraph
 
 _DEFAULT = ox.DefaultGraph()
 
@@ -33,9 +33,9 @@ class DataAccess(ABC):
         """All the data as one rdflib graph (built on first use where the data is elsewhere)."""
 
     @abstractmethod
-    def reading(self, predicates: frozenset[Node] | None) -> Graph:
-        """An rdflib graph that holds at least every triple with one of ``predicates`` (all
-        the data for None): a query that reads no other triples answers on it as on all."""
+    def reading(self) -> Graph:
+        """An rdflib graph of all the data for a query that runs in rdflib (where the data is
+        elsewhere, one that reads it on demand)."""
 
     @abstractmethod
     def has_node(self, node: Node) -> bool:
@@ -72,7 +72,7 @@ class GraphData(DataAccess):
     def full(self) -> Graph:
         return self.graph
 
-    def reading(self, predicates: frozenset[Node] | None) -> Graph:
+    def reading(self) -> Graph:
         return self.graph
 
     def has_node(self, node: Node) -> bool:
@@ -109,16 +109,10 @@ class StoreData(DataAccess):
             self._full = self._bound(full_graph(self.copy))
         return self._full
 
-    def reading(self, predicates: frozenset[Node] | None) -> Graph:
-        if self._full is not None:
-            return self.full
-        if self.copy.injective:  # read on demand (see citynet.validation.copy_view)
-            return self._bound(copy_graph(self.copy))
-        # Built anew for each query, and dropped after it: a graph of all the data takes
-        # about 1 KB per triple, and the constraints that run in rdflib read a few predicates.
-        if predicates is None:
-            return self.full
-        return self._bound(predicate_graph(self.copy, sorted(predicates, key=str)))
+    def reading(self) -> Graph:
+        # A view, not a built graph: the constraints that run in rdflib read a few thousand
+        # triples of a million, and an rdflib graph costs about 20 µs and 1 KB a triple.
+        return self.full if self._full is not None else self._bound(copy_graph(self.copy))
 
     def _bound(self, graph: Graph) -> Graph:
         """pySHACL writes terms in messages with the data's prefixes: bind them as the

@@ -150,6 +150,14 @@ class OxigraphCopy:
             stored = self._stored[term] = _stored_forms({term: self.to_oxigraph(term)})[term]
         return stored
 
+    def lookup_form(self, term: Node) -> OxTerm:
+        """The form ``stored_form`` gives, for a term asked about rather than one of the data:
+        nothing is remembered (``_in_data`` takes a remembered term for one of the data)."""
+        stored = self._stored.get(term)
+        if stored is None:
+            stored = _stored_forms({term: self._to.get(term) or _convert(term)})[term]
+        return stored
+
     def to_rdflib(self, term: OxigraphTerm) -> Node:
         """The original term; for a stored form that stands for several (only where the
         copy is not ``injective``), one of them. The copy holds no triple terms (neither

@@ -113,7 +113,7 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
         try:
             for quad in parser:
                 s, p, o = quad.subject, quad.predicate, quad.object
-                renamed = False  # a blank node renamed (apart per file), or an IRI's stand-in
+                renamed = False  # a blank node renamed (blank nodes are apart per file)
                 if isinstance(s, ox.BlankNode):
                     s, renamed = blanks.get(s.value) or blanks.setdefault(s.value, ox.BlankNode()), True
                 else:
@@ -125,7 +125,8 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
                     o = iris.get(value := o.value) or first_seen(value)
                 elif not isinstance(o, ox.Literal):  # an RDF 1.2 triple term: rdflib's parser refuses it
                     raise SyntaxError("a triple term (RDF 1.2), which validation does not read")
-                # The parsed quad itself where no term changed (most): building one costs more.
+                # The parsed quad itself where no term can have changed (most): building one
+                # costs more. Once any IRI has a stand-in, every quad is built anew.
                 quads.append(ox.Quad(s, p, o) if renamed or copy.has_stand_ins else quad)
                 # An earlier file wins within a rank: a later one only with a better rank.
                 rank = typed if p == _RDF_TYPE else described
@@ -139,6 +140,7 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
                 if len(quads) == _BATCH:
                     copy.add(quads, cases)
                     quads = []
+            copy.add(quads, cases)
         except (SyntaxError, MemoryError) as error:
             raise parse_error(error, path, ox.RdfFormat.TURTLE, text=text,
                               hint="fix the Turtle at that place; every statement ends with a dot") from None
@@ -147,7 +149,6 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
             # say, from a file that is not Turtle at all): the rdflib route reports it as before.
             parsed.faithful = False
             return parsed
-        copy.add(quads, cases)
         parsed.files.append(ParsedFile(path, text, dict(parser.prefixes)))
     copy.finish()
     return parsed
@@ -178,6 +179,8 @@ def _check(quad: ox.Quad, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: ox
                                                        as_written(o, cases), message, LEXICAL_FORM)))
     if not bad_iris:
         return
+    # A datatype IRI is not checked here: Oxigraph's store refuses one with a problem, and the
+    # files then go to rdflib's parse, whose checks read it (``graph_term_problems``).
     for written in (quad.subject, quad.predicate, quad.object):
         if isinstance(written, ox.NamedNode):
             message = bad_iris.get(written.value)

@@ -178,19 +178,6 @@ def full_graph(copy: OxigraphCopy) -> Graph:
     return _graph_of(copy, copy.store.quads_for_pattern(None, None, None, _DEFAULT))
 
 
-def predicate_graph(copy: OxigraphCopy, predicates: Iterable[Node]) -> Graph:
-    """The triples of the data whose predicate is one of ``predicates``, as an rdflib graph."""
-    quads: list[Iterable[ox.Quad]] = []
-    for predicate in predicates:
-        try:
-            stored = copy.stored_form(predicate)
-        except (TypeError, ValueError):
-            continue  # not a term Oxigraph holds: no triple has it
-        if isinstance(stored, ox.NamedNode):
-            quads.append(copy.store.quads_for_pattern(None, stored, None, _DEFAULT))
-    return _graph_of(copy, (quad for found in quads for quad in found))
-
-
 def _graph_of(copy: OxigraphCopy, quads: Iterable[ox.Quad]) -> Graph:
     graph = Graph()
     convert = copy.rdflib_converter()

@@ -35,8 +35,7 @@ import pyoxigraph as ox
 from pyshacl.errors import ValidationFailure
 from pyshacl.helper import get_query_helper_cls
 from pyshacl.rdfutil.clone import clone_blank_node
-from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef, Variable
-from rdflib.paths import AlternativePath, InvPath, MulPath, OneOrMore, SequencePath
+from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -448,8 +447,7 @@ def _rows(constraint: SparqlConstraint, access: DataAccess, data: OxigraphCopy, 
     """The query's rows, by the focus node they are about (None for a whole-graph rule),
     and whether it selects $this."""
     if in_rdflib:
-        algebra = _algebra(constraint.query)
-        result = access.reading(None if algebra is None else predicates_read(algebra)).query(constraint.query)
+        result = access.reading().query(constraint.query)
         names = [str(v) for v in result.vars or []]
         found: Iterable[_Row] = (_row(row) for row in result)
     else:
@@ -459,41 +457,6 @@ def _rows(constraint: SparqlConstraint, access: DataAccess, data: OxigraphCopy, 
         found = ({name: convert(solution[name]) for name in names if solution[name] is not None}
                  for solution in solutions)
     return _by_focus(constraint, found), "this" in names
-
-
-def predicates_read(algebra: CompValue) -> frozenset[Node] | None:
-    """The predicates whose triples the query's patterns read, where every pattern names its
-    predicates (IRIs, or paths of IRIs): the query then answers on the triples with those
-    predicates as on all the data. None where a pattern can read any triple (a variable
-    predicate, a negated property set), or any node (a path of length zero: ``*`` and ``?``)."""
-    found: set[Node] = set()
-    for node in walk(algebra):
-        if isinstance(node, CompValue) and node.name in ("Graph", "GraphGraphPattern", "ServiceGraphPattern"):
-            return None
-        if isinstance(node, CompValue) and node.name == "BGP":
-            predicates = [predicate for _, predicate, _ in node.triples]
-        elif isinstance(node, CompValue) and node.name == "TriplesBlock":  # syntax form: [s, p, o, s, p, o, ...]
-            predicates = [block[i] for block in node.triples for i in range(1, len(block), 3)]
-        else:
-            continue
-        if not all(_path_iris(predicate, found) for predicate in predicates):
-            return None
-    return frozenset(found)
-
-
-def _path_iris(path: object, found: set[Node]) -> bool:
-    """Add the IRIs of a predicate or property path to ``found``; False where the path can
-    match other triples or a zero-length step."""
-    if isinstance(path, URIRef):
-        found.add(path)
-        return True
-    if isinstance(path, InvPath):
-        return _path_iris(path.arg, found)
-    if isinstance(path, (SequencePath, AlternativePath)):
-        return all(_path_iris(step, found) for step in path.args)
-    if isinstance(path, MulPath):
-        return path.mod == OneOrMore and _path_iris(path.path, found)
-    return False  # a variable, a negated property set
 
 
 def _rows_bound(constraint: SparqlConstraint, graph: Graph, focus: Node) -> list[_Row]:

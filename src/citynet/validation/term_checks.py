@@ -77,7 +77,8 @@ def graph_term_problems(graph: Graph, turtle: TurtleFile | None = None) -> Itera
             message = literals[o] if o in literals else literals.setdefault(o, literal_problem(o))
             if message is not None:
                 yield _located(TermProblem(s, p, o, message, LEXICAL_FORM), turtle, _literal_needles(o))
-        for term in (s, p, o):
+        datatype = o.datatype if isinstance(o, Literal) else None  # an IRI as written too
+        for term in (s, p, o, datatype):
             if isinstance(term, URIRef):
                 bad = iris.get(term)
                 if bad is None:

@@ -15,15 +15,14 @@ tag written in two cases), or its copy would merge literals, the files are read 
 
 The two SPARQL constraints of citynet's shapes with a nested FILTER NOT EXISTS
 (``cnsh:hostIsMemberOfOrganiser``, ``cnsh:completeMemberListMatchesCount``) run once in rdflib,
-on a view of the Oxigraph copy that reads the triples each pattern asks for
-(``citynet.validation.copy_view``; where the copy merged terms, on an rdflib graph of the
-triples with the predicates the query names, ``sparql_constraints.predicates_read``). Measured
-at 100k triples (``benchmarks/nested_exists_bench.py``, RESULTS-nested-exists.md, a loaded
-machine): hostIsMemberOfOrganiser took 6 s in rdflib on a built graph, 20 s in Oxigraph over
-the whole graph (which evaluates the nested pattern in full for each outer row, so it grows
-quadratically) and 35 ms per focus node in Oxigraph with ``$this`` substituted (29 s for its
-822 focus nodes, each evaluation also growing with the graph). On the view both take under a
-second there; at a million triples, 8 s, where building their graphs alone took 8.5 s.
+on a view of the Oxigraph copy that looks up the triples each pattern asks for
+(``citynet.validation.copy_view``). Measured at 100k triples (``benchmarks/nested_exists_bench.py``,
+RESULTS-nested-exists.md, a loaded machine): hostIsMemberOfOrganiser took 6 s in rdflib on a
+built graph, 20 s in Oxigraph over the whole graph (which evaluates the nested pattern in full
+for each outer row, so it grows quadratically) and 35 ms per focus node in Oxigraph with
+``$this`` substituted (29 s for its 822 focus nodes, each evaluation also growing with the
+graph). On the view the two take under a second there; at a million triples 8 s, where
+building their graphs took 8.5 s and running them 5 s more.
 """
 
 from __future__ import annotations
