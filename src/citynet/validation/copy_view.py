@@ -3,7 +3,7 @@
 rdflib's engine asks its store for the triples matching one pattern at a time, mostly with
 a subject or an object bound. Answering those from the Oxigraph copy reads only what the
 query reaches, where building an rdflib graph of the triples with the query's predicates
-costs about 20 µs a triple for all of them (8 s at a million triples, for two constraints
+costs about 20 µs a triple for all of them (8.5 s at a million triples, for two constraints
 that read a few thousand).
 
 The view answers as the built graph would: each found triple is converted back as the graph
