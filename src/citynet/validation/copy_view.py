@@ -28,10 +28,6 @@ _DEFAULT = ox.DefaultGraph()
 _Triple = tuple[Node, Node, Node]
 
 
-class _NotHeld(Exception):
-    """A pattern's term that no triple of the data can have."""
-
-
 class CopyView(Store):
     """A read-only rdflib store over the default graph of an injective Oxigraph copy."""
 
@@ -46,12 +42,11 @@ class CopyView(Store):
     def triples(self, triple_pattern: tuple[Node | None, Node | None, Node | None],
                 context: object = None) -> Iterator[tuple[_Triple, Iterator[None]]]:
         s, p, o = triple_pattern
+        if any(term is not None and not isinstance(term, (URIRef, BNode, Literal)) for term in triple_pattern):
+            return  # a variable or a graph: rdflib's engine does not ask for those
         if isinstance(s, Literal) or isinstance(p, (Literal, BNode)):
             return  # no triple of the data has a literal subject, or a predicate that is not an IRI
-        try:
-            subject, predicate, object_ = (self._key(term) for term in (s, p, o))
-        except _NotHeld:
-            return
+        subject, predicate, object_ = (self._key(term) for term in (s, p, o))
         # An IRI or a blank node is stored as one (an IRI Oxigraph refuses, as its stand-in).
         assert not isinstance(subject, ox.Literal) and not isinstance(predicate, (ox.Literal, ox.BlankNode))
         convert, keys = self._convert, self._keys
@@ -68,16 +63,12 @@ class CopyView(Store):
         each found triple then decides)."""
         if term is None:
             return None
-        if not isinstance(term, (URIRef, BNode, Literal)):
-            raise _NotHeld  # a variable or a graph: rdflib's engine does not ask for those
         known = self._keys.get(term)
         if known is not None:
             return known
         stored = self._copy.lookup_form(term)
         if isinstance(term, Literal) and not isinstance(stored, ox.Literal):
             return None  # a literal Oxigraph cannot build as written (a malformed language tag)
-        if isinstance(stored, ox.Triple):
-            raise _NotHeld
         return stored
 
     def __len__(self, context: object = None) -> int:
