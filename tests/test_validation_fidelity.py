@@ -244,3 +244,28 @@ def test_a_datatype_oxigraph_does_not_keep(constraint: str) -> None:
     shapes = f"ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:v ; {constraint} ] ."
     found, _ = same_as_pyshacl('ex:a ex:v "5"^^xsd:int .', shapes)
     assert [r[2] for r in found] == ['"5"^^<http://www.w3.org/2001/XMLSchema#int>']
+
+
+# ---------------------------------------------------------------- sh:class, by the listed subclasses
+
+CLASS_HIERARCHIES = {
+    "iri-subclasses": "ex:Sub rdfs:subClassOf ex:C . ex:SubSub rdfs:subClassOf ex:Sub .",
+    "a-cycle": "ex:Sub rdfs:subClassOf ex:C . ex:C rdfs:subClassOf ex:Sub .",
+    "a-blank-subclass": "_:sub rdfs:subClassOf ex:C . ex:u a _:sub .",
+    "no-subclass": "",
+}
+
+
+@pytest.mark.parametrize("hierarchy", CLASS_HIERARCHIES.values(), ids=CLASS_HIERARCHIES.keys())
+@pytest.mark.parametrize("from_file", [False, True], ids=["graph", "file"])
+def test_class_constraints_by_the_listed_subclasses(hierarchy: str, from_file: bool, tmp_path: Path) -> None:
+    """The candidate queries list a class's subclasses once; a blank one keeps the path."""
+    data = ("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + hierarchy +
+            ' ex:a ex:v ex:s , ex:ss , ex:c , ex:u , ex:none , "lit" , 5 .'
+            " ex:s a ex:Sub . ex:ss a ex:SubSub . ex:c a ex:C . ex:none a ex:Other .")
+    shapes = """ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:v ; sh:class ex:C ] .
+        ex:N a sh:NodeShape ; sh:targetObjectsOf ex:v ; sh:not [ sh:class ex:C ] ."""
+    found, _ = same_as_pyshacl(data, shapes, folder=tmp_path if from_file else None)
+    values = [r[2] for r in found if r[5] == f"<{SH.ClassConstraintComponent}>"]
+    not_instances = [r[0] for r in found if r[5] == f"<{SH.NotConstraintComponent}>"]
+    assert '"lit"' in values and "<http://example.org/c>" in not_instances

@@ -151,6 +151,8 @@ class _Selection:
         self.data = GraphData(data) if isinstance(data, Graph) else data
         self._names = count()
         self._pattern_marks: dict[Node, ox.NamedNode] = {}
+        self._filled: dict[ox.NamedNode, bool] = {}  # mark → does it list any term
+        self._subclasses: dict[URIRef, str | None] = {}  # class → its subclasses as query text
         self.fallbacks: dict[Node, str] = {}
         # pySHACL takes a shape typed with rdfs:Class (or a subclass of it) as its own class target.
         self._class_types = class_types(shapes)
@@ -303,17 +305,18 @@ class _Selection:
             if parameter in (*_COUNTING, SH.hasValue) and (shape, SH.path, None) in self.shapes:
                 continue  # on the value set: _property_fails
             if parameter == SH["class"] and isinstance(argument, URIRef):
-                parts.append(f"NOT EXISTS {{ {node} a/<{RDFS.subClassOf}>* {self._term(argument)} }}")
+                parts.append(f"NOT {self._instance_of(node, argument)}")
             elif parameter == SH.datatype and isinstance(argument, URIRef) and argument not in (
                     RDFS.Literal, RDFS.Datatype):
                 parts.append(_safe(f"!isLiteral({node}) || DATATYPE({node}) != {self._term(argument)}"))
-                parts.append(_marked(ILL_TYPED, node))
-                parts.append(_marked(LOSSY, node))  # its datatype may not be the written one
+                parts.append(self._marked(ILL_TYPED, node))
+                if str(argument) in self.copy.lossy_kinds:  # a value of another kind is not stored as one
+                    parts.append(self._marked(LOSSY, node))  # its datatype may not be the written one
             elif parameter == SH.nodeKind and argument in _NODE_KINDS:
                 parts.append(_safe("!(" + _NODE_KINDS[argument].format(node) + ")"))
             elif parameter == SH.pattern:
                 mark = self._pattern_mark(shape, predicate)
-                parts.append(self._unknown_rule(parameter) if mark is None else _marked(mark, node))
+                parts.append(self._unknown_rule(parameter) if mark is None else self._marked(mark, node))
             elif parameter == SH.hasValue and isinstance(argument, URIRef) and (
                     shape, SH.path, None) not in self.shapes:
                 parts.append(f"!sameTerm({node}, {self._term(argument)})")
@@ -326,7 +329,7 @@ class _Selection:
                 inexact = f"DATATYPE({node}) IN (<{XSD.float}>, <{XSD.double}>)"
                 within = f"{node} {_RANGES[parameter]} {self._term(argument)}"
                 parts.append(_safe(f"!isNumeric({node}) || {inexact} || !({within})"))
-                parts.append(_marked(ILL_TYPED, node))
+                parts.append(self._marked(ILL_TYPED, node))
             elif parameter == SH.node:
                 parts.append(self._unknown_rule(parameter) if (argument, SH.path, None) in self.shapes
                              else self._shape_fails(argument, node, depth + 1))
@@ -367,11 +370,11 @@ class _Selection:
                                  else f"EXISTS {{ {node} {path} ?{self._name()} }}")
                 continue  # the values' constraints: could conform
             if parameter == SH["class"] and isinstance(argument, URIRef):
-                parts.append(f"EXISTS {{ {node} a/<{RDFS.subClassOf}>* {self._term(argument)} }}")
+                parts.append(self._instance_of(node, argument))
             elif parameter == SH.datatype and isinstance(argument, URIRef) and argument not in (
                     RDFS.Literal, RDFS.Datatype):
                 parts.append(_any([_safe(f"isLiteral({node}) && DATATYPE({node}) = {self._term(argument)}"),
-                                   _marked(LOSSY, node)]))
+                                   self._marked(LOSSY, node)]))
             elif parameter == SH.nodeKind and argument in _NODE_KINDS:
                 parts.append(_safe(_NODE_KINDS[argument].format(node)))
             elif parameter == SH.property or (parameter == SH.node and (argument, SH.path, None) not in self.shapes):
@@ -402,6 +405,29 @@ class _Selection:
 
     def _list(self, node: Node) -> list[Node]:
         return list(Collection(self.shapes, node))
+
+    def _instance_of(self, node: str, cls: URIRef) -> str:
+        """Is ``node`` an instance of ``cls`` or of a subclass, as SHACL's sh:class asks? The
+        subclasses are listed once, from the copy (the path per value costs a search of the
+        hierarchy each time); where one is not an IRI (a blank node cannot be named in query
+        text, and IN compares literals by value, not as terms), the path is written."""
+        if cls not in self._subclasses:
+            query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {self._term(cls)} }}"
+            found = [row["c"] for row in select(self.copy.store, query)]
+            self._subclasses[cls] = ", ".join(map(str, found)) if found and all(
+                isinstance(c, ox.NamedNode) for c in found) else None
+        listed = self._subclasses[cls]
+        if listed is None:
+            return f"EXISTS {{ {node} a/<{RDFS.subClassOf}>* {self._term(cls)} }}"
+        kind = f"?{self._name()}"
+        return f"EXISTS {{ {node} a {kind} . FILTER ({kind} IN ({listed})) }}"
+
+    def _marked(self, mark: ox.NamedNode, node: str) -> str:
+        """Is ``node`` listed in the named graph ``mark`` of the copy? "false" where the graph
+        is empty: a lookup per value and constraint saved, in data without such terms."""
+        if mark not in self._filled:
+            self._filled[mark] = next(self.copy.store.quads_for_pattern(None, None, None, mark), None) is not None
+        return f"EXISTS {{ GRAPH {mark} {{ {mark} {mark} {node} }} }}" if self._filled[mark] else "false"
 
     def _pattern_mark(self, shape: Node, predicate: URIRef | None) -> ox.NamedNode | None:
         """A named graph holding the values of ``predicate`` that fail the shape's sh:pattern,
@@ -438,11 +464,6 @@ def _matches(pattern: re.Pattern[str], value: Node) -> bool:
     else:
         text = str(value)
     return bool(pattern.match(text) or pattern.search(text))
-
-
-def _marked(mark: ox.NamedNode, node: str) -> str:
-    """Is ``node`` listed in the named graph ``mark`` of the copy?"""
-    return f"EXISTS {{ GRAPH {mark} {{ {mark} {mark} {node} }} }}"
 
 
 def _short(node: Node) -> str:
