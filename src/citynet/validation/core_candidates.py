@@ -24,8 +24,10 @@ components of one's own) makes the whole shape "could fail".
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations, count
@@ -38,6 +40,8 @@ from rdflib.term import Node
 
 from citynet.errors import InputError
 from citynet.graph.select import select
+from citynet.graph.terms import OxigraphTerm
+from citynet.validation.background import Answer, BackgroundQueries
 from citynet.validation.data_access import DataAccess, GraphData
 from citynet.validation.oxigraph_copy import ILL_TYPED, LOSSY, OxigraphCopy
 from citynet.validation.shacl_graph import (
@@ -67,6 +71,7 @@ _NODE_KINDS: dict[Node, str] = {SH.IRI: "isIRI({})", SH.BlankNode: "isBlank({})"
                SH.IRIOrLiteral: "!isBlank({})"}
 _RANGES: dict[Node, str] = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
 _MAX_DEPTH = 8
+_COLLECT_AFTER = 100_000  # triples given to pySHACL; below, a collection costs more than it frees
 _MAX_COUNT = 4  # sh:minCount and sh:maxCount up to this are selected by a join of that many values
 
 @dataclass(frozen=True)
@@ -79,53 +84,75 @@ class Unknown:
 Condition = str | Unknown  # a SPARQL expression, or "true" for want of a rule
 
 
-def validate_core(data: Graph | DataAccess, shapes: Graph, copy: OxigraphCopy) -> tuple[Graph, dict[Node, str]]:
-    """pySHACL's results for ``data`` and ``shapes``, from the focus nodes that could fail,
-    and the shapes validated on all their focus nodes, each with the reason.
+class CoreValidation:
+    """pySHACL's results for ``data`` and ``shapes``, from the focus nodes that could fail.
 
-    For the run, each shape's targets are replaced by ``sh:targetNode`` for just those
-    nodes (``shapes`` is restored afterwards): pySHACL then validates every shape, nested
-    ones included, exactly as in a full run, only on fewer focus nodes. It gets the data
-    that ``data.for_pyshacl`` gives for those nodes and the focus nodes of shapes
-    validated in full."""
-    access = GraphData(data) if isinstance(data, Graph) else data
-    selection = _Selection(shapes, access, copy)
-    plan = selection.plan()
-    removed: list[tuple[Node, Node, Node]] = []
-    added: list[tuple[Node, Node, Node]] = []
-    seeds: dict[Node, None] | None = {}
-    for shape, query in plan.items():
-        if query is None:  # all its focus nodes
-            targets = selection.target_pattern(shape)
-            if targets is None or seeds is None:
-                seeds = None
+    Made, it plans a query per shape and asks ``background`` for the answers; ``run`` then
+    takes them and validates. For the run, each shape's targets are replaced by
+    ``sh:targetNode`` for just those nodes (``shapes`` is restored afterwards): pySHACL then
+    validates every shape, nested ones included, exactly as in a full run, only on fewer
+    focus nodes. It gets the data that ``data.for_pyshacl`` gives for those nodes and the
+    focus nodes of shapes validated in full."""
+
+    def __init__(self, data: Graph | DataAccess, shapes: Graph, copy: OxigraphCopy,
+                 background: BackgroundQueries) -> None:
+        self.access = GraphData(data) if isinstance(data, Graph) else data
+        self.shapes, self.copy = shapes, copy
+        self.selection = _Selection(shapes, self.access, copy)
+        # Shape → the answer that gives its candidates (None: all its focus nodes, unknown).
+        self.asked: dict[Node, tuple[bool, Future[Answer] | None]] = {}
+        for shape, query in self.selection.plan().items():
+            if query is None:  # all its focus nodes
+                targets = self.selection.target_pattern(shape)
+                query = None if targets is None else f"SELECT DISTINCT ?this WHERE {{ {targets} }}"
+                self.asked[shape] = (True, None if query is None else background.ask(query))
             else:
-                seeds.update(dict.fromkeys(copy.to_rdflib(row["this"]) for row in select(
-                    copy.store, f"SELECT DISTINCT ?this WHERE {{ {targets} }}")))
-                seeds.update(dict.fromkeys(shapes.objects(shape, SH.targetNode)))
-            continue
-        removed += selection.targeting(shape)
-        candidates = dict.fromkeys(node for row in select(copy.store, query)
-                                   for node in selection.focus_nodes_for(shape, row["this"]))
-        # Target nodes that no query can judge stay focus nodes: blank ones (a query cannot
-        # name them), and those the data does not hold (paths of length zero reach them).
-        candidates.update(dict.fromkeys(n for n in shapes.objects(shape, SH.targetNode)
-                                        if isinstance(n, BNode) or not access.has_node(n)))
-        added += [(shape, SH.targetNode, node) for node in candidates]
-        if seeds is not None:
-            seeds.update(candidates)
-    try:
-        for triple in removed:
-            shapes.remove(triple)
-        for triple in added:
-            shapes.add(triple)
-        return pyshacl_results(access.for_pyshacl(None if seeds is None else list(seeds), shapes),
-                               shapes), selection.fallbacks
-    finally:
-        for triple in added:
-            shapes.remove(triple)
-        for triple in removed:
-            shapes.add(triple)
+                self.asked[shape] = (False, background.ask(query))
+
+    def run(self) -> tuple[Graph, dict[Node, str]]:
+        """pySHACL's results graph, and the shapes validated on all their focus nodes, each
+        with the reason."""
+        shapes, copy, selection = self.shapes, self.copy, self.selection
+        removed: list[tuple[Node, Node, Node]] = []
+        added: list[tuple[Node, Node, Node]] = []
+        seeds: dict[Node, None] | None = {}
+        for shape, (in_full, asked) in self.asked.items():
+            if in_full:
+                if asked is None or seeds is None:
+                    seeds = None
+                else:
+                    seeds.update(dict.fromkeys(copy.to_rdflib(row["this"]) for row in asked.result().solutions))
+                    seeds.update(dict.fromkeys(shapes.objects(shape, SH.targetNode)))
+                continue
+            assert asked is not None  # a shape with a query
+            removed += selection.targeting(shape)
+            candidates = dict.fromkeys(node for row in asked.result().solutions
+                                       for node in selection.focus_nodes_for(shape, row["this"]))
+            # Target nodes that no query can judge stay focus nodes: blank ones (a query cannot
+            # name them), and those the data does not hold (paths of length zero reach them).
+            candidates.update(dict.fromkeys(n for n in shapes.objects(shape, SH.targetNode)
+                                            if isinstance(n, BNode) or not self.access.has_node(n)))
+            added += [(shape, SH.targetNode, node) for node in candidates]
+            if seeds is not None:
+                seeds.update(candidates)
+        try:
+            for triple in removed:
+                shapes.remove(triple)
+            for triple in added:
+                shapes.add(triple)
+            data = self.access.for_pyshacl(None if seeds is None else list(seeds), shapes)
+            results = pyshacl_results(data, shapes)
+            if len(data) >= _COLLECT_AFTER:
+                # What pySHACL built on the data is cyclic garbage (a million objects at 1M
+                # triples): freed now, it does not add to the memory the report takes next.
+                del data
+                gc.collect()
+            return results, selection.fallbacks
+        finally:
+            for triple in added:
+                shapes.remove(triple)
+            for triple in removed:
+                shapes.add(triple)
 
 
 def pyshacl_results(data: Graph, shapes: Graph) -> Graph:
@@ -179,7 +206,7 @@ class _Selection:
                 f"SELECT DISTINCT ?this WHERE {{ {targets} FILTER ({condition}) }}")
         return plan
 
-    def focus_nodes_for(self, shape: Node, found: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[Node]:
+    def focus_nodes_for(self, shape: Node, found: OxigraphTerm) -> list[Node]:
         """The focus nodes of ``shape`` that the stored term ``found`` stands for: a
         canonical literal may stand for several written ones (4.0 and 4.00), and for a
         target node written in the shapes."""
@@ -212,7 +239,7 @@ class _Selection:
 
     def _targets(self, shape: Node) -> str | None:
         """A graph pattern binding ?this to the focus nodes, as pySHACL's Shape.focus_nodes
-        (but for blank target nodes: see validate_core); None for SPARQL-based targets and
+        (but for blank target nodes: see CoreValidation); None for SPARQL-based targets and
         blank classes or predicates."""
         if (shape, SH.target, None) in self.shapes or any(
                 isinstance(o, BNode) for t in TARGETS[1:] for o in self.shapes.objects(shape, t)):

@@ -44,6 +44,7 @@ from rdflib.term import Identifier, Node
 
 from citynet.errors import InputError
 from citynet.graph.select import select
+from citynet.validation.background import BackgroundQueries
 from citynet.validation.data_access import DataAccess, GraphData
 from citynet.validation.engine_agreement import disagreement, walk
 from citynet.validation.oxigraph_copy import OxigraphCopy
@@ -330,45 +331,78 @@ def _contains_name(node: object, name: str) -> bool:
 # ---------------------------------------------------------------- evaluation
 
 
-def evaluate(constraints: Taken, shapes: Graph, graph: Graph | DataAccess, data: OxigraphCopy,
-             results: Graph) -> dict[Node, str]:
-    """Run the constraints over ``graph`` (``data`` is its Oxigraph copy) and add their
-    results to the report ``results``, with the terms pySHACL would report; return the
-    constraints run in rdflib, each with the reason. ``shapes`` is the shapes graph as
-    given (its sh:sparql triples in place): blank nodes are copied from it."""
-    access = GraphData(graph) if isinstance(graph, Graph) else graph
+class ConstraintRows:
+    """The rows of each constraint's query, asked for before the results are built: the
+    queries Oxigraph answers go to ``background`` at once, and those that must run in
+    rdflib run here, on the caller's thread, while Oxigraph works on."""
+
+    def __init__(self, constraints: Taken, graph: Graph | DataAccess, data: OxigraphCopy,
+                 background: BackgroundQueries) -> None:
+        self.access = GraphData(graph) if isinstance(graph, Graph) else graph
+        self.data = data
+        # The constraints run in rdflib, each with the reason.
+        self.in_rdflib: dict[Node, str] = {}
+        for constraint, _ in constraints:
+            if constraint.in_rdflib:
+                self.in_rdflib[constraint.constraint] = ("a nested FILTER EXISTS, which Oxigraph evaluates in "
+                                                         "quadratic time")
+            else:
+                algebra = _algebra(constraint.query)
+                assert algebra is not None  # a constraint is made only of a query rdflib reads
+                reason = disagreement(algebra, data)
+                if reason is not None:
+                    self.in_rdflib[constraint.constraint] = reason
+        self._asked = {constraint.constraint: background.ask(constraint.query)
+                       for constraint, _ in constraints if constraint.constraint not in self.in_rdflib}
+        self._found = {constraint.constraint: _rows_in_rdflib(constraint, self.access)
+                       for constraint, _ in constraints if constraint.constraint in self.in_rdflib}
+
+    def of(self, constraint: SparqlConstraint) -> tuple[dict[Node | None, list[_Row]], bool]:
+        """The query's rows, by the focus node they are about (None for a whole-graph rule),
+        and whether it selects $this."""
+        if constraint.constraint in self._found:
+            return self._found[constraint.constraint]
+        answer = self._asked[constraint.constraint].result()
+        convert = self.data.rdflib_converter()
+        found = ({name: convert(term) for name, term in solution.items()} for solution in answer.solutions)
+        return _by_focus(constraint, found), "this" in answer.variables
+
+
+def _rows_in_rdflib(constraint: SparqlConstraint, access: DataAccess) -> tuple[dict[Node | None, list[_Row]], bool]:
+    result = access.reading().query(constraint.query)
+    names = [str(v) for v in result.vars or []]
+    return _by_focus(constraint, (_row(row) for row in result)), "this" in names
+
+
+def evaluate(constraints: Taken, shapes: Graph, rows: ConstraintRows, results: Graph) -> dict[Node, str]:
+    """Add the constraints' results to the report ``results``, from their ``rows``, with the
+    terms pySHACL would report; return the constraints run in rdflib, each with the reason.
+    ``shapes`` is the shapes graph as given (its sh:sparql triples in place): blank nodes
+    are copied from it."""
+    access = rows.access
     report = next(results.subjects(RDF.type, SH.ValidationReport), None)
     if report is None:
         report = BNode()
         results.add((report, RDF.type, SH.ValidationReport))
-    in_rdflib: dict[Node, str] = {}
-    finder = _FocusNodes(shapes, access, data)
+    finder = _FocusNodes(shapes, access, rows.data)
     for constraint, contexts in constraints:
-        if constraint.in_rdflib:
-            reason: str | None = "a nested FILTER EXISTS, which Oxigraph evaluates in quadratic time"
-        else:
-            algebra = _algebra(constraint.query)
-            assert algebra is not None  # a constraint is made only of a query rdflib reads
-            reason = disagreement(algebra, data)
-        if reason is not None:
-            in_rdflib[constraint.constraint] = reason
-        rows, projects_this = _rows(constraint, access, data, in_rdflib=reason is not None)
+        found_by_focus, projects_this = rows.of(constraint)
         if any(finder.of(context.parent or context.shape) for context in contexts):
             _refuse_as_pyshacl_does(constraint)
         for context in contexts:
             shape = context.parent or context.shape
             for focus in finder.of(shape):
                 if constraint.global_rule:
-                    found = rows.get(None, [])
+                    found = found_by_focus.get(None, [])
                     if projects_this and constraint.prebinds_this:
                         found = [{**row, "this": focus} for row in found]  # as if pre-bound
                 elif focus in finder.outside_data(shape):
                     found = _rows_bound(constraint, access.full, focus)  # the unbound run cannot reach it
                 else:
-                    found = rows.get(focus, [])
+                    found = found_by_focus.get(focus, [])
                 for result in _results(constraint, focus, found):
                     _add_result(results, report, constraint, shapes, access, *result)
-    return in_rdflib
+    return rows.in_rdflib
 
 
 def _refuse_as_pyshacl_does(constraint: SparqlConstraint) -> None:
@@ -440,23 +474,6 @@ class _FocusNodes:
 
 
 _Row = dict[str, Node]
-
-
-def _rows(constraint: SparqlConstraint, access: DataAccess, data: OxigraphCopy, *,
-          in_rdflib: bool) -> tuple[dict[Node | None, list[_Row]], bool]:
-    """The query's rows, by the focus node they are about (None for a whole-graph rule),
-    and whether it selects $this."""
-    if in_rdflib:
-        result = access.reading().query(constraint.query)
-        names = [str(v) for v in result.vars or []]
-        found: Iterable[_Row] = (_row(row) for row in result)
-    else:
-        solutions = select(data.store, constraint.query)
-        names = [v.value for v in solutions.variables]
-        convert = data.rdflib_converter()
-        found = ({name: convert(solution[name]) for name in names if solution[name] is not None}
-                 for solution in solutions)
-    return _by_focus(constraint, found), "this" in names
 
 
 def _rows_bound(constraint: SparqlConstraint, graph: Graph, focus: Node) -> list[_Row]:

@@ -42,7 +42,8 @@ from citynet import resources
 from citynet.errors import InputError
 from citynet.graph.files import TurtleFile, collect_turtle_files, line_of, load_turtle_files
 from citynet.validation import sparql_constraints
-from citynet.validation.core_candidates import pyshacl_results, validate_core
+from citynet.validation.background import BackgroundQueries
+from citynet.validation.core_candidates import CoreValidation, pyshacl_results
 from citynet.validation.data_access import DataAccess, GraphData, StoreData
 from citynet.validation.oxigraph_copy import OxigraphCopy
 from citynet.validation.parsed_files import ParsedFile, ParsedFiles, parse_files
@@ -192,8 +193,13 @@ def _fast_results(data: DataAccess, copy: OxigraphCopy, shapes: Graph) -> tuple[
     """``shacl_results`` on the fast path, for data read from ``data`` and its copy."""
     as_given = _copy(shapes)
     taken, kept = sparql_constraints.take_sparql_constraints(shapes)
-    results, whole_shapes = validate_core(data, shapes, copy)
-    in_rdflib = sparql_constraints.evaluate(taken, as_given, data, copy, results)
+    # Oxigraph answers the candidate and constraint queries on a second core while the
+    # rdflib constraints and pySHACL run here.
+    with BackgroundQueries(copy.store) as background:
+        core = CoreValidation(data, shapes, copy, background)
+        rows = sparql_constraints.ConstraintRows(taken, data, copy, background)
+        results, whole_shapes = core.run()
+        in_rdflib = sparql_constraints.evaluate(taken, as_given, rows, results)
     _blank_shapes_as_given(results, as_given)
     fallbacks = {
         **{f"shape {_name(s)}": f"checked by pySHACL on all its focus nodes: {why}" for s, why in whole_shapes.items()},
