@@ -269,3 +269,22 @@ def test_class_constraints_by_the_listed_subclasses(hierarchy: str, from_file: b
     values = [r[2] for r in found if r[5] == f"<{SH.ClassConstraintComponent}>"]
     not_instances = [r[0] for r in found if r[5] == f"<{SH.NotConstraintComponent}>"]
     assert '"lit"' in values and "<http://example.org/c>" in not_instances
+
+
+# ---------------------------------------------------------------- what pySHACL gets to read
+
+@pytest.mark.parametrize("from_file", [False, True], ids=["graph", "file"])
+def test_a_node_reached_by_shapes_of_several_depths_is_read_to_the_deepest(from_file: bool, tmp_path: Path) -> None:
+    """pySHACL gets each focus node's surroundings as deep as its own shapes read: ex:s is a
+    focus node of a shallow shape, and two steps down a deep shape's path from ex:d, which
+    must read the type of ex:v below it (a C: no violation)."""
+    data = """ex:d a ex:D ; ex:p ex:s . ex:s a ex:S ; ex:q ex:t . ex:t a ex:Other ; ex:r ex:v . ex:v a ex:C .
+        ex:e a ex:D ; ex:p ex:u ; ex:missing 1 . ex:u ex:q ex:w . ex:w ex:r ex:x . ex:x a ex:Other ."""
+    shapes = """ex:Deep a sh:NodeShape ; sh:targetClass ex:D ;
+            sh:property [ sh:path ( ex:p ex:q ex:r ) ; sh:class ex:C ] , [ sh:path ex:missing ; sh:minCount 1 ] .
+        ex:Shallow a sh:NodeShape ; sh:targetClass ex:S ; sh:property [ sh:path ex:q ; sh:class ex:Other ] ;
+            sh:property [ sh:path ex:q ; sh:class ex:C ] ."""
+    found, _ = same_as_pyshacl(data, shapes, folder=tmp_path if from_file else None)
+    assert sorted((r[0], r[2]) for r in found) == [
+        ("<http://example.org/d>", None), ("<http://example.org/e>", "<http://example.org/x>"),
+        ("<http://example.org/s>", "<http://example.org/t>")]

@@ -115,14 +115,16 @@ class CoreValidation:
         shapes, copy, selection = self.shapes, self.copy, self.selection
         removed: list[tuple[Node, Node, Node]] = []
         added: list[tuple[Node, Node, Node]] = []
-        seeds: dict[Node, None] | None = {}
+        # Each node pySHACL validates, with the shapes it validates it against.
+        seeds: dict[Node, list[Node]] | None = {}
         for shape, (in_full, asked) in self.asked.items():
             if in_full:
                 if asked is None or seeds is None:
                     seeds = None
                 else:
-                    seeds.update(dict.fromkeys(copy.to_rdflib(row["this"]) for row in asked.result().solutions))
-                    seeds.update(dict.fromkeys(shapes.objects(shape, SH.targetNode)))
+                    focus = [copy.to_rdflib(row["this"]) for row in asked.result().solutions]
+                    for node in (*focus, *shapes.objects(shape, SH.targetNode)):
+                        seeds.setdefault(node, []).append(shape)
                 continue
             assert asked is not None  # a shape with a query
             removed += selection.targeting(shape)
@@ -134,13 +136,14 @@ class CoreValidation:
                                             if isinstance(n, BNode) or not self.access.has_node(n)))
             added += [(shape, SH.targetNode, node) for node in candidates]
             if seeds is not None:
-                seeds.update(candidates)
+                for node in candidates:
+                    seeds.setdefault(node, []).append(shape)
         try:
             for triple in removed:
                 shapes.remove(triple)
             for triple in added:
                 shapes.add(triple)
-            data = self.access.for_pyshacl(None if seeds is None else list(seeds), shapes)
+            data = self.access.for_pyshacl(seeds, shapes)
             results = pyshacl_results(data, shapes)
             if len(data) >= _COLLECT_AFTER:
                 # What pySHACL built on the data is cyclic garbage (a million objects at 1M

@@ -58,8 +58,9 @@ class DataAccess(ABC):
         """A graph that holds what is below the blank node ``node``."""
 
     @abstractmethod
-    def for_pyshacl(self, seeds: Iterable[Node] | None, shapes: Graph) -> Graph:
-        """The graph pySHACL validates ``seeds`` in (all focus nodes of ``shapes``: None)."""
+    def for_pyshacl(self, seeds: dict[Node, list[Node]] | None, shapes: Graph) -> Graph:
+        """The graph pySHACL validates ``seeds`` in, each given with the shapes it is a focus
+        node of (all focus nodes of ``shapes``: None)."""
 
 
 class GraphData(DataAccess):
@@ -90,7 +91,7 @@ class GraphData(DataAccess):
     def describe(self, node: Node) -> Graph:
         return self.graph
 
-    def for_pyshacl(self, seeds: Iterable[Node] | None, shapes: Graph) -> Graph:
+    def for_pyshacl(self, seeds: dict[Node, list[Node]] | None, shapes: Graph) -> Graph:
         return self.graph
 
 
@@ -157,11 +158,12 @@ class StoreData(DataAccess):
                 todo.append(quad.object)
         return graph
 
-    def for_pyshacl(self, seeds: Iterable[Node] | None, shapes: Graph) -> Graph:
+    def for_pyshacl(self, seeds: dict[Node, list[Node]] | None, shapes: Graph) -> Graph:
         how_far = None if seeds is None else reach(shapes)
         if how_far is None or seeds is None:
             return self.full
-        return self._bound(subgraph(self.copy, seeds, how_far, shapes))
+        levels = {seed: how_far.of(validated_by) for seed, validated_by in seeds.items()}
+        return self._bound(subgraph(self.copy, levels, how_far.inverse, shapes))
 
     def _term(self, node: Node) -> OxigraphNode | None:
         try:

@@ -17,6 +17,7 @@ gives None, and the caller gives pySHACL all the data.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -38,19 +39,21 @@ _DEFAULT = ox.DefaultGraph()
 
 @dataclass(frozen=True)
 class Reach:
-    """How many levels of nodes (the focus node is level 0) pySHACL may read triples of,
-    and whether it reads incoming triples too."""
+    """For each shape with targets, how many levels of nodes (the focus node is level 0)
+    pySHACL may read triples of when it validates the shape; and whether it reads
+    incoming triples too, for any shape."""
 
-    levels: int
+    levels: dict[Node, int]
     inverse: bool
 
-    @property
-    def bounded(self) -> bool:
-        return self.levels < _UNBOUNDED
+    def of(self, shapes: Iterable[Node]) -> int:
+        """The levels for a focus node of ``shapes`` (all shapes' most, for one not known)."""
+        most = max(self.levels.values(), default=1)
+        return max((self.levels.get(shape, most) for shape in shapes), default=most)
 
 
 def reach(shapes: Graph) -> Reach | None:
-    """What pySHACL may read around a focus node, for any shape of ``shapes``; None if it
+    """What pySHACL may read around a focus node, for each shape of ``shapes``; None if it
     may read anything in the data."""
     if (None, SH.sparql, None) in shapes or (None, SH.parameter, None) in shapes or (
             None, SH.target, None) in shapes or (None, SH.js, None) in shapes:
@@ -58,8 +61,8 @@ def reach(shapes: Graph) -> Reach | None:
     walker = _Walker(shapes)
     shapes_with_targets = {s for t in TARGETS for s in shapes.subjects(t, None)}
     shapes_with_targets |= {s for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, kind)}
-    levels = max((walker.levels(s, frozenset()) for s in shapes_with_targets), default=1)
-    return Reach(levels=min(levels, _UNBOUNDED), inverse=walker.inverse)
+    levels = {s: min(walker.levels(s, frozenset()), _UNBOUNDED) for s in shapes_with_targets}
+    return Reach(levels=levels, inverse=walker.inverse)
 
 
 class _Walker:
@@ -113,39 +116,50 @@ class _Walker:
             return []
 
 
-def subgraph(copy: OxigraphCopy, seeds: Iterable[Node], how_far: Reach, shapes: Graph) -> Graph:
-    """The triples pySHACL may read when validating ``seeds`` (see the module's text)."""
+def subgraph(copy: OxigraphCopy, seeds: dict[Node, int], inverse: bool, shapes: Graph) -> Graph:
+    """The triples pySHACL may read when validating ``seeds``, each with the levels its
+    shapes read (see the module's text)."""
     store = copy.store
     graph = Graph()
     add = graph.add
     convert = copy.rdflib_converter()
-    frontier: set[OxigraphTerm] = set()
-    for seed in seeds:
+    # A node's triples are read at most once, with the most levels left of any way to it:
+    # the nodes are taken by levels left, most first.
+    left: dict[OxigraphTerm, int] = {}
+    for seed, levels in seeds.items():
         try:
-            frontier.add(copy.to_oxigraph(seed))
+            stored = copy.to_oxigraph(seed)
         except TypeError:
             continue
-    seen: set[OxigraphTerm] = set(frontier)
-    level = 0
-    while frontier and level < how_far.levels:
-        following: set[OxigraphTerm] = set()
-        for node in frontier:
-            if isinstance(node, ox.Literal):
-                quads: Iterable[ox.Quad] = ()
-            else:
-                quads = store.quads_for_pattern(node, None, None, _DEFAULT)
-            for quad in quads:
-                add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
-                if quad.object not in seen:
-                    following.add(quad.object)
-            if how_far.inverse:
+        left[stored] = max(levels, left.get(stored, 0))
+    waiting: dict[int, list[OxigraphTerm]] = {}
+    for node, levels in left.items():
+        waiting.setdefault(levels, []).append(node)
+    order = [-levels for levels in waiting]
+    heapq.heapify(order)
+    read: set[OxigraphTerm] = set()
+
+    def reached(node: OxigraphTerm, levels: int) -> None:
+        if levels > left.get(node, 0):
+            if levels not in waiting:
+                heapq.heappush(order, -levels)
+            left[node] = levels
+            waiting.setdefault(levels, []).append(node)
+
+    while order:
+        levels = -heapq.heappop(order)
+        for node in waiting.pop(levels):
+            if node in read or levels < 1:
+                continue
+            read.add(node)
+            if not isinstance(node, ox.Literal):
+                for quad in store.quads_for_pattern(node, None, None, _DEFAULT):
+                    add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+                    reached(quad.object, levels - 1)
+            if inverse:
                 for quad in store.quads_for_pattern(None, None, node, _DEFAULT):
                     add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
-                    if quad.subject not in seen:
-                        following.add(quad.subject)
-        seen |= following
-        frontier = following
-        level += 1
+                    reached(quad.subject, levels - 1)
     # Blank nodes reached: all below them, for pySHACL's descriptions of them.
     blanks = [n for n in {copy.to_oxigraph(t) for t in _blank_objects(graph)} if isinstance(n, ox.BlankNode)]
     done: set[ox.BlankNode] = set()
