@@ -288,3 +288,16 @@ def test_a_node_reached_by_shapes_of_several_depths_is_read_to_the_deepest(from_
     assert sorted((r[0], r[2]) for r in found) == [
         ("<http://example.org/d>", None), ("<http://example.org/e>", "<http://example.org/x>"),
         ("<http://example.org/s>", "<http://example.org/t>")]
+
+
+@pytest.mark.parametrize("hierarchy", CLASS_HIERARCHIES.values(), ids=CLASS_HIERARCHIES.keys())
+@pytest.mark.parametrize("from_file", [False, True], ids=["graph", "file"])
+def test_sparql_constraints_reach_the_instances_of_subclasses(hierarchy: str, from_file: bool,
+                                                              tmp_path: Path) -> None:
+    data = ("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + hierarchy +
+            " ex:s a ex:Sub ; ex:v 1 . ex:ss a ex:SubSub ; ex:v 2 . ex:c a ex:C ; ex:v 3 ."
+            " ex:none a ex:Other ; ex:v 4 .")
+    shapes = ('ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:prefixes ex: ; sh:message "has v" ; '
+              'sh:select "SELECT $this ?value WHERE { $this ex:v ?value }" ] .')
+    found, report = same_as_pyshacl(data, shapes, folder=tmp_path if from_file else None)
+    assert "<http://example.org/c>" in {r[0] for r in found} and not report.fallbacks

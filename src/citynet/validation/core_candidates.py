@@ -39,7 +39,6 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from citynet.errors import InputError
-from citynet.graph.select import select
 from citynet.graph.terms import OxigraphTerm
 from citynet.validation.background import Answer, BackgroundQueries
 from citynet.validation.data_access import DataAccess, GraphData
@@ -182,7 +181,6 @@ class _Selection:
         self._names = count()
         self._pattern_marks: dict[Node, ox.NamedNode] = {}
         self._filled: dict[ox.NamedNode, bool] = {}  # mark → does it list any term
-        self._subclasses: dict[URIRef, str | None] = {}  # class → its subclasses as query text
         self.fallbacks: dict[Node, str] = {}
         # pySHACL takes a shape typed with rdfs:Class (or a subclass of it) as its own class target.
         self._class_types = class_types(shapes)
@@ -437,20 +435,12 @@ class _Selection:
         return list(Collection(self.shapes, node))
 
     def _instance_of(self, node: str, cls: URIRef) -> str:
-        """Is ``node`` an instance of ``cls`` or of a subclass, as SHACL's sh:class asks? The
-        subclasses are listed once, from the copy (the path per value costs a search of the
-        hierarchy each time); where one is not an IRI (a blank node cannot be named in query
-        text, and IN compares literals by value, not as terms), the path is written."""
-        if cls not in self._subclasses:
-            query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {self._term(cls)} }}"
-            found = [row["c"] for row in select(self.copy.store, query)]
-            self._subclasses[cls] = ", ".join(map(str, found)) if found and all(
-                isinstance(c, ox.NamedNode) for c in found) else None
-        listed = self._subclasses[cls]
+        """Is ``node`` an instance of ``cls`` or of a subclass, as SHACL's sh:class asks?"""
+        listed = self.copy.subclasses(cls)
         if listed is None:
             return f"EXISTS {{ {node} a/<{RDFS.subClassOf}>* {self._term(cls)} }}"
         kind = f"?{self._name()}"
-        return f"EXISTS {{ {node} a {kind} . FILTER ({kind} IN ({listed})) }}"
+        return f"EXISTS {{ {node} a {kind} . FILTER ({kind} IN ({', '.join(map(str, listed))})) }}"
 
     def _marked(self, mark: ox.NamedNode, node: str) -> str:
         """Is ``node`` listed in the named graph ``mark`` of the copy? "false" where the graph

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from citynet.graph.select import select
@@ -62,6 +62,7 @@ class OxigraphCopy:
         self._back: dict[OxTerm, list[Node]] = {}
         self._stored: dict[Node, OxTerm] = {}
         self._object_kinds: dict[Node, frozenset[str]] = {}
+        self._subclasses: dict[Node, list[ox.NamedNode] | None] = {}
         # Made from parsed triples (``add``): ``_to`` then holds only the literals whose
         # stored form may differ, and other terms are judged in the store.
         self._parsed = graph is None
@@ -175,6 +176,18 @@ class OxigraphCopy:
         """``to_rdflib`` that converts each distinct term once, for one pass over many
         triples or rows (a graph built from them shares one object per term)."""
         return once_per_term(self.to_rdflib)
+
+    def subclasses(self, cls: Node) -> list[ox.NamedNode] | None:
+        """``cls`` and its subclasses in the data (``rdfs:subClassOf*``), found once: a query
+        then tests ``?x a ?k`` against the list, where the path would search the hierarchy
+        for each ``?x``. None where one of them is not an IRI (query text cannot name a
+        blank node, and IN compares literals by value, not as terms)."""
+        if cls not in self._subclasses:
+            query = f"SELECT DISTINCT ?k WHERE {{ ?k <{RDFS.subClassOf}>* {self.to_oxigraph(cls)} }}"
+            found = [row["k"] for row in select(self.store, query)]
+            named = [k for k in found if isinstance(k, ox.NamedNode)]
+            self._subclasses[cls] = named if named and len(named) == len(found) else None
+        return self._subclasses[cls]
 
     def originals(self, term: OxTerm) -> list[Node]:
         """Every term of the data that is stored as ``term``."""

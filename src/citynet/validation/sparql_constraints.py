@@ -458,7 +458,12 @@ class _FocusNodes:
             for subclass in graph.transitive_subjects(RDFS.subClassOf, cls):
                 yield from graph.subjects(RDF.type, subclass)
             return
-        yield from self._select(f"SELECT DISTINCT ?f ?c WHERE {{ ?f a/<{RDFS.subClassOf}>* ?c }}", c=cls)
+        listed = self.data.subclasses(cls)
+        if listed is None:
+            yield from self._select(f"SELECT DISTINCT ?f ?c WHERE {{ ?f a/<{RDFS.subClassOf}>* ?c }}", c=cls)
+        else:
+            kinds = " ".join(map(str, listed))
+            yield from self._select(f"SELECT DISTINCT ?f WHERE {{ VALUES ?k {{ {kinds} }} ?f a ?k }}")
 
     def _ends(self, predicate: Node, *, subjects: bool) -> Iterable[Node]:
         if not self.data.injective:
