@@ -162,8 +162,8 @@ class StoreData(DataAccess):
         how_far = None if seeds is None else reach(shapes)
         if how_far is None or seeds is None:
             return self.full
-        levels = {seed: how_far.of(validated_by) for seed, validated_by in seeds.items()}
-        return self._bound(subgraph(self.copy, levels, how_far.inverse, shapes))
+        depths = {seed: how_far.of(validated_by) for seed, validated_by in seeds.items()}
+        return self._bound(subgraph(self.copy, depths, how_far.inverse, shapes))
 
     def _term(self, node: Node) -> OxigraphNode | None:
         try:

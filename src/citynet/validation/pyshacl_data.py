@@ -3,9 +3,10 @@
 pySHACL validates a focus node by reading the triples around it: the values its shapes'
 paths reach, the types of those values (sh:class), the values of nested shapes, all of
 the node's own triples (sh:closed, sh:equals). How far that goes follows from the shapes:
-``reach`` counts the levels of nodes whose triples a shape can read, and says whether a
-path goes backwards (sh:inversePath). ``subgraph`` then takes, from the given focus nodes,
-every triple of the nodes within that many levels (incoming ones too where a path goes
+``reach`` counts, for each shape, the levels of nodes whose triples it can read (of the
+values at the end of a path without nested shapes, only the types), and says whether a path
+goes backwards (sh:inversePath). ``subgraph`` then takes, from each given focus node, every
+triple of the nodes within its shapes' levels (incoming ones too where a path goes
 backwards), everything below a blank node reached (pySHACL describes a blank node in
 its messages by its triples), and the whole class hierarchy (rdfs:subClassOf).
 
@@ -35,21 +36,26 @@ _UNBOUNDED = 1 << 30
 _NESTED_ONE = (SH.node, SH.property, SH["not"], SH.qualifiedValueShape)
 _NESTED_LIST = (SH["and"], SH["or"], SH.xone)
 _DEFAULT = ox.DefaultGraph()
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 
 @dataclass(frozen=True)
 class Reach:
-    """For each shape with targets, how many levels of nodes (the focus node is level 0)
-    pySHACL may read triples of when it validates the shape; and whether it reads
-    incoming triples too, for any shape."""
+    """For each shape with targets, the depth around a focus node that pySHACL may read
+    when it validates the shape; and whether it reads incoming triples too, for any shape.
 
-    levels: dict[Node, int]
+    A depth counts half levels: 2 per level of nodes whose triples are read (the focus
+    node is the first), and 1 for a last level of which only the ``rdf:type`` triples are
+    read (the values that sh:class tests). So the larger of two depths reads all that
+    either reads."""
+
+    depths: dict[Node, int]
     inverse: bool
 
     def of(self, shapes: Iterable[Node]) -> int:
-        """The levels for a focus node of ``shapes`` (all shapes' most, for one not known)."""
-        most = max(self.levels.values(), default=1)
-        return max((self.levels.get(shape, most) for shape in shapes), default=most)
+        """The depth for a focus node of ``shapes`` (all shapes' most, for one not known)."""
+        most = max(self.depths.values(), default=2)
+        return max((self.depths.get(shape, most) for shape in shapes), default=most)
 
 
 def reach(shapes: Graph) -> Reach | None:
@@ -61,8 +67,8 @@ def reach(shapes: Graph) -> Reach | None:
     walker = _Walker(shapes)
     shapes_with_targets = {s for t in TARGETS for s in shapes.subjects(t, None)}
     shapes_with_targets |= {s for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, kind)}
-    levels = {s: min(walker.levels(s, frozenset()), _UNBOUNDED) for s in shapes_with_targets}
-    return Reach(levels=levels, inverse=walker.inverse)
+    depths = {s: min(walker.depth(s, frozenset()), _UNBOUNDED) for s in shapes_with_targets}
+    return Reach(depths=depths, inverse=walker.inverse)
 
 
 class _Walker:
@@ -70,21 +76,22 @@ class _Walker:
         self.shapes = shapes
         self.inverse = False
 
-    def levels(self, shape: Node, seen: frozenset[Node]) -> int:
-        """Levels of nodes whose triples validating ``shape`` on a node may read (1: the
-        node's own)."""
+    def depth(self, shape: Node, seen: frozenset[Node]) -> int:
+        """The depth (see Reach) that validating ``shape`` on a node may read (2: the
+        node's own triples)."""
         if shape in seen:
             return _UNBOUNDED  # a recursive shape: no bound
         seen = seen | {shape}
         nested = [n for p in _NESTED_ONE for n in self.shapes.objects(shape, p)]
         nested += [m for p in _NESTED_LIST for n in self.shapes.objects(shape, p) for m in self._list(n)]
-        inner = max((self.levels(n, seen) for n in nested), default=0)
+        inner = max((self.depth(n, seen) for n in nested), default=0)
         path = self.shapes.value(shape, SH.path)
         if path is None:
-            return max(1, inner)
+            return max(2, inner)
         steps = self._path_length(path, frozenset())
-        # The values are at ``steps``; their own triples (sh:class) are one level more.
-        return min(_UNBOUNDED, steps + max(1, inner))
+        # The values are ``steps`` levels down; of their own triples, a shape that nests
+        # none reads only the types (sh:class).
+        return min(_UNBOUNDED, 2 * steps + max(1, inner))
 
     def _path_length(self, path: Node, seen: frozenset[Node]) -> int:
         if path in seen:
@@ -117,49 +124,54 @@ class _Walker:
 
 
 def subgraph(copy: OxigraphCopy, seeds: dict[Node, int], inverse: bool, shapes: Graph) -> Graph:
-    """The triples pySHACL may read when validating ``seeds``, each with the levels its
-    shapes read (see the module's text)."""
+    """The triples pySHACL may read when validating ``seeds``, each with the depth its
+    shapes read (see Reach)."""
     store = copy.store
     graph = Graph()
     add = graph.add
     convert = copy.rdflib_converter()
-    # A node's triples are read at most once, with the most levels left of any way to it:
-    # the nodes are taken by levels left, most first.
+    # A node is read at most once, to the greatest depth left of any way to it: the nodes
+    # are taken by the depth left, greatest first.
     left: dict[OxigraphTerm, int] = {}
-    for seed, levels in seeds.items():
+    for seed, depth in seeds.items():
         try:
             stored = copy.to_oxigraph(seed)
         except TypeError:
             continue
-        left[stored] = max(levels, left.get(stored, 0))
+        left[stored] = max(depth, left.get(stored, 0))
     waiting: dict[int, list[OxigraphTerm]] = {}
-    for node, levels in left.items():
-        waiting.setdefault(levels, []).append(node)
-    order = [-levels for levels in waiting]
+    for node, depth in left.items():
+        waiting.setdefault(depth, []).append(node)
+    order = [-depth for depth in waiting]
     heapq.heapify(order)
     read: set[OxigraphTerm] = set()
 
-    def reached(node: OxigraphTerm, levels: int) -> None:
-        if levels > left.get(node, 0):
-            if levels not in waiting:
-                heapq.heappush(order, -levels)
-            left[node] = levels
-            waiting.setdefault(levels, []).append(node)
+    def reached(node: OxigraphTerm, depth: int) -> None:
+        if depth > left.get(node, 0):
+            if depth not in waiting:
+                heapq.heappush(order, -depth)
+            left[node] = depth
+            waiting.setdefault(depth, []).append(node)
 
     while order:
-        levels = -heapq.heappop(order)
-        for node in waiting.pop(levels):
-            if node in read or levels < 1:
+        depth = -heapq.heappop(order)
+        for node in waiting.pop(depth):
+            if node in read or depth < 1:
                 continue
             read.add(node)
-            if not isinstance(node, ox.Literal):
-                for quad in store.quads_for_pattern(node, None, None, _DEFAULT):
-                    add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
-                    reached(quad.object, levels - 1)
-            if inverse:
+            if isinstance(node, ox.Literal):
+                quads: Iterable[ox.Quad] = ()
+            elif depth == 1:  # only its types
+                quads = store.quads_for_pattern(node, _RDF_TYPE, None, _DEFAULT)
+            else:
+                quads = store.quads_for_pattern(node, None, None, _DEFAULT)
+            for quad in quads:
+                add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+                reached(quad.object, depth - 2)
+            if inverse and depth > 1:
                 for quad in store.quads_for_pattern(None, None, node, _DEFAULT):
                     add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
-                    reached(quad.subject, levels - 1)
+                    reached(quad.subject, depth - 2)
     # Blank nodes reached: all below them, for pySHACL's descriptions of them.
     blanks = [n for n in {copy.to_oxigraph(t) for t in _blank_objects(graph)} if isinstance(n, ox.BlankNode)]
     done: set[ox.BlankNode] = set()
