@@ -471,14 +471,16 @@ class _SubjectIndex:
 
     def __init__(self, text: str) -> None:
         self._lines: dict[str, int] = {}
+        first_line = self._lines.setdefault
         for number, line in enumerate(text.split("\n"), start=1):
             words = line.split(None, 1)
-            if not words:
+            if not words or words[0] in self._lines:  # a word seen: so were its parts
                 continue
             # "ex:a;" and "ex:a." are ex:a followed by punctuation; "ex:a.b" is a name itself.
             word = words[0]
-            for end in [*(m.start() for m in _PUNCTUATION.finditer(word)), len(word)]:
-                self._lines.setdefault(word[:end], number)
+            for mark in _PUNCTUATION.finditer(word):
+                first_line(word[:mark.start()], number)
+            first_line(word, number)
 
     def line(self, candidate: str) -> int | None:
         return self._lines.get(candidate)
