@@ -91,8 +91,12 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
     bad_iris: dict[str, str] = {}  # the IRIs with a problem, each with its message
     literal_messages: dict[ox.Literal, str | None] = {}  # each distinct literal judged once
 
+    rebuild = False  # once any IRI has a stand-in, every quad is built anew
+
     def first_seen(iri: str) -> ox.NamedNode:
+        nonlocal rebuild
         node = iris[iri] = copy.stand_in(iri)
+        rebuild = copy.has_stand_ins
         message = iri_problem(iri) if check_terms else None
         if message is not None:
             bad_iris[iri] = message
@@ -126,8 +130,8 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
                 elif not isinstance(o, ox.Literal):  # an RDF 1.2 triple term: rdflib's parser refuses it
                     raise SyntaxError("a triple term (RDF 1.2), which validation does not read")
                 # The parsed quad itself where no term can have changed (most): building one
-                # costs more. Once any IRI has a stand-in, every quad is built anew.
-                quads.append(ox.Quad(s, p, o) if renamed or copy.has_stand_ins else quad)
+                # costs more.
+                quads.append(ox.Quad(s, p, o) if renamed or rebuild else quad)
                 # An earlier file wins within a rank: a later one only with a better rank.
                 rank = typed if p == _RDF_TYPE else described
                 known = where.get(s)
@@ -135,7 +139,7 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
                     where[s] = rank
                 if not isinstance(o, ox.Literal) and o not in where:
                     where[o] = mentioned
-                if check_terms:
+                if check_terms and (bad_iris or isinstance(o, ox.Literal)):  # else nothing to check
                     _check(quad, s, p, o, index, parsed, literal_messages, bad_iris, cases)
                 if len(quads) == _BATCH:
                     copy.add(quads, cases)
