@@ -301,3 +301,38 @@ def test_sparql_constraints_reach_the_instances_of_subclasses(hierarchy: str, fr
               'sh:select "SELECT $this ?value WHERE { $this ex:v ?value }" ] .')
     found, report = same_as_pyshacl(data, shapes, folder=tmp_path if from_file else None)
     assert "<http://example.org/c>" in {r[0] for r in found} and not report.fallbacks
+
+
+@pytest.mark.parametrize("from_file", [False, True], ids=["graph", "file"])
+def test_a_closed_property_shape_reads_all_of_each_value(from_file: bool, tmp_path: Path) -> None:
+    """pySHACL applies sh:closed on a property shape to each value node: all its triples."""
+    shapes = "ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:closed true ] ."
+    found, _ = same_as_pyshacl("ex:a a ex:T ; ex:p ex:v . ex:v ex:extra 1 .", shapes,
+                               folder=tmp_path if from_file else None)
+    assert [r[2] for r in found] == ['"1"^^<http://www.w3.org/2001/XMLSchema#integer>']
+
+
+BLANK_CLASS_SHAPES = {
+    "blank-implicit-class": "[ a sh:NodeShape , rdfs:Class ; SPARQL ] .",
+    "blank-target-class": "ex:S a sh:NodeShape ; sh:targetClass [ a rdfs:Class ] ; SPARQL .",
+}
+
+
+@pytest.mark.parametrize("target", BLANK_CLASS_SHAPES.values(), ids=BLANK_CLASS_SHAPES.keys())
+@pytest.mark.parametrize("from_file", [False, True], ids=["graph", "file"])
+def test_a_blank_class_has_no_instances_by_name(target: str, from_file: bool, tmp_path: Path) -> None:
+    """A blank node written into query text would be a variable, matching every type: in data
+    of IRIs only (no literal to refuse the subclass list), that made every typed node a focus node."""
+    prefixes = ("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
+                "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
+    data_text = prefixes + "ex:a a ex:T ; ex:v ex:one . ex:b a ex:U ."
+    sparql = 'sh:sparql [ sh:message "m" ; sh:select "SELECT $this WHERE { $this ?p ?o }" ]'
+    shapes = Graph().parse(data=prefixes + target.replace("SPARQL", sparql), format="turtle")
+    data = Graph().parse(data=data_text, format="turtle")
+    if from_file:
+        (tmp_path / "data.ttl").write_text(data_text, encoding="utf-8")
+        report = citynet.validate([tmp_path / "data.ttl"], shapes, ontology=False, check_terms=False)
+    else:
+        report = citynet.validate(data, shapes, ontology=False, check_terms=False)
+    expected = exact_results(pyshacl.validate(data, shacl_graph=shapes, inference="none")[1])
+    assert exact_results(report.graph) == expected and not expected

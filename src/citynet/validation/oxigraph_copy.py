@@ -180,10 +180,14 @@ class OxigraphCopy:
     def subclasses(self, cls: Node) -> list[ox.NamedNode] | None:
         """``cls`` and its subclasses in the data (``rdfs:subClassOf*``), found once: a query
         then tests ``?x a ?k`` against the list, where the path would search the hierarchy
-        for each ``?x``. None where one of them is not an IRI (query text cannot name a
-        blank node, and IN compares literals by value, not as terms)."""
+        for each ``?x``. None where ``cls`` or one of them is not an IRI (query text cannot
+        name a blank node, and IN compares literals by value, not as terms)."""
         if cls not in self._subclasses:
-            query = f"SELECT DISTINCT ?k WHERE {{ ?k <{RDFS.subClassOf}>* {self.to_oxigraph(cls)} }}"
+            stored = self.to_oxigraph(cls)
+            if not isinstance(stored, ox.NamedNode):  # in query text, a blank node is a variable
+                self._subclasses[cls] = None
+                return None
+            query = f"SELECT DISTINCT ?k WHERE {{ ?k <{RDFS.subClassOf}>* {stored} }}"
             found = [row["k"] for row in select(self.store, query)]
             named = [k for k in found if isinstance(k, ox.NamedNode)]
             self._subclasses[cls] = named if named and len(named) == len(found) else None

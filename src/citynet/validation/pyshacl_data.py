@@ -36,6 +36,14 @@ _UNBOUNDED = 1 << 30
 _NESTED_ONE = (SH.node, SH.property, SH["not"], SH.qualifiedValueShape)
 _NESTED_LIST = (SH["and"], SH["or"], SH.xone)
 _DEFAULT = ox.DefaultGraph()
+# Parameters of a property shape that read no triple of a value node but its types.
+_READ_NO_MORE_THAN_TYPES = {
+    SH.path, SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.minLength, SH.maxLength,
+    SH.pattern, SH.flags, SH.languageIn, SH.uniqueLang, SH["in"], SH.hasValue, SH.minInclusive, SH.maxInclusive,
+    SH.minExclusive, SH.maxExclusive, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals,
+    *_NESTED_ONE, *_NESTED_LIST, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint,
+    *TARGETS, SH.name, SH.description, SH.message, SH.severity, SH.order, SH.group, SH.defaultValue,
+    SH.deactivated}
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 
@@ -89,9 +97,12 @@ class _Walker:
         if path is None:
             return max(2, inner)
         steps = self._path_length(path, frozenset())
-        # The values are ``steps`` levels down; of their own triples, a shape that nests
-        # none reads only the types (sh:class).
-        return min(_UNBOUNDED, 2 * steps + max(1, inner))
+        # The values are ``steps`` levels down. Of their own triples, a shape that nests none
+        # reads only the types (sh:class), unless it has a parameter that reads more
+        # (sh:closed, which pySHACL applies to each value) or one not known here.
+        own = {p for p in self.shapes.predicates(shape, None) if str(p).startswith(str(SH))}
+        values = 1 if own <= _READ_NO_MORE_THAN_TYPES else 2
+        return min(_UNBOUNDED, 2 * steps + max(values, inner))
 
     def _path_length(self, path: Node, seen: frozenset[Node]) -> int:
         if path in seen:
