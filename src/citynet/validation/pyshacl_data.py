@@ -4,7 +4,7 @@ pySHACL validates a focus node by reading the triples around it: the values its 
 paths reach, the types of those values (sh:class), the values of nested shapes, all of
 the node's own triples (sh:closed, sh:equals). How far that goes follows from the shapes:
 ``reach`` counts, for each shape, the levels of nodes whose triples it can read (of the
-values at the end of a path without nested shapes, only the types), and says whether a path
+values at the end of a path without nested shapes or sh:closed, only the types), and says whether a path
 goes backwards (sh:inversePath). ``subgraph`` then takes, from each given focus node, every
 triple of the nodes within its shapes' levels (incoming ones too where a path goes
 backwards), everything below a blank node reached (pySHACL describes a blank node in
