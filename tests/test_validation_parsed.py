@@ -18,12 +18,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph
 from rdflib.namespace import XSD
 
+from citynet.errors import InputError
 from citynet.scale.generate import DEFECT_KINDS, generate
-from citynet.validation import Finding, ValidationReport, validate
+from citynet.validation import Finding, ValidationReport, oxigraph_copy, validate
 from citynet.validation import validator as validator_module
 from citynet.validation.data_access import StoreData
 from citynet.validation.parsed_files import parse_files
@@ -123,10 +125,7 @@ def test_an_upper_case_language_tag_keeps_its_case(tmp_path: Path) -> None:
 def test_the_copy_remembers_only_the_literals_it_may_store_in_another_form(tmp_path: Path) -> None:
     # A lower-case tagged or simple string is stored as written and found in the store when
     # asked for; remembering each (most literals of a big graph) took memory for nothing.
-    import pyoxigraph as ox
     from rdflib import Literal
-
-    from citynet.validation.parsed_files import parse_files
 
     data = tmp_path / "literals.ttl"
     data.write_text('@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
@@ -141,13 +140,49 @@ def test_the_copy_remembers_only_the_literals_it_may_store_in_another_form(tmp_p
 
 
 def test_a_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
-    from citynet.errors import InputError
-
     bad = tmp_path / "bad.ttl"
     bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e .\n", encoding="utf-8")
     with pytest.raises(InputError) as raised:
         validate([bad])
     assert raised.value.path == bad and raised.value.line == 3
+
+
+def test_a_long_file_goes_into_the_store_in_batches_and_loses_nothing(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parsed triples are stored a batch at a time (``oxigraph_copy._BATCH``): with
+    batches of two, the store and what the parse gathers are those of one batch, and a
+    syntax error after the first batches still names its line."""
+    data = tmp_path / "long.ttl"
+    data.write_text("""@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:a a ex:C ; ex:p ex:b , _:x ; ex:q "1.0"^^xsd:decimal , "abc"^^xsd:integer .
+_:x ex:p [ ex:q "x"@EN ] .
+ex:b ex:p <http://example.org/has space> ; ex:r ex:c .
+ex:c a ex:C .
+""", encoding="utf-8")
+
+    def gathered() -> tuple[object, ...]:
+        parsed = parse_files([data])
+
+        def written(term: object) -> str:  # blank nodes are new in each parse
+            return "_:" if isinstance(term, ox.BlankNode) else str(parsed.copy.to_rdflib(term))  # type: ignore[arg-type]
+
+        stored = sorted((str(quad.graph_name), *map(written, (quad.subject, quad.predicate, quad.object)))
+                        for quad in parsed.copy.store)
+        where = sorted((str(node), rank) for node, rank in parsed.where.items() if isinstance(node, ox.NamedNode))
+        problems = sorted((str(problem.term), problem.message) for _, problem in parsed.problems)
+        data_triples = parsed.copy.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        return stored, where, problems, sorted(map(str, parsed.copy._to)), len(list(data_triples))
+
+    whole = gathered()
+    monkeypatch.setattr(oxigraph_copy, "_BATCH", 2)
+    assert gathered() == whole and whole[-1] == 10
+
+    with data.open("a", encoding="utf-8") as file:
+        file.write("ex:d ex:e .\n")
+    with pytest.raises(InputError) as raised:
+        validate([data])
+    assert raised.value.path == data and raised.value.line == 7
 
 
 def test_term_problems_are_found_on_every_triple_as_in_the_rdflib_parse(tmp_path: Path,

@@ -21,7 +21,7 @@ through, and citynet reports it) is stored as the stand-in ``OxigraphCopy`` uses
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,9 +43,7 @@ _PARSERS_DIFFER = re.compile(r"""\^\^\s*(?:<[^>]*#string>|[\w.-]*:string\b)""")
 _LANGUAGE_TAG = re.compile(r"""["']@([A-Za-z][A-Za-z0-9-]*)""")
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-# Parsed triples go into the store this many at a time: not a Python object for every triple
-# of a large file at once.
-_BATCH = 100_000
+_TRIPLE_TERM = "a triple term (RDF 1.2), which validation does not read"  # rdflib's parser refuses it
 
 
 @dataclass
@@ -85,23 +83,8 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
     """Parse ``paths`` (Turtle) into one Oxigraph copy. Raises InputError, with the file and
     line, for a file that cannot be read or parsed."""
     quiet_rdflib()
-    copy = OxigraphCopy.empty()
-    parsed = ParsedFiles(files=[], copy=copy)
-    iris: dict[str, ox.NamedNode] = {}  # each distinct IRI judged and converted once
-    bad_iris: dict[str, str] = {}  # the IRIs with a problem, each with its message
-    literal_messages: dict[ox.Literal, str | None] = {}  # each distinct literal judged once
-
-    rebuild = False  # once any IRI has a stand-in, every quad is built anew
-
-    def first_seen(iri: str) -> ox.NamedNode:
-        nonlocal rebuild
-        node = iris[iri] = copy.stand_in(iri)
-        rebuild = copy.has_stand_ins
-        message = iri_problem(iri) if check_terms else None
-        if message is not None:
-            bad_iris[iri] = message
-        return node
-
+    parsed = ParsedFiles(files=[], copy=OxigraphCopy.empty())
+    reader = _Reader(parsed, check_terms)
     tags: dict[str, str] = {}  # each language tag as the files write it, by its lower-case form
     for index, path in enumerate(paths):
         text = read_text(path)
@@ -111,40 +94,8 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
         cases = {lower: written for lower, written in tags.items() if written != lower}
         base = path.resolve().as_uri()
         parser = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base, lenient=True)
-        blanks: dict[str, ox.BlankNode] = {}
-        quads: list[ox.Quad] = []
-        where, typed, described, mentioned = parsed.where, 3 * index, 3 * index + 1, 3 * index + 2
         try:
-            for quad in parser:
-                s, p, o = quad.subject, quad.predicate, quad.object
-                renamed = False  # a blank node renamed (blank nodes are apart per file)
-                if isinstance(s, ox.BlankNode):
-                    s, renamed = blanks.get(s.value) or blanks.setdefault(s.value, ox.BlankNode()), True
-                else:
-                    s = iris.get(value := s.value) or first_seen(value)
-                p = iris.get(value := p.value) or first_seen(value)
-                if isinstance(o, ox.BlankNode):
-                    o, renamed = blanks.get(o.value) or blanks.setdefault(o.value, ox.BlankNode()), True
-                elif isinstance(o, ox.NamedNode):
-                    o = iris.get(value := o.value) or first_seen(value)
-                elif not isinstance(o, ox.Literal):  # an RDF 1.2 triple term: rdflib's parser refuses it
-                    raise SyntaxError("a triple term (RDF 1.2), which validation does not read")
-                # The parsed quad itself where no term can have changed (most): building one
-                # costs more.
-                quads.append(ox.Quad(s, p, o) if renamed or rebuild else quad)
-                # An earlier file wins within a rank: a later one only with a better rank.
-                rank = typed if p == _RDF_TYPE else described
-                known = where.get(s)
-                if known is None or rank % 3 < known % 3:
-                    where[s] = rank
-                if not isinstance(o, ox.Literal) and o not in where:
-                    where[o] = mentioned
-                if check_terms and (bad_iris or isinstance(o, ox.Literal)):  # else nothing to check
-                    _check(quad, s, p, o, index, parsed, literal_messages, bad_iris, cases)
-                if len(quads) == _BATCH:
-                    copy.add(quads, cases)
-                    quads = []
-            copy.add(quads, cases)
+            parsed.copy.add(reader.statements(parser, index, cases))
         except (SyntaxError, MemoryError) as error:
             raise parse_error(error, path, ox.RdfFormat.TURTLE, text=text,
                               hint="fix the Turtle at that place; every statement ends with a dot") from None
@@ -154,8 +105,88 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
             parsed.faithful = False
             return parsed
         parsed.files.append(ParsedFile(path, text, dict(parser.prefixes)))
-    copy.finish()
+    parsed.copy.finish()
     return parsed
+
+
+class _Reader:
+    """One pass over the parsed triples of the files, in order, gathering what ``ParsedFiles``
+    holds as the triples go into the store."""
+
+    def __init__(self, parsed: ParsedFiles, check_terms: bool) -> None:
+        self.parsed, self.copy, self.check_terms = parsed, parsed.copy, check_terms
+        self.iris: dict[str, ox.NamedNode] = {}  # each distinct IRI judged and converted once
+        self.bad_iris: dict[str, str] = {}  # the IRIs with a problem, each with its message
+        self.literal_messages: dict[ox.Literal, str | None] = {}  # each distinct literal judged once
+        self.rebuild = False  # once any IRI has a stand-in, every quad is built anew
+
+    def statements(self, parser: Iterable[ox.Quad], index: int, cases: dict[str, str]) -> Iterator[ox.Quad]:
+        """The triples of file number ``index``, for ``OxigraphCopy.add``; what is gathered
+        about each is gathered when the store asks for the next one."""
+        iris, first_seen, note_literal = self.iris, self._first_seen, self.copy.note_literal
+        check_terms = self.check_terms
+        blanks: dict[str, ox.BlankNode] = {}  # blank nodes are apart per file
+        where, typed, described, mentioned = self.parsed.where, 3 * index, 3 * index + 1, 3 * index + 2
+        for quad in parser:
+            s, p, o = quad.subject, quad.predicate, quad.object
+            renamed = False  # a blank node renamed
+            if isinstance(s, ox.NamedNode):
+                s = iris.get(value := s.value) or first_seen(value)
+            elif isinstance(s, ox.BlankNode):
+                s, renamed = blanks.get(s.value) or blanks.setdefault(s.value, ox.BlankNode()), True
+            else:  # an RDF 1.2 triple term: rdflib's parser refuses it
+                raise SyntaxError(_TRIPLE_TERM)
+            p = iris.get(value := p.value) or first_seen(value)
+            if isinstance(o, ox.BlankNode):
+                o, renamed = blanks.get(o.value) or blanks.setdefault(o.value, ox.BlankNode()), True
+            elif isinstance(o, ox.NamedNode):
+                o = iris.get(value := o.value) or first_seen(value)
+            elif not isinstance(o, ox.Literal):
+                raise SyntaxError(_TRIPLE_TERM)
+            # The parsed quad itself where no term can have changed (most): building one costs more.
+            yield ox.Quad(s, p, o) if renamed or self.rebuild else quad
+            # An earlier file wins within a rank: a later one only with a better rank.
+            rank = typed if p == _RDF_TYPE else described
+            known = where.get(s)
+            if known is None or rank % 3 < known % 3:
+                where[s] = rank
+            if isinstance(o, ox.Literal):
+                note_literal(o, cases)
+            elif o not in where:
+                where[o] = mentioned
+            if check_terms and (self.bad_iris or isinstance(o, ox.Literal)):  # else nothing to check
+                self._check(quad, s, p, o, index, cases)
+
+    def _first_seen(self, iri: str) -> ox.NamedNode:
+        node = self.iris[iri] = self.copy.stand_in(iri)
+        self.rebuild = self.copy.has_stand_ins
+        message = iri_problem(iri) if self.check_terms else None
+        if message is not None:
+            self.bad_iris[iri] = message
+        return node
+
+    def _check(self, quad: ox.Quad, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode,
+               o: ox.NamedNode | ox.BlankNode | ox.Literal, index: int, cases: dict[str, str]) -> None:
+        """citynet's term checks for one triple, as ``term_checks.graph_term_problems`` makes
+        them from rdflib's triples (``bad_iris``: the IRIs seen so far that have a problem)."""
+        problems = self.parsed.problems
+        if isinstance(o, ox.Literal) and (o.language is not None or o.datatype.value != _XSD_STRING):
+            message = self.literal_messages.get(o, "")
+            if message == "":
+                message = self.literal_messages[o] = literal_problem(as_written(o, cases))
+            if message is not None:
+                problems.append((index, TermProblem(_node(s, quad.subject), _node(p, quad.predicate),
+                                                    as_written(o, cases), message, LEXICAL_FORM)))
+        if not self.bad_iris:
+            return
+        # A datatype IRI is not checked here: Oxigraph's store refuses one with a problem, and the
+        # files then go to rdflib's parse, whose checks read it (``graph_term_problems``).
+        for written in (quad.subject, quad.predicate, quad.object):
+            if isinstance(written, ox.NamedNode):
+                message = self.bad_iris.get(written.value)
+                if message is not None:
+                    problems.append((index, TermProblem(_node(s, quad.subject), _node(p, quad.predicate),
+                                                        URIRef(written.value), message, IRI_SYNTAX)))
 
 
 def _add_tags(text: str, tags: dict[str, str]) -> bool:
@@ -167,30 +198,6 @@ def _add_tags(text: str, tags: dict[str, str]) -> bool:
         if first != tag:
             return False
     return True
-
-
-def _check(quad: ox.Quad, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: ox.NamedNode | ox.BlankNode | ox.Literal,
-           index: int, parsed: ParsedFiles, literal_messages: dict[ox.Literal, str | None],
-           bad_iris: dict[str, str], cases: dict[str, str]) -> None:
-    """citynet's term checks for one triple, as ``term_checks.graph_term_problems`` makes
-    them from rdflib's triples (``bad_iris``: the IRIs seen so far that have a problem)."""
-    if isinstance(o, ox.Literal) and (o.language is not None or o.datatype.value != _XSD_STRING):
-        message = literal_messages.get(o, "")
-        if message == "":
-            message = literal_messages[o] = literal_problem(as_written(o, cases))
-        if message is not None:
-            parsed.problems.append((index, TermProblem(_node(s, quad.subject), _node(p, quad.predicate),
-                                                       as_written(o, cases), message, LEXICAL_FORM)))
-    if not bad_iris:
-        return
-    # A datatype IRI is not checked here: Oxigraph's store refuses one with a problem, and the
-    # files then go to rdflib's parse, whose checks read it (``graph_term_problems``).
-    for written in (quad.subject, quad.predicate, quad.object):
-        if isinstance(written, ox.NamedNode):
-            message = bad_iris.get(written.value)
-            if message is not None:
-                parsed.problems.append((index, TermProblem(_node(s, quad.subject), _node(p, quad.predicate),
-                                                           URIRef(written.value), message, IRI_SYNTAX)))
 
 
 def _node(stored: ox.NamedNode | ox.BlankNode, written: object) -> Node:

@@ -48,6 +48,7 @@ from citynet.errors import InputError
 from citynet.graph.files import TurtleFile, collect_turtle_files, line_of, load_turtle_files
 from citynet.validation import sparql_constraints
 from citynet.validation.background import BackgroundQueries
+from citynet.validation.collector import fewer_collections
 from citynet.validation.core_candidates import CoreValidation, pyshacl_results
 from citynet.validation.data_access import DataAccess, GraphData, StoreData
 from citynet.validation.oxigraph_copy import OxigraphCopy
@@ -159,6 +160,11 @@ def validate(data: str | Path | Iterable[str | Path] | Graph | KnowledgeGraph | 
     ``fast=False`` runs plain pySHACL, for comparison. ``check_terms=False`` leaves out
     citynet's checks of lexical forms and IRIs: the report is then exactly pySHACL's.
     Raises InputError for unreadable input."""
+    with fewer_collections():  # see citynet.validation.collector
+        return _validate(data, shapes, ontology=ontology, fast=fast, check_terms=check_terms)
+
+
+def _validate(data: object, shapes: object, *, ontology: bool, fast: bool, check_terms: bool) -> ValidationReport:
     if fast and not isinstance(data, Graph):
         report = _validate_parsed(data, shapes, ontology, check_terms)
         if report is not None:
