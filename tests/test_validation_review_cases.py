@@ -6,6 +6,8 @@ compared term for term with plain pySHACL (see ``test_validation_fidelity``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyshacl
 import pytest
 from rdflib import Graph
@@ -97,13 +99,38 @@ REVIEW_CASES = {
         "ex:a a ex:T ; ex:p ex:b .",
         "ex:S a sh:NodeShape ; sh:targetClass ex:T ; "
         "sh:property [ sh:path ex:p ; sh:class <http://example.org/C D> ] ."),
+    # pySHACL checks each value against the qualified shapes of the siblings too, which read deeper.
+    "disjoint-qualified-shapes-with-a-deeper-sibling": (
+        "ex:a a ex:T ; ex:p1 ex:m . ex:m ex:p ex:v . ex:v ex:r ex:w . ex:w a ex:K .",
+        "ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:property ex:P1 , ex:P2 . "
+        "ex:P1 sh:path ( ex:p1 ex:p ) ; sh:qualifiedValueShape [ sh:nodeKind sh:IRI ] ; sh:qualifiedMinCount 1 ; "
+        "sh:qualifiedValueShapesDisjoint true . "
+        "ex:P2 sh:path ex:q ; sh:qualifiedValueShape [ sh:property [ sh:path ex:r ; sh:class ex:K ] ] ; "
+        "sh:qualifiedMinCount 0 ."),
+    # Neither typed as a shape nor given a target: a class that has sh:property is one for pySHACL.
+    "class-with-a-property-shape": (
+        "ex:a a ex:T ; ex:p ex:m . ex:m ex:q ex:v . ex:v a ex:Other . ex:b a ex:U .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . "
+        "ex:T a rdfs:Class ; sh:property [ sh:path ( ex:p ex:q ) ; sh:class ex:K ] . "
+        "ex:U2 a sh:NodeShape ; sh:targetClass ex:U ; sh:nodeKind sh:IRI ."),
+    # pySHACL looks a blank focus node up in the data by a triple that names it.
+    "blank-focus-node-without-triples-of-its-own": (
+        "ex:n3 ex:p _:b2 .",
+        "ex:S0 a sh:NodeShape ; sh:targetObjectsOf ex:p ; sh:property [ sh:path ex:r ; sh:hasValue ex:n1 ] ."),
 }
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")  # rdflib warns of the IRI with a space
+@pytest.mark.parametrize("route", ["graph", "file"])
 @pytest.mark.parametrize(("data", "shapes"), REVIEW_CASES.values(), ids=REVIEW_CASES.keys())
-def test_same_report_as_pyshacl(data: str, shapes: str) -> None:
-    same_as_pyshacl(data, shapes)
+def test_same_report_as_pyshacl(data: str, shapes: str, route: str, tmp_path: Path,
+                                request: pytest.FixtureRequest) -> None:
+    """Each case as an rdflib graph, and as a file (parsed by Oxigraph, validated on a subgraph)."""
+    if route == "file" and data == REVIEW_CASES["sample"][0]:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "SAMPLE may give any value: rdflib gives the first in its graph's order, which is the file's "
+            "for pySHACL and the Oxigraph store's on the file route (a known difference, not yet closed)")))
+    same_as_pyshacl(data, shapes, folder=tmp_path if route == "file" else None)
 
 
 @pytest.mark.parametrize("select", ["SELECT $this WHERE { $this ex:service ?s }",

@@ -50,6 +50,7 @@ from citynet.validation.shacl_graph import (
     implicit_class,
     is_deactivated,
     is_true,
+    pyshacl_shapes,
     reaches_its_start,
     value_path,
 )
@@ -231,8 +232,7 @@ class _Selection:
 
     def _targeted_shapes(self) -> list[Node]:
         shapes = {s for target in (*TARGETS, SH.target) for s in self.shapes.subjects(target, None)}
-        shapes |= {s for kind in (SH.NodeShape, SH.PropertyShape)
-                   for s in self.shapes.subjects(RDF.type, kind) if self._implicit_class(s)}
+        shapes |= {s for s in pyshacl_shapes(self.shapes) if self._implicit_class(s)}
         return sorted(shapes, key=str)
 
     def _implicit_class(self, shape: Node) -> bool:

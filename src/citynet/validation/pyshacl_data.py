@@ -24,12 +24,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, BNode, Graph
-from rdflib.collection import Collection
 from rdflib.term import Node
 
 from citynet.graph.terms import OxigraphTerm
 from citynet.validation.oxigraph_copy import OxigraphCopy
-from citynet.validation.shacl_graph import TARGETS
+from citynet.validation.shacl_graph import TARGETS, list_members, pyshacl_shapes
 
 _UNBOUNDED = 1 << 30
 # Parameters whose value is a shape checked on the same node or on each value node.
@@ -45,6 +44,7 @@ _READ_NO_MORE_THAN_TYPES = {
     *TARGETS, SH.name, SH.description, SH.message, SH.severity, SH.order, SH.group, SH.defaultValue,
     SH.deactivated}
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
+_SHACL = str(SH)
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,8 @@ def reach(shapes: Graph) -> Reach | None:
             None, SH.target, None) in shapes or (None, SH.js, None) in shapes:
         return None
     walker = _Walker(shapes)
-    shapes_with_targets = {s for t in TARGETS for s in shapes.subjects(t, None)}
-    shapes_with_targets |= {s for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, kind)}
-    depths = {s: min(walker.depth(s, frozenset()), _UNBOUNDED) for s in shapes_with_targets}
+    # Every shape may have targets: a shape that is a class has its instances as targets.
+    depths = {s: min(walker.depth(s, frozenset()), _UNBOUNDED) for s in pyshacl_shapes(shapes)}
     return Reach(depths=depths, inverse=walker.inverse)
 
 
@@ -92,6 +91,11 @@ class _Walker:
         seen = seen | {shape}
         nested = [n for p in _NESTED_ONE for n in self.shapes.objects(shape, p)]
         nested += [m for p in _NESTED_LIST for n in self.shapes.objects(shape, p) for m in self._list(n)]
+        if (shape, SH.qualifiedValueShapesDisjoint, None) in self.shapes:
+            # Each value is also checked against the qualified shapes of the sibling property shapes.
+            nested += [q for parent in self.shapes.subjects(SH.property, shape)
+                       for sibling in self.shapes.objects(parent, SH.property)
+                       for q in self.shapes.objects(sibling, SH.qualifiedValueShape)]
         inner = max((self.depth(n, seen) for n in nested), default=0)
         path = self.shapes.value(shape, SH.path)
         if path is None:
@@ -100,7 +104,7 @@ class _Walker:
         # The values are ``steps`` levels down. Of their own triples, a shape that nests none
         # reads only the types (sh:class), unless it has a parameter that reads more
         # (sh:closed, which pySHACL applies to each value) or one not known here.
-        own = {p for p in self.shapes.predicates(shape, None) if str(p).startswith(str(SH))}
+        own = {p for p in self.shapes.predicates(shape, None) if str(p).startswith(_SHACL)}
         values = 1 if own <= _READ_NO_MORE_THAN_TYPES else 2
         return min(_UNBOUNDED, 2 * steps + max(values, inner))
 
@@ -128,10 +132,7 @@ class _Walker:
         return 1  # a predicate
 
     def _list(self, node: Node) -> list[Node]:
-        try:
-            return list(Collection(self.shapes, node))
-        except Exception:  # a broken list: pySHACL reports it; read nothing more here
-            return []
+        return list_members(self.shapes, node)
 
 
 def subgraph(copy: OxigraphCopy, seeds: dict[Node, int], inverse: bool, shapes: Graph) -> Graph:
@@ -183,6 +184,12 @@ def subgraph(copy: OxigraphCopy, seeds: dict[Node, int], inverse: bool, shapes: 
                 for quad in store.quads_for_pattern(None, None, node, _DEFAULT):
                     add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
                     reached(quad.subject, depth - 2)
+    # A blank focus node with no triple of its own: pySHACL finds the node in the data by a
+    # triple that names it (to describe it in a message), so the triples that point to it go too.
+    for seed in seeds:
+        if isinstance(seed, BNode) and (seed, None, None) not in graph and (None, None, seed) not in graph:
+            for quad in store.quads_for_pattern(None, None, copy.to_oxigraph(seed), _DEFAULT):
+                add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
     # Blank nodes reached: all below them, for pySHACL's descriptions of them.
     blanks = [n for n in {copy.to_oxigraph(t) for t in _blank_objects(graph)} if isinstance(n, ox.BlankNode)]
     done: set[ox.BlankNode] = set()

@@ -33,6 +33,28 @@ def is_deactivated(shapes: Graph, shape: Node) -> bool:
     return isinstance(value, Literal) and bool(value.value)
 
 
+def pyshacl_shapes(shapes: Graph) -> set[Node]:
+    """The nodes pySHACL takes for shapes: those typed sh:NodeShape or sh:PropertyShape, the
+    subjects of targets, sh:property and sh:node, and the shapes that shape parameters name
+    (sh:property, sh:node, sh:not, sh:qualifiedValueShape, and the members of the lists of
+    sh:and, sh:or and sh:xone). Any of them that is a class has its instances as targets."""
+    found = {s for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, kind)}
+    found |= {s for link in (*TARGETS, SH.property, SH.node) for s in shapes.subjects(link, None)}
+    found |= {o for link in SHAPE_LINKS[:-1] for o in shapes.objects(None, link)}
+    found |= {m for link in (SH["and"], SH["or"], SH.xone) for head in shapes.objects(None, link)
+              for m in list_members(shapes, head)}
+    return found
+
+
+def list_members(shapes: Graph, head: Node) -> list[Node]:
+    """The members of the RDF list ``head``; none for a broken list (pySHACL refuses the
+    shapes, and says why)."""
+    try:
+        return list(Collection(shapes, head))
+    except Exception:
+        return []
+
+
 def class_types(shapes: Graph) -> set[Node]:
     """The types that make a shape its own class target: rdfs:Class and its direct
     subclasses, owl:Class among them (pySHACL adds that axiom to every shapes graph)."""
