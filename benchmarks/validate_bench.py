@@ -16,6 +16,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -42,16 +43,21 @@ def jena_classpath(folder: Path) -> str | None:
 
 
 def timed(command: list[str], timeout: float) -> tuple[float, int, int] | None:
-    """Wall seconds, peak RSS (KiB) and exit code of ``command``; None past ``timeout``."""
-    try:
-        done = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M", *command], capture_output=True, text=True,  # noqa: S603
-                              timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        return None
-    found = _TIME.findall(done.stderr)
+    """Wall seconds, peak RSS (KiB) and exit code of ``command``; None past ``timeout``. The
+    command runs in a process group of its own, which is killed past ``timeout``: killing
+    ``time`` alone left the command running beside the runs that followed."""
+    with subprocess.Popen(["/usr/bin/time", "-f", "TIME %e %M", *command], stdout=subprocess.DEVNULL,  # noqa: S603
+                          stderr=subprocess.PIPE, text=True, start_new_session=True) as process:
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return None
+    found = _TIME.findall(stderr)
     if not found:
-        raise RuntimeError(f"no timing for {command}: {done.stderr[-500:]}")
-    return float(found[-1][0]), int(found[-1][1]), done.returncode
+        raise RuntimeError(f"no timing for {command}: {stderr[-500:]}")
+    return float(found[-1][0]), int(found[-1][1]), process.returncode
 
 
 def main() -> int:
