@@ -71,7 +71,6 @@ class OxigraphCopy:
         # stored form may differ, and other terms are judged in the store.
         self._parsed = graph is None
         self._invalid_iris: dict[str, URIRef] = {}  # a stand-in's IRI -> the IRI as written
-        self._parsed_literals: set[ox.Literal] = set()
         self.store = ox.Store()
         if graph is not None:
             known, convert, quad = self._to, self.to_oxigraph, ox.Quad
@@ -96,23 +95,18 @@ class OxigraphCopy:
         while (first := next(quads, None)) is not None:
             self.store.bulk_extend(itertools.chain((first,), itertools.islice(quads, _BATCH - 1)))
 
-    def note_literal(self, literal: ox.Literal, tag_cases: dict[str, str]) -> None:
-        """A parsed literal of the triples ``add`` stores: one whose stored form may differ is
-        remembered as rdflib parses it, its language tag as the file writes it (``tag_cases``:
-        see ``as_written``). A simple string, and a language-tagged one whose tag the files
-        write in lower case, is stored as written: it is looked up in the store when asked
-        for, not remembered (at a million triples, most literals are of these kinds)."""
-        if literal in self._parsed_literals or (
-                literal.language not in tag_cases if literal.language is not None
-                else literal.datatype.value == _XSD_STRING):
+    def note_literal(self, literal: ox.Literal, written: Literal, tag_cases: dict[str, str]) -> None:
+        """A literal of the triples ``add`` stores, and ``written``, the same literal as rdflib
+        parses it (``as_written``): one whose stored form may differ is remembered. A simple
+        string, and a language-tagged one whose tag the files write in lower case, is stored
+        as written: it is looked up in the store when asked for, not remembered (at a million
+        triples, most literals are of these kinds)."""
+        if literal.language is not None and literal.language not in tag_cases:
             return
-        self._parsed_literals.add(literal)
-        written = as_written(literal, tag_cases)
-        if written not in self._to:
-            self._to[written] = to_oxigraph(written)
+        if literal.language is not None or literal.datatype.value != _XSD_STRING:
+            self._to.setdefault(written, to_oxigraph(written))
 
     def finish(self) -> None:
-        self._parsed_literals.clear()  # only needed while triples are added
         for term, stored in _stored_forms(self._to).items():
             self._stored[term] = stored
             if not written_alike(term, stored):

@@ -123,8 +123,7 @@ class _Reader:
     def statements(self, parser: Iterable[ox.Quad], index: int, cases: dict[str, str]) -> Iterator[ox.Quad]:
         """The triples of file number ``index``, for ``OxigraphCopy.add``; what is gathered
         about each is gathered when the store asks for the next one."""
-        iris, first_seen, note_literal = self.iris, self._first_seen, self.copy.note_literal
-        check_terms = self.check_terms
+        iris, first_seen, literal_messages = self.iris, self._first_seen, self.literal_messages
         blanks: dict[str, ox.BlankNode] = {}  # blank nodes are apart per file
         where, typed, described, mentioned = self.parsed.where, 3 * index, 3 * index + 1, 3 * index + 2
         for quad in parser:
@@ -151,11 +150,16 @@ class _Reader:
             if known is None or rank % 3 < known % 3:
                 where[s] = rank
             if isinstance(o, ox.Literal):
-                note_literal(o, cases)
+                if o.language is not None or o.datatype.value != _XSD_STRING:  # else nothing to check
+                    message = literal_messages.get(o, "")
+                    if message == "":
+                        message = literal_messages[o] = self._first_sight(o, cases)
+                    if message is not None:
+                        self._problem(quad, s, p, as_written(o, cases), message, LEXICAL_FORM, index)
             elif o not in where:
                 where[o] = mentioned
-            if check_terms and (self.bad_iris or isinstance(o, ox.Literal)):  # else nothing to check
-                self._check(quad, s, p, o, index, cases)
+            if self.bad_iris:
+                self._check_iris(quad, s, p, index)
 
     def _first_seen(self, iri: str) -> ox.NamedNode:
         node = self.iris[iri] = self.copy.stand_in(iri)
@@ -165,28 +169,28 @@ class _Reader:
             self.bad_iris[iri] = message
         return node
 
-    def _check(self, quad: ox.Quad, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode,
-               o: ox.NamedNode | ox.BlankNode | ox.Literal, index: int, cases: dict[str, str]) -> None:
-        """citynet's term checks for one triple, as ``term_checks.graph_term_problems`` makes
-        them from rdflib's triples (``bad_iris``: the IRIs seen so far that have a problem)."""
-        problems = self.parsed.problems
-        if isinstance(o, ox.Literal) and (o.language is not None or o.datatype.value != _XSD_STRING):
-            message = self.literal_messages.get(o, "")
-            if message == "":
-                message = self.literal_messages[o] = literal_problem(as_written(o, cases))
-            if message is not None:
-                problems.append((index, TermProblem(_node(s, quad.subject), _node(p, quad.predicate),
-                                                    as_written(o, cases), message, LEXICAL_FORM)))
-        if not self.bad_iris:
-            return
-        # A datatype IRI is not checked here: Oxigraph's store refuses one with a problem, and the
-        # files then go to rdflib's parse, whose checks read it (``graph_term_problems``).
+    def _first_sight(self, literal: ox.Literal, cases: dict[str, str]) -> str | None:
+        """The copy notes a literal that is not a simple string, and citynet's check judges it:
+        both read it as rdflib parses it, made once."""
+        written = as_written(literal, cases)
+        self.copy.note_literal(literal, written, cases)
+        return literal_problem(written) if self.check_terms else None
+
+    def _check_iris(self, quad: ox.Quad, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, index: int) -> None:
+        """citynet's IRI checks for one triple, as ``term_checks.graph_term_problems`` makes them
+        from rdflib's triples (``bad_iris``: the IRIs seen so far that have a problem). A datatype
+        IRI is not checked here: Oxigraph's store refuses one with a problem, and the files then
+        go to rdflib's parse, whose checks read it."""
         for written in (quad.subject, quad.predicate, quad.object):
             if isinstance(written, ox.NamedNode):
                 message = self.bad_iris.get(written.value)
                 if message is not None:
-                    problems.append((index, TermProblem(_node(s, quad.subject), _node(p, quad.predicate),
-                                                        URIRef(written.value), message, IRI_SYNTAX)))
+                    self._problem(quad, s, p, URIRef(written.value), message, IRI_SYNTAX, index)
+
+    def _problem(self, quad: ox.Quad, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, term: Node, message: str,
+                 component: URIRef, index: int) -> None:
+        problem = TermProblem(_node(s, quad.subject), _node(p, quad.predicate), term, message, component)
+        self.parsed.problems.append((index, problem))
 
 
 def _add_tags(text: str, tags: dict[str, str]) -> bool:
