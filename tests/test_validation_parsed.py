@@ -16,6 +16,7 @@ and compared, finding by finding (file and line included):
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,9 +27,10 @@ from rdflib.namespace import XSD
 from citynet.errors import InputError
 from citynet.scale.generate import DEFECT_KINDS, generate
 from citynet.validation import Finding, ValidationReport, oxigraph_copy, validate
+from citynet.validation import parsed_files as parsed_files_module
 from citynet.validation import validator as validator_module
 from citynet.validation.data_access import StoreData
-from citynet.validation.parsed_files import parse_files
+from citynet.validation.parsed_files import ParsedFiles, parse_files
 from citynet.validation.term_checks import TermProblem, graph_term_problems
 
 
@@ -147,42 +149,108 @@ def test_a_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
     assert raised.value.path == bad and raised.value.line == 3
 
 
+_LONG = """@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:a a ex:C ; ex:p ex:b , _:x ; ex:q "1.0"^^xsd:decimal , "abc"^^xsd:integer .
+_:x ex:p [ ex:q "x"@EN ] ; ex:r ( ex:c "2"^^xsd:int ) .
+ex:b ex:p <http://example.org/has%20space> ; ex:r ex:c .
+ex:c a ex:C .
+"""
+
+
+def _gathered(parsed: ParsedFiles) -> tuple[object, ...]:
+    """What a parse gathered and stored, blank nodes aside (they are new in each parse)."""
+
+    def written(term: object) -> str:
+        return "_:" if isinstance(term, ox.BlankNode) else str(parsed.copy.to_rdflib(term))  # type: ignore[arg-type]
+
+    stored = sorted((str(quad.graph_name), *map(written, (quad.subject, quad.predicate, quad.object)))
+                    for quad in parsed.copy.store)
+    where = sorted((str(node), rank) for node, rank in parsed.where.items() if isinstance(node, ox.NamedNode))
+    problems = sorted((str(problem.term), problem.message) for _, problem in parsed.problems)
+    data_triples = parsed.copy.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    return stored, where, problems, sorted(map(str, parsed.copy._to)), len(list(data_triples))
+
+
+def test_oxigraph_loads_a_file_beside_the_parse_with_the_parses_triples(tmp_path: Path) -> None:
+    """A file goes into the store by Oxigraph's own load, on a thread, while the parse gathers
+    the rest: the store and what is gathered are those of storing the parse's triples."""
+    data = tmp_path / "data.ttl"
+    data.write_text(_LONG, encoding="utf-8")
+    beside = parse_files([data])
+    assert beside.blank_file == 0  # loaded beside the parse, with blank nodes
+    from_the_parse = parsed_files_module._parse_files([data], True, load_alongside=False)
+    assert from_the_parse is not None and from_the_parse.blank_file is None
+    assert _gathered(beside) == _gathered(from_the_parse)
+    assert _gathered(beside)[-1] == 15
+
+
 def test_a_long_file_goes_into_the_store_in_batches_and_loses_nothing(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """The parsed triples are stored a batch at a time (``oxigraph_copy._BATCH``): with
+    """Triples stored from the parse go in a batch at a time (``oxigraph_copy._BATCH``): with
     batches of two, the store and what the parse gathers are those of one batch, and a
     syntax error after the first batches still names its line."""
     data = tmp_path / "long.ttl"
-    data.write_text("""@prefix ex: <http://example.org/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-ex:a a ex:C ; ex:p ex:b , _:x ; ex:q "1.0"^^xsd:decimal , "abc"^^xsd:integer .
-_:x ex:p [ ex:q "x"@EN ] .
-ex:b ex:p <http://example.org/has space> ; ex:r ex:c .
-ex:c a ex:C .
-""", encoding="utf-8")
+    data.write_text(_LONG, encoding="utf-8")
 
     def gathered() -> tuple[object, ...]:
-        parsed = parse_files([data])
-
-        def written(term: object) -> str:  # blank nodes are new in each parse
-            return "_:" if isinstance(term, ox.BlankNode) else str(parsed.copy.to_rdflib(term))  # type: ignore[arg-type]
-
-        stored = sorted((str(quad.graph_name), *map(written, (quad.subject, quad.predicate, quad.object)))
-                        for quad in parsed.copy.store)
-        where = sorted((str(node), rank) for node, rank in parsed.where.items() if isinstance(node, ox.NamedNode))
-        problems = sorted((str(problem.term), problem.message) for _, problem in parsed.problems)
-        data_triples = parsed.copy.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-        return stored, where, problems, sorted(map(str, parsed.copy._to)), len(list(data_triples))
+        parsed = parsed_files_module._parse_files([data], True, load_alongside=False)
+        assert parsed is not None
+        return _gathered(parsed)
 
     whole = gathered()
     monkeypatch.setattr(oxigraph_copy, "_BATCH", 2)
-    assert gathered() == whole and whole[-1] == 10
+    assert gathered() == whole and whole[-1] == 15
 
     with data.open("a", encoding="utf-8") as file:
         file.write("ex:d ex:e .\n")
-    with pytest.raises(InputError) as raised:
-        validate([data])
-    assert raised.value.path == data and raised.value.line == 7
+    for load_alongside in (True, False):
+        monkeypatch.setattr(parsed_files_module, "_parse_files", partial(
+            parsed_files_module._parse_files, load_alongside=load_alongside))
+        with pytest.raises(InputError) as raised:
+            validate([data])
+        assert raised.value.path == data and raised.value.line == 7
+
+
+def test_a_term_with_a_stand_in_is_stored_from_the_parse(tmp_path: Path) -> None:
+    """Oxigraph's own load stores an IRI with a space as written; validation needs its stand-in,
+    so a file that writes one is stored from the parse."""
+    data = tmp_path / "data.ttl"
+    data.write_text(_LONG.replace("has%20space", "has space"), encoding="utf-8")
+    parsed = parse_files([data])
+    assert parsed.blank_file is None
+    assert {str(q.object) for q in parsed.copy.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            if str(q.object).startswith("<urn:citynet:invalid-iri:")} == {"<urn:citynet:invalid-iri:http://example.org/has%20space>"}
+
+
+def test_a_term_problem_on_a_blank_node_names_the_stored_node(tmp_path: Path) -> None:
+    """A term problem names its subject; on a blank node, the one in the store (Oxigraph's own
+    load names blank nodes otherwise than the parse: such a file is stored from the parse)."""
+    data = tmp_path / "data.ttl"
+    data.write_text('@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                    '[] <http://example.org/q> "abc"^^xsd:integer .\n', encoding="utf-8")
+    parsed = parse_files([data])
+    assert parsed.blank_file is None
+    [(_, problem)] = parsed.problems
+    assert isinstance(problem.subject, BNode)
+    assert parsed.file_of(problem.subject) is not None  # a node of the store, from the index
+
+
+def test_blank_nodes_of_two_files_point_to_their_files(tmp_path: Path) -> None:
+    """Oxigraph's load makes a file's blank nodes without telling the parse which: the first
+    file with blank nodes is loaded so, a later one is stored from the parse. A finding on a
+    blank node names its file either way."""
+    files = [tmp_path / "first.ttl", tmp_path / "plain.ttl", tmp_path / "second.ttl"]
+    files[0].write_text("@prefix ex: <http://example.org/> .\n[] a ex:T ; ex:name \"first\" .\n", encoding="utf-8")
+    files[1].write_text("@prefix ex: <http://example.org/> .\nex:a a ex:T ; ex:q ex:b .\n", encoding="utf-8")
+    files[2].write_text("@prefix ex: <http://example.org/> .\n_:b a ex:T ; ex:name \"second\" .\n", encoding="utf-8")
+    parsed = parse_files(files)
+    assert parsed.blank_file == 0
+    shapes = Graph().parse(data="""@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .
+ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:property [ sh:path ex:q ; sh:minCount 1 ] .""", format="turtle")
+    report = validate(files, shapes, ontology=False, check_terms=False)
+    assert sorted(str(f.file.name) for f in report.findings if isinstance(f.focus_node, BNode)) == [  # type: ignore[union-attr]
+        "first.ttl", "second.ttl"]
 
 
 def test_term_problems_are_found_on_every_triple_as_in_the_rdflib_parse(tmp_path: Path,

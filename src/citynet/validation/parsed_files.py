@@ -21,12 +21,14 @@ through, and citynet reports it) is stored as the stand-in ``OxigraphCopy`` uses
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from citynet.graph.files import parse_error, quiet_rdflib, read_text
@@ -43,6 +45,9 @@ _PARSERS_DIFFER = re.compile(r"""\^\^\s*(?:<[^>]*#string>|[\w.-]*:string\b)""")
 _LANGUAGE_TAG = re.compile(r"""["']@([A-Za-z][A-Za-z0-9-]*)""")
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# Text that may write a blank node: a label, brackets, a collection (a rough look: a match in
+# a string or an IRI costs only speed).
+_MAY_WRITE_BLANK_NODES = re.compile(r"_:|\[|\(")
 _TRIPLE_TERM = "a triple term (RDF 1.2), which validation does not read"  # rdflib's parser refuses it
 
 
@@ -68,6 +73,8 @@ class ParsedFiles:
     where: dict[ox.NamedNode | ox.BlankNode, int] = field(default_factory=dict)
     # False where rdflib's parser could give other terms (see _PARSERS_DIFFER).
     faithful: bool = True
+    # The file whose blank nodes Oxigraph's own load made (``where`` does not know them).
+    blank_file: int | None = None
 
     def file_of(self, node: Node) -> ParsedFile | None:
         """The file a node is typed in, else described in, else mentioned in (the first one)."""
@@ -76,35 +83,73 @@ class ParsedFiles:
         except TypeError:
             return None
         found = self.where.get(term)  # type: ignore[arg-type]
+        if found is None and isinstance(term, ox.BlankNode) and self.blank_file is not None and self._stored(term):
+            return self.files[self.blank_file]
         return None if found is None else self.files[found // 3]
+
+    def _stored(self, node: ox.BlankNode) -> bool:
+        store = self.copy.store
+        return next(store.quads_for_pattern(node, None, None), None) is not None or next(
+            store.quads_for_pattern(None, None, node), None) is not None
 
 
 def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFiles:
     """Parse ``paths`` (Turtle) into one Oxigraph copy. Raises InputError, with the file and
     line, for a file that cannot be read or parsed."""
     quiet_rdflib()
+    parsed = _parse_files(paths, check_terms, load_alongside=True)
+    if parsed is None:  # the store's own load did not give the parse's triples: stored from the parse
+        parsed = _parse_files(paths, check_terms, load_alongside=False)
+        assert parsed is not None  # nothing is loaded alongside
+    return parsed
+
+
+def _parse_files(paths: Sequence[Path], check_terms: bool, *, load_alongside: bool) -> ParsedFiles | None:
+    """``parse_files``. With ``load_alongside``, Oxigraph loads a file into the store itself, on
+    a thread, while the parse here gathers the rest: pyoxigraph lets go of Python's lock as it
+    loads, so the two run on two cores. The parse then stores the triples itself only for a
+    file that may write blank nodes after one that did: the store's blank nodes of one file
+    need no index, those of two would. None where what the store loaded is not what the parse
+    gave: a term with a stand-in, or a term problem on a blank node (its label differs)."""
     parsed = ParsedFiles(files=[], copy=OxigraphCopy.empty())
     reader = _Reader(parsed, check_terms)
     tags: dict[str, str] = {}  # each language tag as the files write it, by its lower-case form
-    for index, path in enumerate(paths):
-        text = read_text(path)
-        if _PARSERS_DIFFER.search(text) or not _add_tags(text, tags):
-            parsed.faithful = False
-            return parsed
-        cases = {lower: written for lower, written in tags.items() if written != lower}
-        base = path.resolve().as_uri()
-        parser = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base, lenient=True)
-        try:
-            parsed.copy.add(reader.statements(parser, index, cases))
-        except (SyntaxError, MemoryError) as error:
-            raise parse_error(error, path, ox.RdfFormat.TURTLE, text=text,
-                              hint="fix the Turtle at that place; every statement ends with a dot") from None
-        except ValueError:
-            # A term the lenient parse let through that has no stand-in (an IRI with "[" in it,
-            # say, from a file that is not Turtle at all): the rdflib route reports it as before.
-            parsed.faithful = False
-            return parsed
-        parsed.files.append(ParsedFile(path, text, dict(parser.prefixes)))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="citynet-load") as loader:
+        for index, path in enumerate(paths):
+            text = read_text(path)
+            if _PARSERS_DIFFER.search(text) or not _add_tags(text, tags):
+                parsed.faithful = False
+                return parsed
+            cases = {lower: written for lower, written in tags.items() if written != lower}
+            base = path.resolve().as_uri()
+            data = text.encode("utf-8")
+            loading = None
+            if load_alongside and not reader.rebuild and not (
+                    parsed.blank_file is not None and _MAY_WRITE_BLANK_NODES.search(text)):
+                loading = loader.submit(parsed.copy.store.load, data, format=ox.RdfFormat.TURTLE, base_iri=base,
+                                        lenient=True)
+            problems = len(parsed.problems)
+            parser = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base, lenient=True)
+            try:
+                if loading is None:
+                    parsed.copy.add(reader.statements(parser, index, cases))
+                else:
+                    deque(reader.statements(parser, index, cases), maxlen=0)
+            except (SyntaxError, MemoryError) as error:
+                raise parse_error(error, path, ox.RdfFormat.TURTLE, text=text,
+                                  hint="fix the Turtle at that place; every statement ends with a dot") from None
+            except ValueError:
+                # A term the lenient parse let through that has no stand-in (an IRI with "[" in it,
+                # say, from a file that is not Turtle at all): the rdflib route reports it as before.
+                parsed.faithful = False
+                return parsed
+            if loading is not None:
+                if loading.exception() is not None or reader.rebuild or any(
+                        isinstance(problem.subject, BNode) for _, problem in parsed.problems[problems:]):
+                    return None
+                if reader.wrote_blank_nodes:
+                    parsed.blank_file = index
+            parsed.files.append(ParsedFile(path, text, dict(parser.prefixes)))
     parsed.copy.finish()
     return parsed
 
@@ -119,6 +164,7 @@ class _Reader:
         self.bad_iris: dict[str, str] = {}  # the IRIs with a problem, each with its message
         self.literal_messages: dict[ox.Literal, str | None] = {}  # each distinct literal judged once
         self.rebuild = False  # once any IRI has a stand-in, every quad is built anew
+        self.wrote_blank_nodes = False  # did the last file read write any
 
     def statements(self, parser: Iterable[ox.Quad], index: int, cases: dict[str, str]) -> Iterator[ox.Quad]:
         """The triples of file number ``index``, for ``OxigraphCopy.add``; what is gathered
@@ -160,6 +206,7 @@ class _Reader:
                 where[o] = mentioned
             if self.bad_iris:
                 self._check_iris(quad, s, p, index)
+        self.wrote_blank_nodes = bool(blanks)
 
     def _first_seen(self, iri: str) -> ox.NamedNode:
         node = self.iris[iri] = self.copy.stand_in(iri)
