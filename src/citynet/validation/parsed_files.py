@@ -1,9 +1,9 @@
-"""Turtle files parsed once, by Oxigraph, for validation: the triples go straight into the
-store that validation queries, and what validation reports about them is gathered on the way.
+"""Turtle files read by Oxigraph for validation: the triples go straight into the store that
+validation queries, and what validation reports about them is gathered on the way.
 
 rdflib's parser was most of the time ``validate`` took (and an rdflib graph of every triple
-most of its memory). Here each file is read by Oxigraph, one pass over its triples, which
-also gathers:
+most of its memory). Here Oxigraph loads each file into the store, on a second thread, while
+one pass over the triples of Oxigraph's parse of the same text gathers:
 
 * for each node, the first file that types it, describes it, or mentions it (where a
   finding points);
@@ -15,7 +15,9 @@ also gathers:
 
 Blank node labels are per file, as in rdflib's parser: ``_:b1`` in two files is two nodes.
 An IRI that Oxigraph's own term type refuses (a space in it: the lenient parser lets it
-through, and citynet reports it) is stored as the stand-in ``OxigraphCopy`` uses for it.
+through, and citynet reports it) is stored as the stand-in ``OxigraphCopy`` uses for it; the
+pass then stores the triples itself, as it does where the load's blank nodes could not be
+told apart (see ``_parse_files``).
 """
 
 from __future__ import annotations
