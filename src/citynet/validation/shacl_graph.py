@@ -40,7 +40,8 @@ def pyshacl_shapes(shapes: Graph) -> set[Node]:
     sh:and, sh:or and sh:xone). Any of them that is a class has its instances as targets."""
     found = {s for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, kind)}
     found |= {s for link in (*TARGETS, SH.property, SH.node) for s in shapes.subjects(link, None)}
-    found |= {o for link in SHAPE_LINKS[:-1] for o in shapes.objects(None, link)}
+    found |= {o for link in (SH.node, SH.property, SH["not"], SH.qualifiedValueShape)
+              for o in shapes.objects(None, link)}
     found |= {m for link in (SH["and"], SH["or"], SH.xone) for head in shapes.objects(None, link)
               for m in list_members(shapes, head)}
     return found
