@@ -13,6 +13,7 @@ peak RSS come from ``/usr/bin/time``. Medians, ratios to Jena, the load average:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -51,7 +52,8 @@ def timed(command: list[str], timeout: float) -> tuple[float, int, int] | None:
         try:
             _, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # the group may end on its own meanwhile
+                os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             return None
     found = _TIME.findall(stderr)

@@ -33,11 +33,12 @@ def test_the_block_collects_less_often_and_gives_the_pace_back() -> None:
     assert gc.get_threshold() == (700, 10, 10)
 
 
-def test_a_slower_pace_set_by_the_caller_is_kept() -> None:
-    gc.set_threshold(50_000, 20, 20)
+@pytest.mark.parametrize("threshold", [(50_000, 20, 20), (0, 10, 10)], ids=["slower", "off"])
+def test_a_slower_pace_set_by_the_caller_is_kept(threshold: tuple[int, int, int]) -> None:
+    gc.set_threshold(*threshold)
     with fewer_collections():
-        assert gc.get_threshold() == (50_000, 20, 20)
-    assert gc.get_threshold() == (50_000, 20, 20)
+        assert gc.get_threshold() == threshold
+    assert gc.get_threshold() == threshold
 
 
 def test_overlapping_blocks_in_threads_give_the_pace_back_when_the_last_ends() -> None:

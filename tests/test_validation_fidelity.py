@@ -336,3 +336,27 @@ def test_a_blank_class_has_no_instances_by_name(target: str, from_file: bool, tm
         report = citynet.validate(data, shapes, ontology=False, check_terms=False)
     expected = exact_results(pyshacl.validate(data, shacl_graph=shapes, inference="none")[1])
     assert exact_results(report.graph) == expected and not expected
+
+
+def test_each_shape_is_walked_once_for_the_depths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shapes that reach one another by many ways (here, disjoint qualified shapes, whose
+    siblings' shapes count too, 4 at each of 5 levels) are walked once each: walked once per
+    way, the depths took minutes. The report stays pySHACL's."""
+    from citynet.validation import pyshacl_data
+
+    shapes = "ex:L0 a sh:NodeShape ; sh:targetClass ex:T .\n"
+    for level in range(5):
+        for sibling in range(4):
+            shapes += (f"ex:L{level} sh:property [ sh:path ex:p{sibling} ; sh:qualifiedValueShape ex:L{level + 1} ; "
+                       "sh:qualifiedMaxCount 5 ; sh:qualifiedValueShapesDisjoint true ] .\n")
+    shapes += "ex:L5 a sh:NodeShape ; sh:property [ sh:path ex:q ; sh:minCount 1 ] .\n"
+    walked: list[Node] = []
+    walk = pyshacl_data._Walker._walk
+
+    def counted(self: pyshacl_data._Walker, shape: Node) -> int:
+        walked.append(shape)
+        return walk(self, shape)
+
+    monkeypatch.setattr(pyshacl_data._Walker, "_walk", counted)
+    same_as_pyshacl("ex:a a ex:T ; ex:p0 ex:b . ex:b ex:q 1 . ex:c a ex:T ; ex:p1 ex:d .", shapes, folder=tmp_path)
+    assert walked and len(walked) == len(set(walked))

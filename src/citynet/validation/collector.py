@@ -30,7 +30,7 @@ def fewer_collections() -> Iterator[None]:
     with _lock:
         if _callers == 0:
             _saved = gc.get_threshold()
-            if _saved[0] < _NEW_OBJECTS:
+            if 0 < _saved[0] < _NEW_OBJECTS:  # 0: automatic collection is off, and stays so
                 gc.set_threshold(_NEW_OBJECTS, *_saved[1:])
         _callers += 1
     try:

@@ -26,7 +26,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,7 +34,7 @@ from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from citynet.graph.files import parse_error, quiet_rdflib, read_text
-from citynet.graph.terms import to_rdflib
+from citynet.graph.terms import to_oxigraph, to_rdflib
 from citynet.validation.oxigraph_copy import OxigraphCopy, as_written
 from citynet.validation.term_checks import IRI_SYNTAX, LEXICAL_FORM, TermProblem, iri_problem, literal_problem
 
@@ -46,6 +46,7 @@ _PARSERS_DIFFER = re.compile(r"""\^\^\s*(?:<[^>]*#string>|[\w.-]*:string\b)""")
 # read from the text (roughly, as above) to give each literal its tag as written.
 _LANGUAGE_TAG = re.compile(r"""["']@([A-Za-z][A-Za-z0-9-]*)""")
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_DEFAULT = ox.DefaultGraph()
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # Text that may write a blank node: a label, brackets, a collection (a rough look: a match in
 # a string or an IRI costs only speed).
@@ -100,7 +101,7 @@ def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFil
     line, for a file that cannot be read or parsed."""
     quiet_rdflib()
     parsed = _parse_files(paths, check_terms, load_alongside=True)
-    if parsed is None:  # the store's own load did not give the parse's triples: stored from the parse
+    if parsed is None:  # the store's own load could not stand for the parse's triples
         parsed = _parse_files(paths, check_terms, load_alongside=False)
         assert parsed is not None  # nothing is loaded alongside
     return parsed
@@ -111,8 +112,9 @@ def _parse_files(paths: Sequence[Path], check_terms: bool, *, load_alongside: bo
     a thread, while the parse here gathers the rest: pyoxigraph lets go of Python's lock as it
     loads, so the two run on two cores. The parse then stores the triples itself only for a
     file that may write blank nodes after one that did: the store's blank nodes of one file
-    need no index, those of two would. None where what the store loaded is not what the parse
-    gave: a term with a stand-in, or a term problem on a blank node (its label differs)."""
+    need no index, those of two would. None where the load could not stand for the parse's
+    triples: it failed, a term needs a stand-in, or a term problem on a blank node cannot be
+    given the stored node (see ``_name_stored_nodes``)."""
     parsed = ParsedFiles(files=[], copy=OxigraphCopy.empty())
     reader = _Reader(parsed, check_terms)
     tags: dict[str, str] = {}  # each language tag as the files write it, by its lower-case form
@@ -136,7 +138,7 @@ def _parse_files(paths: Sequence[Path], check_terms: bool, *, load_alongside: bo
                 if loading is None:
                     parsed.copy.add(reader.statements(parser, index, cases))
                 else:
-                    deque(reader.statements(parser, index, cases), maxlen=0)
+                    deque(reader.statements(parser, index, cases, stored=False), maxlen=0)
             except (SyntaxError, MemoryError) as error:
                 raise parse_error(error, path, ox.RdfFormat.TURTLE, text=text,
                                   hint="fix the Turtle at that place; every statement ends with a dot") from None
@@ -146,14 +148,34 @@ def _parse_files(paths: Sequence[Path], check_terms: bool, *, load_alongside: bo
                 parsed.faithful = False
                 return parsed
             if loading is not None:
-                if loading.exception() is not None or reader.rebuild or any(
-                        isinstance(problem.subject, BNode) for _, problem in parsed.problems[problems:]):
+                if loading.exception() is not None or reader.rebuild or not _name_stored_nodes(parsed, problems):
                     return None
                 if reader.wrote_blank_nodes:
+                    if parsed.blank_file is not None:  # the rough look above should not let this happen
+                        return None
                     parsed.blank_file = index
             parsed.files.append(ParsedFile(path, text, dict(parser.prefixes)))
     parsed.copy.finish()
     return parsed
+
+
+def _name_stored_nodes(parsed: ParsedFiles, first: int) -> bool:
+    """Give the term problems from ``first`` on that name a blank subject by the parse's label
+    the node Oxigraph's load stored instead: the one blank node with the problem's triple.
+    False where there is not exactly one."""
+    store = parsed.copy.store
+    for position in range(first, len(parsed.problems)):
+        index, problem = parsed.problems[position]
+        if not isinstance(problem.subject, BNode):
+            continue
+        if not isinstance(problem.predicate, URIRef):
+            return False
+        triples = store.quads_for_pattern(None, ox.NamedNode(problem.predicate), to_oxigraph(problem.term), _DEFAULT)
+        found = {quad.subject for quad in triples if isinstance(quad.subject, ox.BlankNode)}
+        if len(found) != 1:
+            return False
+        parsed.problems[position] = (index, replace(problem, subject=to_rdflib(found.pop())))
+    return True
 
 
 class _Reader:
@@ -166,37 +188,46 @@ class _Reader:
         self.bad_iris: dict[str, str] = {}  # the IRIs with a problem, each with its message
         self.literal_messages: dict[ox.Literal, str | None] = {}  # each distinct literal judged once
         self.rebuild = False  # once any IRI has a stand-in, every quad is built anew
-        self.wrote_blank_nodes = False  # did the last file read write any
+        self.wrote_blank_nodes = False  # does the file read last write any
 
-    def statements(self, parser: Iterable[ox.Quad], index: int, cases: dict[str, str]) -> Iterator[ox.Quad]:
+    def statements(self, parser: Iterable[ox.Quad], index: int, cases: dict[str, str], *,
+                   stored: bool = True) -> Iterator[ox.Quad]:
         """The triples of file number ``index``, for ``OxigraphCopy.add``; what is gathered
-        about each is gathered when the store asks for the next one."""
+        about each is gathered when the store asks for the next one. Not ``stored`` (Oxigraph's
+        own load stores the file, naming its blank nodes otherwise): blank nodes are neither
+        renamed nor indexed, only noticed (``wrote_blank_nodes``)."""
         iris, first_seen, literal_messages = self.iris, self._first_seen, self.literal_messages
         blanks: dict[str, ox.BlankNode] = {}  # blank nodes are apart per file
         where, typed, described, mentioned = self.parsed.where, 3 * index, 3 * index + 1, 3 * index + 2
+        self.wrote_blank_nodes = False
         for quad in parser:
             s, p, o = quad.subject, quad.predicate, quad.object
             renamed = False  # a blank node renamed
             if isinstance(s, ox.NamedNode):
                 s = iris.get(value := s.value) or first_seen(value)
             elif isinstance(s, ox.BlankNode):
-                s, renamed = blanks.get(s.value) or blanks.setdefault(s.value, ox.BlankNode()), True
+                self.wrote_blank_nodes = True
+                if stored:
+                    s, renamed = blanks.get(s.value) or blanks.setdefault(s.value, ox.BlankNode()), True
             else:  # an RDF 1.2 triple term: rdflib's parser refuses it
                 raise SyntaxError(_TRIPLE_TERM)
             p = iris.get(value := p.value) or first_seen(value)
             if isinstance(o, ox.BlankNode):
-                o, renamed = blanks.get(o.value) or blanks.setdefault(o.value, ox.BlankNode()), True
+                self.wrote_blank_nodes = True
+                if stored:
+                    o, renamed = blanks.get(o.value) or blanks.setdefault(o.value, ox.BlankNode()), True
             elif isinstance(o, ox.NamedNode):
                 o = iris.get(value := o.value) or first_seen(value)
             elif not isinstance(o, ox.Literal):
                 raise SyntaxError(_TRIPLE_TERM)
             # The parsed quad itself where no term can have changed (most): building one costs more.
-            yield ox.Quad(s, p, o) if renamed or self.rebuild else quad
+            yield ox.Quad(s, p, o) if renamed or (stored and self.rebuild) else quad
             # An earlier file wins within a rank: a later one only with a better rank.
-            rank = typed if p == _RDF_TYPE else described
-            known = where.get(s)
-            if known is None or rank % 3 < known % 3:
-                where[s] = rank
+            if stored or isinstance(s, ox.NamedNode):
+                rank = typed if p == _RDF_TYPE else described
+                known = where.get(s)
+                if known is None or rank % 3 < known % 3:
+                    where[s] = rank
             if isinstance(o, ox.Literal):
                 if o.language is not None or o.datatype.value != _XSD_STRING:  # else nothing to check
                     message = literal_messages.get(o, "")
@@ -204,11 +235,10 @@ class _Reader:
                         message = literal_messages[o] = self._first_sight(o, cases)
                     if message is not None:
                         self._problem(quad, s, p, as_written(o, cases), message, LEXICAL_FORM, index)
-            elif o not in where:
+            elif (stored or isinstance(o, ox.NamedNode)) and o not in where:
                 where[o] = mentioned
             if self.bad_iris:
                 self._check_iris(quad, s, p, index)
-        self.wrote_blank_nodes = bool(blanks)
 
     def _first_seen(self, iri: str) -> ox.NamedNode:
         node = self.iris[iri] = self.copy.stand_in(iri)

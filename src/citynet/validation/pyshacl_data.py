@@ -74,7 +74,7 @@ def reach(shapes: Graph) -> Reach | None:
         return None
     walker = _Walker(shapes)
     # Every shape may have targets: a shape that is a class has its instances as targets.
-    depths = {s: min(walker.depth(s, frozenset()), _UNBOUNDED) for s in pyshacl_shapes(shapes)}
+    depths = {s: min(walker.depth(s), _UNBOUNDED) for s in pyshacl_shapes(shapes)}
     return Reach(depths=depths, inverse=walker.inverse)
 
 
@@ -82,13 +82,26 @@ class _Walker:
     def __init__(self, shapes: Graph) -> None:
         self.shapes = shapes
         self.inverse = False
+        self._depths: dict[Node, int] = {}
+        self._walking: set[Node] = set()
 
-    def depth(self, shape: Node, seen: frozenset[Node]) -> int:
+    def depth(self, shape: Node) -> int:
         """The depth (see Reach) that validating ``shape`` on a node may read (2: the
-        node's own triples)."""
-        if shape in seen:
-            return _UNBOUNDED  # a recursive shape: no bound
-        seen = seen | {shape}
+        node's own triples). Each shape is walked once (shapes reached by many ways took
+        exponential time): one reached again while it is walked is recursive, with no bound,
+        and so is every shape on the way from it back to itself."""
+        found = self._depths.get(shape)
+        if found is None:
+            if shape in self._walking:
+                return _UNBOUNDED
+            self._walking.add(shape)
+            try:
+                found = self._depths[shape] = self._walk(shape)
+            finally:
+                self._walking.discard(shape)
+        return found
+
+    def _walk(self, shape: Node) -> int:
         nested = [n for p in _NESTED_ONE for n in self.shapes.objects(shape, p)]
         nested += [m for p in _NESTED_LIST for n in self.shapes.objects(shape, p) for m in self._list(n)]
         if (shape, SH.qualifiedValueShapesDisjoint, None) in self.shapes:
@@ -96,7 +109,7 @@ class _Walker:
             nested += [q for parent in self.shapes.subjects(SH.property, shape)
                        for sibling in self.shapes.objects(parent, SH.property)
                        for q in self.shapes.objects(sibling, SH.qualifiedValueShape)]
-        inner = max((self.depth(n, seen) for n in nested), default=0)
+        inner = max((self.depth(n) for n in nested), default=0)
         path = self.shapes.value(shape, SH.path)
         if path is None:
             return max(2, inner)
