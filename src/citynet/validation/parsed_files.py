@@ -168,10 +168,12 @@ def _name_stored_nodes(parsed: ParsedFiles, first: int) -> bool:
         index, problem = parsed.problems[position]
         if not isinstance(problem.subject, BNode):
             continue
-        if not isinstance(problem.predicate, URIRef):
+        try:
+            triples = store.quads_for_pattern(None, ox.NamedNode(str(problem.predicate)), to_oxigraph(problem.term),
+                                              _DEFAULT)
+            found = {quad.subject for quad in triples if isinstance(quad.subject, ox.BlankNode)}
+        except (TypeError, ValueError):  # a term Oxigraph cannot look up as written
             return False
-        triples = store.quads_for_pattern(None, ox.NamedNode(problem.predicate), to_oxigraph(problem.term), _DEFAULT)
-        found = {quad.subject for quad in triples if isinstance(quad.subject, ox.BlankNode)}
         if len(found) != 1:
             return False
         parsed.problems[position] = (index, replace(problem, subject=to_rdflib(found.pop())))
