@@ -124,10 +124,7 @@ class StoreData(DataAccess):
 
     def has_node(self, node: Node) -> bool:
         term = self._term(node)
-        if term is None:
-            return False
-        subject = None if isinstance(term, ox.Literal) else term
-        return (subject is not None and self._any(subject, None, None)) or self._any(None, None, term)
+        return term is not None and self.copy.has_node(term)
 
     def has_object(self, predicate: Node, node: Node) -> bool:
         p, o = self._term(predicate), self._term(node)

@@ -126,6 +126,13 @@ class OxigraphCopy:
         # A simple string or a lower-case language-tagged one is stored as written.
         return next(self.store.quads_for_pattern(None, None, to_oxigraph(term), ox.DefaultGraph()), None) is not None
 
+    def has_node(self, term: OxTerm) -> bool:
+        """Is ``term`` (as stored) a subject or an object of the data?"""
+        def any_triple(s: ox.NamedNode | ox.BlankNode | None, o: OxTerm | None) -> bool:
+            return next(self.store.quads_for_pattern(s, None, o, ox.DefaultGraph()), None) is not None
+
+        return (not isinstance(term, ox.Literal) and any_triple(term, None)) or any_triple(None, term)
+
     def stand_in(self, written: str) -> ox.NamedNode:
         """The term for a parsed IRI: itself, or the stand-in for one Oxigraph refuses."""
         try:

@@ -86,14 +86,11 @@ class ParsedFiles:
         except TypeError:
             return None
         found = self.where.get(term)  # type: ignore[arg-type]
-        if found is None and isinstance(term, ox.BlankNode) and self.blank_file is not None and self._stored(term):
-            return self.files[self.blank_file]
-        return None if found is None else self.files[found // 3]
-
-    def _stored(self, node: ox.BlankNode) -> bool:
-        store = self.copy.store
-        return next(store.quads_for_pattern(node, None, None), None) is not None or next(
-            store.quads_for_pattern(None, None, node), None) is not None
+        if found is not None:
+            return self.files[found // 3]
+        if self.blank_file is not None and isinstance(term, ox.BlankNode) and self.copy.has_node(term):
+            return self.files[self.blank_file]  # a blank node of the file Oxigraph loaded
+        return None
 
 
 def parse_files(paths: Sequence[Path], *, check_terms: bool = True) -> ParsedFiles:
