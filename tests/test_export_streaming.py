@@ -175,12 +175,8 @@ ex:m5 a org:Membership ; org:organization ex:net ; org:member ex:a ; dct:source 
 """
 
 
-@pytest.mark.parametrize("batch", [10_000, 1], ids=["one-batch", "a-batch-a-row"])
 @pytest.mark.parametrize("persistent", [False, True], ids=["in-memory", "on-disk"])
-def test_the_memberships_table_streams_the_rows_the_held_table_had(persistent, batch, tmp_path, monkeypatch):
-    from citynet.curate import table_export
-
-    monkeypatch.setattr(table_export, "_SPOOL_BATCH", batch)
+def test_the_memberships_table_streams_the_rows_the_held_table_had(persistent, tmp_path):
     data = tmp_path / "memberships.ttl"
     data.write_text(MEMBERSHIP_CASES, encoding="utf-8")
     graph = citynet.KnowledgeGraph([data], persistent=persistent, cache_dir=tmp_path / "cache")

@@ -9,16 +9,14 @@ table unchanged changes nothing, since that source and quote are already there.
 
 from __future__ import annotations
 
-import pickle
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO
 
 import pyoxigraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from citynet.curate.membership_groups import membership_groups
 from citynet.curate.table_kinds import (
     CN,
     EVENT_KINDS,
@@ -31,17 +29,15 @@ from citynet.curate.table_kinds import (
 )
 from citynet.errors import InputError, QueryError
 from citynet.graph.knowledge_graph import KnowledgeGraph
+from citynet.graph.lookups import DEFAULT_GRAPH, objects
 from citynet.graph.names import normalise
 from citynet.graph.terms import OxigraphTerm, lexical
 from citynet.querying.results import spreadsheet_csv, write_spreadsheet_csv
-from citynet.querying.stored_queries import catalogue
 from citynet.streams import SupportsWrite, TextChunks
 
 Row = dict[str, str]
 
 _MERGED = ("role", "representedBy")  # the columns a membership's later rows add values to
-_SPOOL_BATCH = 10_000  # rows of the memberships table pickled to its temporary file at a time
-_DEFAULT_GRAPH = pyoxigraph.DefaultGraph()
 _RDF_TYPE = pyoxigraph.NamedNode(str(RDF.type))
 _ORG_MEMBERSHIP = pyoxigraph.NamedNode(str(ORG.Membership))
 _ORG_MEMBER = pyoxigraph.NamedNode(str(ORG.member))
@@ -90,32 +86,17 @@ def membership_rows(graph: KnowledgeGraph) -> Iterator[Row]:
     membership (a membership on several rows, one per role, is one row where it first comes,
     the roles joined), each with its source and quote.
 
-    Nothing holds the table: the rows go to a nameless temporary file as the query gives them,
-    and only the memberships seen, and the roles of those on more than one row, stay in
-    memory. (A row is written once every row is in: a later one may add a role to it.)"""
-    columns = MEMBERSHIPS.column_names
-    seen: set[str] = set()
-    later: dict[str, list[Row]] = {}  # the roles and bodies on a membership's rows after its first
-    with tempfile.TemporaryFile() as spool:
-        batch: list[tuple[str, ...]] = []
-        for membership, row in _query_rows(graph):
-            if row["membership"] in seen:
-                later.setdefault(row["membership"], []).append({name: row[name] for name in _MERGED})
-                continue
-            seen.add(row["membership"])
-            row["source"], row["quote"] = _evidence(graph.store, membership)
-            batch.append(tuple(row.get(name, "") for name in columns))
-            if len(batch) == _SPOOL_BATCH:
-                pickle.dump(batch, spool, pickle.HIGHEST_PROTOCOL)
-                batch = []
-        pickle.dump(batch, spool, pickle.HIGHEST_PROTOCOL)
-        seen.clear()
-        spool.seek(0)
-        for cells in _spooled(spool):
-            kept = dict(zip(columns, cells, strict=True))
-            if kept["membership"] in later:
-                _merge(kept, later[kept["membership"]])
+    Nothing holds the table: the query's rows come one network name at a time, and each
+    membership's row is written from the rows that come first for it, which hold all its roles
+    (see :mod:`citynet.curate.membership_groups`)."""
+    try:
+        for membership, rows in membership_groups(graph.store):
+            kept = rows[0]
+            _merge(kept, rows[1:])
+            kept["source"], kept["quote"] = _evidence(graph.store, membership)
             yield kept
+    except (OSError, RuntimeError, ValueError) as error:
+        raise QueryError(f"query failed: {error}") from None
 
 
 def _merge(kept: Row, rows: list[Row]) -> None:
@@ -128,31 +109,6 @@ def _merge(kept: Row, rows: list[Row]) -> None:
         kept[name] = LIST_SEPARATOR.join(values)
 
 
-def _spooled(spool: IO[bytes]) -> Iterator[tuple[str, ...]]:
-    """The rows pickled to ``spool`` (a file this process wrote), batch by batch."""
-    while True:
-        try:
-            batch = pickle.load(spool)  # noqa: S301 (written by membership_rows, not read from outside)
-        except EOFError:
-            return
-        yield from batch
-
-
-def _query_rows(graph: KnowledgeGraph) -> Iterator[tuple[OxigraphTerm, Row]]:
-    """The ``memberships`` stored query's rows one at a time, as ``query("memberships",
-    graph=graph)`` gives them: each with its membership's term, its values as text ("" where
-    unbound)."""
-    try:
-        answer = graph.store.query(catalogue().get("memberships").text)
-        assert isinstance(answer, pyoxigraph.QuerySolutions)  # a SELECT query
-        variables = [variable.value for variable in answer.variables]
-        for solution in answer:
-            row = {name: lexical(term) or "" for name, term in zip(variables, solution, strict=True)}
-            yield solution["membership"], row
-    except (OSError, RuntimeError, ValueError) as error:
-        raise QueryError(f"query failed: {error}") from None
-
-
 def _evidence(store: pyoxigraph.Store, membership: OxigraphTerm) -> tuple[str, str]:
     """The source and quote a membership's row shows: of the sources of an org:Membership, the
     one with a quote that names its member (by an rdfs:label or skos:altLabel), else the first
@@ -160,28 +116,21 @@ def _evidence(store: pyoxigraph.Store, membership: OxigraphTerm) -> tuple[str, s
     if not _holds(store, membership, _RDF_TYPE, _ORG_MEMBERSHIP):
         return "", ""
     candidates = []
-    for source in _objects(store, membership, _DCT_SOURCE):
-        quotes = [lexical(quote) or "" for quote in _objects(store, source, _CN_QUOTE)]
+    for source in objects(store, membership, _DCT_SOURCE):
+        quotes = [lexical(quote) or "" for quote in objects(store, source, _CN_QUOTE)]
         candidates += [(lexical(source) or "", quote) for quote in quotes or [""]]
     if not candidates:
         return "", ""
-    names = {normalise(lexical(name) or "") for member in _objects(store, membership, _ORG_MEMBER)
-             for predicate in (_RDFS_LABEL, _SKOS_ALT_LABEL) for name in _objects(store, member, predicate)}
+    names = {normalise(lexical(name) or "") for member in objects(store, membership, _ORG_MEMBER)
+             for predicate in (_RDFS_LABEL, _SKOS_ALT_LABEL) for name in objects(store, member, predicate)}
     return pick_evidence(candidates, names)
-
-
-def _objects(store: pyoxigraph.Store, subject: OxigraphTerm, predicate: pyoxigraph.NamedNode) -> list[OxigraphTerm]:
-    """The objects of ``subject``'s ``predicate`` in the default graph (none for a literal)."""
-    if isinstance(subject, pyoxigraph.Literal):
-        return []
-    return [quad.object for quad in store.quads_for_pattern(subject, predicate, None, _DEFAULT_GRAPH)]
 
 
 def _holds(store: pyoxigraph.Store, subject: OxigraphTerm, predicate: pyoxigraph.NamedNode,
            value: pyoxigraph.NamedNode) -> bool:
     if isinstance(subject, pyoxigraph.Literal):
         return False
-    return next(store.quads_for_pattern(subject, predicate, value, _DEFAULT_GRAPH), None) is not None
+    return next(store.quads_for_pattern(subject, predicate, value, DEFAULT_GRAPH), None) is not None
 
 
 def pick_evidence(candidates: Iterable[tuple[str, str]], names: set[str]) -> tuple[str, str]:

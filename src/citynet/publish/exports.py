@@ -25,7 +25,7 @@ from typing import Any
 
 import pyoxigraph
 
-from citynet.errors import InputError
+from citynet.errors import InputError, QueryError
 from citynet.formats import (
     DATASET_FORMATS,
     EXPORT_FORMATS,
@@ -41,9 +41,9 @@ from citynet.graph.dataset import graph_name
 from citynet.graph.files import describe_oxigraph_error
 from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.prefixes import PREFIXES
+from citynet.publish import located_members
 from citynet.publish.blank_numbers import BlankNodeNumbers
 from citynet.publish.jsonld import write_jsonld_into
-from citynet.querying.execute import query
 from citynet.streams import SupportsWrite, Tally, TextChunks
 
 # Views of citynet.formats.EXPORT_FORMATS by name, in the catalog's order.
@@ -173,20 +173,9 @@ def member_locations_geojson(graph: KnowledgeGraph) -> dict[str, Any]:
 
 
 def member_features(graph: KnowledgeGraph) -> Iterator[dict[str, Any]]:
-    """A GeoJSON Feature per member with coordinates: a point, and its networks."""
-    result = query("member-locations", graph=graph)
-    column = {name: i for i, name in enumerate(result.variables)}
-    member, lat, long, name, kind, country, networks = (
-        column[c] for c in ("member", "lat", "long", "name", "kind", "country", "networks"))
-    for row in result.lexical_rows():
-        latitude, longitude, listed = row[lat], row[long], row[networks]
-        assert latitude is not None and longitude is not None  # the query selects members with both
-        yield {
-            "type": "Feature",
-            "id": row[member],
-            "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
-            "properties": {
-                "name": row[name], "kind": row[kind], "country": row[country],
-                "networks": sorted(listed.split("; ")) if listed else [],
-            },
-        }
+    """A GeoJSON Feature per member with coordinates: a point, and its networks (the rows of the
+    ``member-locations`` query, read from the store without holding its answer)."""
+    try:
+        yield from located_members.member_features(graph.store)
+    except (OSError, RuntimeError) as error:
+        raise QueryError(f"reading the store failed: {error}") from None

@@ -1,0 +1,161 @@
+"""The ``memberships`` stored query's rows a stretch at a time, so that no answer holds the
+whole table.
+
+The stored query sorts its rows (by network name, member name, membership, then every other
+column): Oxigraph holds every row of the graph to sort them, 1.2 GB at 10 million triples. The
+rows of one network name are one stretch of that order, and so, within it, are the rows whose
+member names fall in a range. The table asks for them stretch by stretch: the names in the order
+ORDER BY gives them, a name with more than ``_PART_MEMBERSHIPS`` memberships in parts by member
+name. The text asked is the stored query's with the name written in, the range as a filter, and
+three OPTIONALs nested as below (with a substitution instead, or the OPTIONALs as they are,
+Oxigraph evaluates patterns for the whole graph for every answer).
+``tests/test_membership_groups.py`` compares the rows with the stored query's, in order, and the
+table with the one made from the stored query's whole answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+import pyoxigraph
+
+from citynet.curate.table_kinds import CN, ORG
+from citynet.graph.lookups import DEFAULT_GRAPH, RDFS_LABEL, EnglishNames, english_names, objects, order_key
+from citynet.graph.terms import OxigraphTerm, lexical
+from citynet.querying.stored_queries import catalogue
+
+Row = dict[str, str]
+Part = tuple[str | None, str | None]  # member names from (inclusive) and up to (exclusive); None: no bound
+
+_ORG_ORGANIZATION = pyoxigraph.NamedNode(str(ORG.organization))
+_ORG_MEMBER = pyoxigraph.NamedNode(str(ORG.member))
+_RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_PLACE_KINDS = (pyoxigraph.NamedNode(str(CN.City)), pyoxigraph.NamedNode(str(CN.Region)))
+_PART_MEMBERSHIPS = 5_000  # a network name with more memberships is asked for in parts of about as many
+_SAMPLES = 2_000  # memberships whose member names set the bounds of the parts
+_NAME = re.compile(r"\?networkName\b")
+
+# Oxigraph evaluates an OPTIONAL of two patterns, or with a path of three steps, once for the
+# whole graph and joins it by hash; nested as here (the same solutions: the filter keeps the
+# right side's rows that the unnested pattern has), it is evaluated for each row that reaches it.
+_NESTED = (
+    ("OPTIONAL { ?member wgs:lat ?lat ; wgs:long ?long . }",
+     "OPTIONAL { ?member wgs:lat ?lat OPTIONAL { ?member wgs:long ?long . } FILTER (BOUND(?long)) }"),
+    ("OPTIONAL { ?membership org:memberDuring/time:hasBeginning/(time:inXSDgYear|time:inXSDDate) ?since . }",
+     "OPTIONAL { ?membership org:memberDuring/time:hasBeginning ?begins "
+     "OPTIONAL { ?begins time:inXSDgYear|time:inXSDDate ?since . } FILTER (BOUND(?since)) }"),
+    ("OPTIONAL { ?membership org:memberDuring/time:hasEnd/(time:inXSDgYear|time:inXSDDate) ?until . }",
+     "OPTIONAL { ?membership org:memberDuring/time:hasEnd ?ends "
+     "OPTIONAL { ?ends time:inXSDgYear|time:inXSDDate ?until . } FILTER (BOUND(?until)) }"),
+)
+
+
+def network_names(store: pyoxigraph.Store) -> list[pyoxigraph.Literal]:
+    """The English name of every network a membership names (the ``?networkName`` values of the
+    query), each once, in the order ORDER BY puts them."""
+    names: set[pyoxigraph.Literal] = set()
+    previous = None
+    for quad in store.quads_for_pattern(None, _ORG_ORGANIZATION, None, DEFAULT_GRAPH):
+        if quad.object != previous:  # the index gives a network's memberships one after another
+            previous = quad.object
+            names.update(english_names(store, quad.object))
+    return sorted(names, key=order_key)
+
+
+def rows_query(name: pyoxigraph.Literal, part: Part = (None, None)) -> str:
+    """The stored query, for the rows whose network name is ``name`` (and whose member name is
+    in ``part``: from its first value on, up to its second)."""
+    text = catalogue().get("memberships").text
+    for stored, nested in _NESTED:
+        if stored not in text:
+            raise RuntimeError(f"the memberships query no longer has {stored!r}: update membership_groups._NESTED")
+        text = text.replace(stored, nested)
+    select, rest = text.split("WHERE {", 1)
+    where, order = rest.rsplit("}", 1)
+    where = _NAME.sub(lambda _: str(name), where)  # (a function: a replacement string would read backslashes)
+    low, high = part
+    # STR(?memberName) compares as ORDER BY does the names' texts: code point by code point.
+    where += "".join(f"  FILTER (STR(?memberName) {operator} {pyoxigraph.Literal(bound)})\n"
+                     for operator, bound in ((">=", low), ("<", high)) if bound is not None)
+    # An N-Triples literal (str of a pyoxigraph Literal) is a SPARQL literal: quotes, backslashes
+    # and line breaks come escaped.
+    return _NAME.sub(lambda _: f"({name} AS ?networkName)", select, count=1) + "WHERE {" + where + "}" + order
+
+
+def membership_groups(store: pyoxigraph.Store) -> Iterator[tuple[OxigraphTerm, list[Row]]]:
+    """Each membership with the rows of the stored query that come first for it: its rows with
+    the first network name and member name it has (in ORDER BY's order), in the query's order,
+    values as text ("" where unbound). Memberships come in the order of their first rows.
+
+    A membership's rows are every pair of its networks' names and its members' names; every other
+    column is the same on each such pair. So the rows that come first for it are the ones with
+    its first network name and first member name."""
+    networks = EnglishNames(store)
+    for name in network_names(store):
+        for part in _parts(store, name):
+            answer = store.query(rows_query(name, part))
+            assert isinstance(answer, pyoxigraph.QuerySolutions)  # a SELECT query
+            variables = [variable.value for variable in answer.variables]
+            met: set[OxigraphTerm] = set()  # the memberships of this part's runs so far
+            run: dict[OxigraphTerm, list[Row]] = {}  # rows with one member name, by membership
+            member_name = None
+            for solution in answer:
+                if solution["memberName"] != member_name:
+                    yield from _firsts(store, networks, (name, member_name, part), run, met)
+                    run, member_name = {}, solution["memberName"]
+                row = {variable: lexical(term) or "" for variable, term in zip(variables, solution, strict=True)}
+                run.setdefault(solution["membership"], []).append(row)
+            yield from _firsts(store, networks, (name, member_name, part), run, met)
+
+
+def _firsts(store: pyoxigraph.Store, networks: EnglishNames,
+            where: tuple[pyoxigraph.Literal, OxigraphTerm | None, Part], run: dict[OxigraphTerm, list[Row]],
+            met: set[OxigraphTerm]) -> Iterator[tuple[OxigraphTerm, list[Row]]]:
+    """The memberships of a run of rows (one network name, one member name) whose first rows
+    these are: the first run of the part they are in, the first of their networks' names and,
+    in a part after the first, the first of their members' names."""
+    name, member_name, (low, _high) = where
+    for membership, rows in run.items():
+        if membership in met or not isinstance(member_name, pyoxigraph.Literal):
+            continue
+        met.add(membership)
+        assert not isinstance(membership, pyoxigraph.Literal)  # the subject of a triple
+        if min(order_key(network_name) for network in objects(store, membership, _ORG_ORGANIZATION)
+               for network_name in networks.of(network)) != order_key(name):
+            continue
+        if low is not None and min(order_key(member) for member_term in objects(store, membership, _ORG_MEMBER)
+                                   if _is_city_or_region(store, member_term)
+                                   for member in english_names(store, member_term)) != order_key(member_name):
+            continue
+        yield membership, rows
+
+
+def _is_city_or_region(store: pyoxigraph.Store, member: OxigraphTerm) -> bool:
+    """``?member a ?class FILTER (?class IN (cn:City, cn:Region))``."""
+    return not isinstance(member, pyoxigraph.Literal) and any(
+        next(store.quads_for_pattern(member, _RDF_TYPE, kind, DEFAULT_GRAPH), None) is not None
+        for kind in _PLACE_KINDS)
+
+
+def _parts(store: pyoxigraph.Store, name: pyoxigraph.Literal) -> list[Part]:
+    """Ranges of member names that split the rows of one network name into answers of about
+    ``_PART_MEMBERSHIPS`` memberships each (one range for most names). The bounds are the member
+    names of every so many memberships: an even split, not an exact one, is all they are for."""
+    count = sum(1 for _ in _memberships_named(store, name))
+    if count <= _PART_MEMBERSHIPS:
+        return [(None, None)]
+    step = max(1, count // _SAMPLES)
+    sample = sorted(label.value for membership in itertools.islice(_memberships_named(store, name), 0, None, step)
+                    for member in objects(store, membership, _ORG_MEMBER) for label in english_names(store, member))
+    every = max(1, len(sample) * _PART_MEMBERSHIPS // count)
+    edges: list[str | None] = [None, *sorted(set(sample[every::every])), None]
+    return list(itertools.pairwise(edges))
+
+
+def _memberships_named(store: pyoxigraph.Store, name: pyoxigraph.Literal) -> Iterator[OxigraphTerm]:
+    """The memberships of the networks that have ``name`` (any subject with that label a membership names)."""
+    for labelled in store.quads_for_pattern(None, RDFS_LABEL, name, DEFAULT_GRAPH):
+        for quad in store.quads_for_pattern(None, _ORG_ORGANIZATION, labelled.subject, DEFAULT_GRAPH):
+            yield quad.subject
