@@ -89,9 +89,9 @@ def membership_groups(store: pyoxigraph.Store) -> Iterator[tuple[OxigraphTerm, l
     the first network name and member name it has (in ORDER BY's order), in the query's order,
     values as text ("" where unbound). Memberships come in the order of their first rows.
 
-    A membership's rows are every pair of its networks' names and its members' names; every other
-    column is the same on each such pair. So the rows that come first for it are the ones with
-    its first network name and first member name."""
+    A membership has rows for every pair of its networks' names and its members' names, and its
+    roles and bodies (the columns the table joins) are the same under each pair. So the rows that
+    come first for it, those with its first network name and first member name, hold them all."""
     networks = EnglishNames(store)
     for name in network_names(store):
         for part in _parts(store, name):
