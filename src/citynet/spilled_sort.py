@@ -15,6 +15,7 @@ Item = TypeVar("Item")
 
 RUN = 20_000  # items sorted in memory at a time
 _BATCH = 256  # items pickled together: what a run holds in memory while the runs are merged
+FAN_IN = 64  # runs merged at once
 
 
 def spilled_sorted(items: Iterable[Item], key: Callable[[Item], Any], run: int = RUN) -> Iterator[Item]:
@@ -26,15 +27,30 @@ def spilled_sorted(items: Iterable[Item], key: Callable[[Item], Any], run: int =
         yield from sorted(head[0] if head else [], key=key)
         return
     with ExitStack() as files:
-        runs = []
+        runs: list[IO[bytes]] = []
         for chunk in itertools.chain(_taken(head), chunks):
             chunk.sort(key=key)
-            spool = files.enter_context(tempfile.TemporaryFile())
-            _write_run(spool, chunk)
-            runs.append(spool)
-        del chunk
+            runs.append(_spilled(files, chunk))
+        # Merged FAN_IN runs at a time, so that the files open and the batches held stay few.
+        while len(runs) > FAN_IN:
+            merged = []
+            for start in range(0, len(runs), FAN_IN):
+                group = runs[start:start + FAN_IN]
+                merged.append(_spilled(files, heapq.merge(*map(_read_run, group), key=key)))
+                for spool in group:
+                    spool.close()
+            runs = merged
         # heapq.merge takes equal keys from the earlier run first: stable, as the runs are in order.
-        yield from heapq.merge(*(_read_run(spool) for spool in runs), key=key)
+        yield from heapq.merge(*map(_read_run, runs), key=key)
+
+
+def _spilled(files: ExitStack, items: Iterable[Any]) -> IO[bytes]:
+    """``items`` written to a new nameless temporary file, ready to be read back."""
+    spool = files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (closed by the caller's ExitStack)
+    for batch in _chunks(iter(items), _BATCH):
+        pickle.dump(batch, spool, pickle.HIGHEST_PROTOCOL)
+    spool.seek(0)
+    return spool
 
 
 def _chunks(source: Iterator[Item], size: int) -> Iterator[list[Item]]:
@@ -48,16 +64,10 @@ def _taken(chunks: list[list[Item]]) -> Iterator[list[Item]]:
         yield chunks.pop(0)
 
 
-def _write_run(spool: IO[bytes], items: list[Any]) -> None:
-    for start in range(0, len(items), _BATCH):
-        pickle.dump(items[start:start + _BATCH], spool, pickle.HIGHEST_PROTOCOL)
-    spool.seek(0)
-
-
 def _read_run(spool: IO[bytes]) -> Iterator[Any]:
     while True:
         try:
-            batch = pickle.load(spool)  # noqa: S301 (written by this process, above)
+            batch = pickle.load(spool)  # noqa: S301 (written by this process: _spilled)
         except EOFError:
             return
         yield from batch

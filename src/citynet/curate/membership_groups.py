@@ -17,12 +17,22 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pyoxigraph
 
 from citynet.curate.table_kinds import CN, ORG
-from citynet.graph.lookups import DEFAULT_GRAPH, RDFS_LABEL, EnglishNames, english_names, objects, order_key
+from citynet.errors import QueryError
+from citynet.graph.lookups import (
+    DEFAULT_GRAPH,
+    RDF_TYPE,
+    RDFS_LABEL,
+    EnglishNames,
+    english_names,
+    holds,
+    objects,
+    order_key,
+)
 from citynet.graph.terms import OxigraphTerm, lexical
 from citynet.querying.stored_queries import catalogue
 
@@ -31,7 +41,6 @@ Part = tuple[str | None, str | None]  # member names from (inclusive) and up to 
 
 _ORG_ORGANIZATION = pyoxigraph.NamedNode(str(ORG.organization))
 _ORG_MEMBER = pyoxigraph.NamedNode(str(ORG.member))
-_RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _PLACE_KINDS = (pyoxigraph.NamedNode(str(CN.City)), pyoxigraph.NamedNode(str(CN.Region)))
 _PART_MEMBERSHIPS = 5_000  # a network name with more memberships is asked for in parts of about as many
 _SAMPLES = 2_000  # memberships whose member names set the bounds of the parts
@@ -67,13 +76,17 @@ def network_names(store: pyoxigraph.Store) -> list[pyoxigraph.Literal]:
 def rows_query(name: pyoxigraph.Literal, part: Part = (None, None)) -> str:
     """The stored query, for the rows whose network name is ``name`` (and whose member name is
     in ``part``: from its first value on, up to its second)."""
-    text = catalogue().get("memberships").text
+    # Without the header's comments, which could hold the words edited below.
+    text = "\n".join(line for line in catalogue().get("memberships").text.splitlines()
+                     if not line.lstrip().startswith("#"))
     for stored, nested in _NESTED:
         if stored not in text:
             raise RuntimeError(f"the memberships query no longer has {stored!r}: update membership_groups._NESTED")
         text = text.replace(stored, nested)
     select, rest = text.split("WHERE {", 1)
     where, order = rest.rsplit("}", 1)
+    if not _NAME.search(select) or not _NAME.search(where):
+        raise RuntimeError("the memberships query no longer selects and binds ?networkName: update membership_groups")
     where = _NAME.sub(lambda _: str(name), where)  # (a function: a replacement string would read backslashes)
     low, high = part
     # STR(?memberName) compares as ORDER BY does the names' texts: code point by code point.
@@ -95,48 +108,59 @@ def membership_groups(store: pyoxigraph.Store) -> Iterator[tuple[OxigraphTerm, l
     networks = EnglishNames(store)
     for name in network_names(store):
         for part in _parts(store, name):
-            answer = store.query(rows_query(name, part))
-            assert isinstance(answer, pyoxigraph.QuerySolutions)  # a SELECT query
-            variables = [variable.value for variable in answer.variables]
             met: set[OxigraphTerm] = set()  # the memberships of this part's runs so far
             run: dict[OxigraphTerm, list[Row]] = {}  # rows with one member name, by membership
             member_name = None
-            for solution in answer:
+            for variables, solution in _solutions(store, rows_query(name, part)):
                 if solution["memberName"] != member_name:
-                    yield from _firsts(store, networks, (name, member_name, part), run, met)
+                    yield from _first_rows(store, networks, name, member_name, part[0], run, met)
                     run, member_name = {}, solution["memberName"]
                 row = {variable: lexical(term) or "" for variable, term in zip(variables, solution, strict=True)}
                 run.setdefault(solution["membership"], []).append(row)
-            yield from _firsts(store, networks, (name, member_name, part), run, met)
+            yield from _first_rows(store, networks, name, member_name, part[0], run, met)
 
 
-def _firsts(store: pyoxigraph.Store, networks: EnglishNames,
-            where: tuple[pyoxigraph.Literal, OxigraphTerm | None, Part], run: dict[OxigraphTerm, list[Row]],
-            met: set[OxigraphTerm]) -> Iterator[tuple[OxigraphTerm, list[Row]]]:
-    """The memberships of a run of rows (one network name, one member name) whose first rows
-    these are: the first run of the part they are in, the first of their networks' names and,
-    in a part after the first, the first of their members' names."""
-    name, member_name, (low, _high) = where
+def _solutions(store: pyoxigraph.Store, text: str) -> Iterator[tuple[list[str], pyoxigraph.QuerySolution]]:
+    """The answer's rows, each with the variables' names; the store's errors as :class:`QueryError`."""
+    try:
+        answer = store.query(text)
+        assert isinstance(answer, pyoxigraph.QuerySolutions)  # a SELECT query
+        variables = [variable.value for variable in answer.variables]
+        for solution in answer:
+            yield variables, solution
+    except (OSError, RuntimeError, ValueError) as error:  # not SyntaxError: the text is ours
+        raise QueryError(f"query failed: {error}") from None
+
+
+def _first_rows(store: pyoxigraph.Store, networks: EnglishNames, name: pyoxigraph.Literal,
+                member_name: OxigraphTerm | None, low: str | None, run: dict[OxigraphTerm, list[Row]],
+                met: set[OxigraphTerm]) -> Iterator[tuple[OxigraphTerm, list[Row]]]:
+    """The memberships of a run of rows (network name ``name``, one member name) whose first rows
+    these are: the first run of the part they are in, ``name`` the first of their networks'
+    names and, in a part after the first (from ``low`` on), the member name the first of their
+    members' names. (Names compared whole: two that ORDER BY ties are not taken for one.)"""
     for membership, rows in run.items():
         if membership in met or not isinstance(member_name, pyoxigraph.Literal):
             continue
         met.add(membership)
-        assert not isinstance(membership, pyoxigraph.Literal)  # the subject of a triple
-        if min(order_key(network_name) for network in objects(store, membership, _ORG_ORGANIZATION)
-               for network_name in networks.of(network)) != order_key(name):
+        if _first_name(membership, _ORG_ORGANIZATION, networks.of, store) != name:
             continue
-        if low is not None and min(order_key(member) for member_term in objects(store, membership, _ORG_MEMBER)
-                                   if _is_city_or_region(store, member_term)
-                                   for member in english_names(store, member_term)) != order_key(member_name):
+        if low is not None and _first_name(membership, _ORG_MEMBER, lambda member: english_names(store, member)
+                                           if _is_city_or_region(store, member) else [], store) != member_name:
             continue
         yield membership, rows
 
 
+def _first_name(membership: OxigraphTerm, predicate: pyoxigraph.NamedNode,
+                names: Callable[[OxigraphTerm], list[pyoxigraph.Literal]],
+                store: pyoxigraph.Store) -> pyoxigraph.Literal:
+    """The first, in ORDER BY's order, of the names of a membership's networks or members."""
+    return min((name for linked in objects(store, membership, predicate) for name in names(linked)), key=order_key)
+
+
 def _is_city_or_region(store: pyoxigraph.Store, member: OxigraphTerm) -> bool:
     """``?member a ?class FILTER (?class IN (cn:City, cn:Region))``."""
-    return not isinstance(member, pyoxigraph.Literal) and any(
-        next(store.quads_for_pattern(member, _RDF_TYPE, kind, DEFAULT_GRAPH), None) is not None
-        for kind in _PLACE_KINDS)
+    return any(holds(store, member, RDF_TYPE, kind) for kind in _PLACE_KINDS)
 
 
 def _parts(store: pyoxigraph.Store, name: pyoxigraph.Literal) -> list[Part]:

@@ -27,9 +27,9 @@ from citynet.curate.table_kinds import (
     PLACE_KINDS,
     TableKind,
 )
-from citynet.errors import InputError, QueryError
+from citynet.errors import InputError
 from citynet.graph.knowledge_graph import KnowledgeGraph
-from citynet.graph.lookups import DEFAULT_GRAPH, objects
+from citynet.graph.lookups import RDF_TYPE, RDFS_LABEL, holds, objects
 from citynet.graph.names import normalise
 from citynet.graph.terms import OxigraphTerm, lexical
 from citynet.querying.results import spreadsheet_csv, write_spreadsheet_csv
@@ -38,12 +38,10 @@ from citynet.streams import SupportsWrite, TextChunks
 Row = dict[str, str]
 
 _MERGED = ("role", "representedBy")  # the columns a membership's later rows add values to
-_RDF_TYPE = pyoxigraph.NamedNode(str(RDF.type))
 _ORG_MEMBERSHIP = pyoxigraph.NamedNode(str(ORG.Membership))
 _ORG_MEMBER = pyoxigraph.NamedNode(str(ORG.member))
 _DCT_SOURCE = pyoxigraph.NamedNode(str(DCTERMS.source))
 _CN_QUOTE = pyoxigraph.NamedNode(str(CN.quote))
-_RDFS_LABEL = pyoxigraph.NamedNode(str(RDFS.label))
 _SKOS_ALT_LABEL = pyoxigraph.NamedNode(str(SKOS.altLabel))
 
 
@@ -89,14 +87,11 @@ def membership_rows(graph: KnowledgeGraph) -> Iterator[Row]:
     Nothing holds the table: the query's rows come one network name at a time, and each
     membership's row is written from the rows that come first for it, which hold all its roles
     (see :mod:`citynet.curate.membership_groups`)."""
-    try:
-        for membership, rows in membership_groups(graph.store):
-            kept = rows[0]
-            _merge(kept, rows[1:])
-            kept["source"], kept["quote"] = _evidence(graph.store, membership)
-            yield kept
-    except (OSError, RuntimeError, ValueError) as error:
-        raise QueryError(f"query failed: {error}") from None
+    for membership, rows in membership_groups(graph.store):
+        kept = rows[0]
+        _merge(kept, rows[1:])
+        kept["source"], kept["quote"] = _evidence(graph.store, membership)
+        yield kept
 
 
 def _merge(kept: Row, rows: list[Row]) -> None:
@@ -113,7 +108,7 @@ def _evidence(store: pyoxigraph.Store, membership: OxigraphTerm) -> tuple[str, s
     """The source and quote a membership's row shows: of the sources of an org:Membership, the
     one with a quote that names its member (by an rdfs:label or skos:altLabel), else the first
     (see :func:`pick_evidence`); none for anything else."""
-    if not _holds(store, membership, _RDF_TYPE, _ORG_MEMBERSHIP):
+    if not holds(store, membership, RDF_TYPE, _ORG_MEMBERSHIP):
         return "", ""
     candidates = []
     for source in objects(store, membership, _DCT_SOURCE):
@@ -122,15 +117,8 @@ def _evidence(store: pyoxigraph.Store, membership: OxigraphTerm) -> tuple[str, s
     if not candidates:
         return "", ""
     names = {normalise(lexical(name) or "") for member in objects(store, membership, _ORG_MEMBER)
-             for predicate in (_RDFS_LABEL, _SKOS_ALT_LABEL) for name in objects(store, member, predicate)}
+             for predicate in (RDFS_LABEL, _SKOS_ALT_LABEL) for name in objects(store, member, predicate)}
     return pick_evidence(candidates, names)
-
-
-def _holds(store: pyoxigraph.Store, subject: OxigraphTerm, predicate: pyoxigraph.NamedNode,
-           value: pyoxigraph.NamedNode) -> bool:
-    if isinstance(subject, pyoxigraph.Literal):
-        return False
-    return next(store.quads_for_pattern(subject, predicate, value, DEFAULT_GRAPH), None) is not None
 
 
 def pick_evidence(candidates: Iterable[tuple[str, str]], names: set[str]) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from citynet.graph.terms import OxigraphTerm
 
 DEFAULT_GRAPH = pyoxigraph.DefaultGraph()
 RDFS_LABEL = pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def objects(store: pyoxigraph.Store, subject: OxigraphTerm, predicate: pyoxigraph.NamedNode) -> list[OxigraphTerm]:
@@ -16,6 +17,14 @@ def objects(store: pyoxigraph.Store, subject: OxigraphTerm, predicate: pyoxigrap
     if isinstance(subject, pyoxigraph.Literal):
         return []
     return [quad.object for quad in store.quads_for_pattern(subject, predicate, None, DEFAULT_GRAPH)]
+
+
+def holds(store: pyoxigraph.Store, subject: OxigraphTerm, predicate: pyoxigraph.NamedNode,
+          value: OxigraphTerm) -> bool:
+    """Whether the default graph has the triple (never, for a literal subject)."""
+    if isinstance(subject, pyoxigraph.Literal):
+        return False
+    return next(store.quads_for_pattern(subject, predicate, value, DEFAULT_GRAPH), None) is not None
 
 
 def is_english(literal: pyoxigraph.Literal) -> bool:
@@ -30,10 +39,12 @@ def english_names(store: pyoxigraph.Store, subject: OxigraphTerm) -> list[pyoxig
             if isinstance(label, pyoxigraph.Literal) and is_english(label)]
 
 
-def order_key(name: pyoxigraph.Literal) -> tuple[str, str]:
+def order_key(name: pyoxigraph.Literal) -> tuple[str, str, int, str]:
     """Where ORDER BY puts a language-tagged string: by its text, then its tag (as Oxigraph sorts
-    them, code point by code point)."""
-    return name.value, name.language or ""
+    them, code point by code point), then an RDF 1.2 direction before none. Oxigraph ties ``ltr``
+    and ``rtl``; here ``ltr`` comes first, so that two names have one key only if they are one."""
+    direction = name.direction
+    return name.value, name.language or "", 0 if direction else 1, str(direction or "")
 
 
 class EnglishNames:

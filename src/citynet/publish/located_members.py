@@ -5,7 +5,7 @@ The query groups every membership of the graph by member (the networks' names of
 every row (``ORDER BY ?name ?member``): Oxigraph holds all of it, about 770 MB at 10 million
 triples. Here each member with a latitude is read from the store as it comes, with the patterns
 of the query, and its features are sorted by :func:`citynet.spilled_sort.spilled_sorted` in the
-order ORDER BY gives; a member's several rows (two names, two latitudes…), which that order leaves
+order ORDER BY gives; a member's several rows (two kinds, two latitudes…), which that order leaves
 tied, come by kind, country and coordinates. ``tests/test_located_members.py`` compares the
 features with the query's rows.
 """
@@ -18,13 +18,12 @@ from typing import Any
 import pyoxigraph
 
 from citynet.curate.table_kinds import CN, GN, ORG, WGS
-from citynet.graph.lookups import DEFAULT_GRAPH, EnglishNames, english_names, objects, order_key
+from citynet.graph.lookups import DEFAULT_GRAPH, RDF_TYPE, EnglishNames, english_names, objects, order_key
 from citynet.graph.terms import OxigraphTerm, lexical
 from citynet.spilled_sort import spilled_sorted
 
 Feature = dict[str, Any]
 
-_RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _KINDS = {pyoxigraph.NamedNode(str(CN.City)): "city", pyoxigraph.NamedNode(str(CN.Region)): "region"}
 _LAT, _LONG = pyoxigraph.NamedNode(str(WGS.lat)), pyoxigraph.NamedNode(str(WGS.long))
 _COUNTRY = pyoxigraph.NamedNode(str(GN.countryCode))
@@ -47,31 +46,32 @@ def member_features(store: pyoxigraph.Store) -> Iterator[Feature]:
 
 
 def _keyed_rows(store: pyoxigraph.Store) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:
-    network_names = EnglishNames(store)
+    networks = EnglishNames(store)
     for quad in store.quads_for_pattern(None, _LAT, None, DEFAULT_GRAPH):
         member = quad.subject
         latitudes = objects(store, member, _LAT)
         if latitudes[0] != quad.object:  # each member once: where the index gives its first latitude
             continue
-        yield from _member_rows(store, member, latitudes, network_names)
+        yield from _member_rows(store, member, latitudes, networks)
 
 
 def _member_rows(store: pyoxigraph.Store, member: OxigraphTerm, latitudes: list[OxigraphTerm],
-                 network_names: EnglishNames) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+                 networks: EnglishNames) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:
     """The query's rows of one member: every kind, English name, latitude, longitude and
     country (or none) it has, with the names of its networks."""
-    kinds = [_KINDS[kind] for kind in objects(store, member, _RDF_TYPE) if isinstance(kind, pyoxigraph.NamedNode)
+    kinds = [_KINDS[kind] for kind in objects(store, member, RDF_TYPE) if isinstance(kind, pyoxigraph.NamedNode)
              and kind in _KINDS]
     names = english_names(store, member)
     longitudes = objects(store, member, _LONG)
-    networks = _network_names(network_names, member)
-    if not (kinds and names and longitudes and networks):
+    network_names = _network_names(store, networks, member)
+    if not (kinds and names and longitudes and network_names):
         return
     countries: list[OxigraphTerm | None] = [*objects(store, member, _COUNTRY)] or [None]
-    listed = _SEPARATOR.join(networks)
+    listed = _SEPARATOR.join(network_names)
     split = sorted(listed.split(_SEPARATOR)) if listed else []
     identifier = lexical(member)
-    member_key = (0, "") if isinstance(member, pyoxigraph.BlankNode) else (1, str(identifier))  # blank nodes tie
+    # ORDER BY puts blank nodes first, by their ids, then IRIs by their text.
+    member_key = (0 if isinstance(member, pyoxigraph.BlankNode) else 1, str(identifier))
     for kind in kinds:
         for name in names:
             for latitude in latitudes:
@@ -83,12 +83,12 @@ def _member_rows(store: pyoxigraph.Store, member: OxigraphTerm, latitudes: list[
                                (identifier, coordinates, name.value, kind, text, list(split)))
 
 
-def _network_names(network_names: EnglishNames, member: OxigraphTerm) -> list[str]:
+def _network_names(store: pyoxigraph.Store, networks: EnglishNames, member: OxigraphTerm) -> list[str]:
     """The query's ``GROUP_CONCAT(DISTINCT STR(?networkName))`` of a member, as a list: the English
     names of the networks of every membership it is the member of. (The features sort the names
     split at the separator, so their order here does not matter.)"""
     found: dict[str, None] = {}
-    for membership in network_names.store.quads_for_pattern(None, _MEMBER, member, DEFAULT_GRAPH):
-        for network in objects(network_names.store, membership.subject, _ORGANIZATION):
-            found.update(dict.fromkeys(name.value for name in network_names.of(network)))
+    for membership in store.quads_for_pattern(None, _MEMBER, member, DEFAULT_GRAPH):
+        for network in objects(store, membership.subject, _ORGANIZATION):
+            found.update(dict.fromkeys(name.value for name in networks.of(network)))
     return list(found)
