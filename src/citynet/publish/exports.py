@@ -177,5 +177,5 @@ def member_features(graph: KnowledgeGraph) -> Iterator[dict[str, Any]]:
     ``member-locations`` query, read from the store without holding its answer)."""
     try:
         yield from located_members.member_features(graph.store)
-    except (OSError, RuntimeError) as error:
-        raise QueryError(f"reading the store failed: {error}") from None
+    except (OSError, RuntimeError) as error:  # the store, or the temporary files of the sort
+        raise QueryError(f"reading the store or sorting its rows on disk failed: {error}") from None
