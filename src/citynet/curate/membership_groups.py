@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 
 import pyoxigraph
 
-from citynet.curate.table_kinds import CN, ORG
+from citynet.curate.table_kinds import ORG, PLACE_KINDS
 from citynet.errors import QueryError
 from citynet.graph.lookups import (
     DEFAULT_GRAPH,
@@ -41,7 +41,7 @@ Part = tuple[str | None, str | None]  # member names from (inclusive) and up to 
 
 _ORG_ORGANIZATION = pyoxigraph.NamedNode(str(ORG.organization))
 _ORG_MEMBER = pyoxigraph.NamedNode(str(ORG.member))
-_PLACE_KINDS = (pyoxigraph.NamedNode(str(CN.City)), pyoxigraph.NamedNode(str(CN.Region)))
+_PLACE_KINDS = tuple(pyoxigraph.NamedNode(str(kind)) for kind in PLACE_KINDS.values())
 _PART_MEMBERSHIPS = 5_000  # a network name with more memberships is asked for in parts of about as many
 _SAMPLES = 2_000  # memberships whose member names set the bounds of the parts
 _NAME = re.compile(r"\?networkName\b")
@@ -145,8 +145,7 @@ def _first_rows(store: pyoxigraph.Store, networks: EnglishNames, name: pyoxigrap
         met.add(membership)
         if _first_name(membership, _ORG_ORGANIZATION, networks.of, store) != name:
             continue
-        if low is not None and _first_name(membership, _ORG_MEMBER, lambda member: english_names(store, member)
-                                           if _is_city_or_region(store, member) else [], store) != member_name:
+        if low is not None and _first_name(membership, _ORG_MEMBER, _place_names(store), store) != member_name:
             continue
         yield membership, rows
 
@@ -158,9 +157,13 @@ def _first_name(membership: OxigraphTerm, predicate: pyoxigraph.NamedNode,
     return min((name for linked in objects(store, membership, predicate) for name in names(linked)), key=order_key)
 
 
-def _is_city_or_region(store: pyoxigraph.Store, member: OxigraphTerm) -> bool:
-    """``?member a ?class FILTER (?class IN (cn:City, cn:Region))``."""
-    return any(holds(store, member, RDF_TYPE, kind) for kind in _PLACE_KINDS)
+def _place_names(store: pyoxigraph.Store) -> Callable[[OxigraphTerm], list[pyoxigraph.Literal]]:
+    """The English names of a member that is a city or a region
+    (``?member a ?class FILTER (?class IN (cn:City, cn:Region))``); none for another."""
+    def names(member: OxigraphTerm) -> list[pyoxigraph.Literal]:
+        is_place = any(holds(store, member, RDF_TYPE, kind) for kind in _PLACE_KINDS)
+        return english_names(store, member) if is_place else []
+    return names
 
 
 def _parts(store: pyoxigraph.Store, name: pyoxigraph.Literal) -> list[Part]:

@@ -17,14 +17,14 @@ from typing import Any
 
 import pyoxigraph
 
-from citynet.curate.table_kinds import CN, GN, ORG, WGS
+from citynet.curate.table_kinds import GN, ORG, PLACE_KINDS, WGS
 from citynet.graph.lookups import DEFAULT_GRAPH, RDF_TYPE, EnglishNames, english_names, objects, order_key
 from citynet.graph.terms import OxigraphTerm, lexical
 from citynet.spilled_sort import spilled_sorted
 
 Feature = dict[str, Any]
 
-_KINDS = {pyoxigraph.NamedNode(str(CN.City)): "city", pyoxigraph.NamedNode(str(CN.Region)): "region"}
+_KINDS = {pyoxigraph.NamedNode(str(iri)): kind for kind, iri in PLACE_KINDS.items()}  # "city", "region"
 _LAT, _LONG = pyoxigraph.NamedNode(str(WGS.lat)), pyoxigraph.NamedNode(str(WGS.long))
 _COUNTRY = pyoxigraph.NamedNode(str(GN.countryCode))
 _MEMBER, _ORGANIZATION = pyoxigraph.NamedNode(str(ORG.member)), pyoxigraph.NamedNode(str(ORG.organization))
