@@ -14,6 +14,7 @@ from citynet.publish.exports import export_bytes
 from citynet.querying.execute import query
 from citynet.scale.generate import generate
 from citynet.spilled_sort import spilled_sorted
+from tests.hostile import citynet as run_citynet
 from tests.test_membership_groups import PREFIXES
 
 # Rows the query multiplies (two kinds, two English names, two latitudes, two countries), rows it
@@ -148,3 +149,18 @@ def test_members_of_one_name_come_in_the_querys_order(data, tmp_path):
     path.write_text(PREFIXES + data, encoding="utf-8")
     graph = citynet.KnowledgeGraph([path], cache_dir=tmp_path / "cache")
     assert _exported(graph) == _query_features(graph)
+
+
+def test_a_coordinate_that_is_not_a_number_is_named_and_nothing_is_written(tmp_path):
+
+
+    path = tmp_path / "bad.ttl"
+    path.write_text(PREFIXES + """ex:n rdfs:label "Net"@en .
+ex:a a cn:City ; rdfs:label "A"@en ; wgs:lat "north" ; wgs:long 2 .
+ex:m org:organization ex:n ; org:member ex:a .""", encoding="utf-8")
+    out = tmp_path / "members.geojson"
+    out.write_text("the previous file", encoding="utf-8")
+    result = run_citynet("export", "--data", str(path), "--format", "geojson", "-o", str(out))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert 'http://example.org/a has wgs:lat "north", which is not a number of degrees' in result.stderr
+    assert out.read_text(encoding="utf-8") == "the previous file"

@@ -18,6 +18,7 @@ from typing import Any
 import pyoxigraph
 
 from citynet.curate.table_kinds import GN, ORG, PLACE_KINDS, WGS
+from citynet.errors import InputError
 from citynet.graph.lookups import DEFAULT_GRAPH, RDF_TYPE, EnglishNames, english_names, objects, order_key
 from citynet.graph.terms import OxigraphTerm, lexical
 from citynet.spilled_sort import spilled_sorted
@@ -77,10 +78,19 @@ def _member_rows(store: pyoxigraph.Store, member: OxigraphTerm, latitudes: list[
             for latitude in latitudes:
                 for longitude in longitudes:
                     for country in countries:
-                        coordinates = [float(lexical(longitude) or ""), float(lexical(latitude) or "")]
+                        coordinates = [_degrees(member, "long", longitude), _degrees(member, "lat", latitude)]
                         text = lexical(country)
                         yield ((*order_key(name), member_key, kind, text or "", coordinates),
                                (identifier, coordinates, name.value, kind, text, list(split)))
+
+
+def _degrees(member: OxigraphTerm, axis: str, value: OxigraphTerm) -> float:
+    """A coordinate as a GeoJSON number; a value that is not one is the data's error, named."""
+    try:
+        return float(lexical(value) or "")
+    except ValueError:
+        raise InputError(f"{lexical(member)} has wgs:{axis} {value}, which is not a number of degrees",
+                         hint="write it as a decimal number, such as 54.0887") from None
 
 
 def _network_names(store: pyoxigraph.Store, networks: EnglishNames, member: OxigraphTerm) -> list[str]:
