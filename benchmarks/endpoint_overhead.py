@@ -8,7 +8,10 @@ with its default settings and the shipped graph, ``oxigraph serve-read-only`` on
 of it with ``--union-default-graph``. Each is sent the same text: the stored query
 networks-of-place for Rostock, its parameter bound by a VALUES block (as ``citynet query
 --endpoint`` sends it), by GET to its SPARQL endpoint, asking for SPARQL JSON results. citynet is
-also asked the stored query by name (``/queries/networks-of-place?place=Rostock``).
+also asked the stored query by name (``/queries/networks-of-place?place=Rostock``). Both are
+also sent the text with a numbered comment at its end, new at each request: citynet answers a
+query it has seen quickly in its own process (:mod:`citynet.server.inline`), and a new one in a
+query worker, so this shows what a query costs the first time.
 
 A client is a process of its own with one keep-alive connection, sending a request as soon as
 the answer to the last one is in; eight clients are eight such processes. In each round every
@@ -46,20 +49,28 @@ RESULTS = REPO / "benchmarks" / "RESULTS-endpoint.md"
 QUERY = ("networks-of-place", (("place", "Rostock"),))
 ACCEPT = "application/sparql-results+json"
 TARGET = 0.9
+#: The endpoints asked a new text each time (see :func:`targets`), and the client's request counter.
+NEW_TEXT = ", a new text each time"
+COUNTER = "{n}"
 
 
 def targets(citynet: Stack, oxigraph: Stack | None, earlier: Stack | None = None
             ) -> dict[str, tuple[str, str, Stack]]:
     """Each measured endpoint: the server's base URL, the path with its query string, the server."""
     text = sparql_of(*QUERY)
+    same = urlencode({"query": text})
+    # The query ends in a comment numbered by the client: a text neither server has seen.
+    new = urlencode({"query": text + "\n# request "}) + COUNTER
     found: dict[str, tuple[str, str, Stack]] = {}
     for label, stack in (("citynet", citynet), ("before: citynet", earlier)):
         if stack is not None:
-            found[f"{label} /sparql"] = (stack.base_url, "/sparql?" + urlencode({"query": text}), stack)
+            found[f"{label} /sparql"] = (stack.base_url, "/sparql?" + same, stack)
             found[f"{label} /queries/networks-of-place"] = (
                 stack.base_url, "/queries/networks-of-place?place=Rostock", stack)
+            found[f"{label} /sparql{NEW_TEXT}"] = (stack.base_url, "/sparql?" + new, stack)
     if oxigraph is not None:
-        found["oxigraph /query"] = (oxigraph.base_url, "/query?" + urlencode({"query": text}), oxigraph)
+        found["oxigraph /query"] = (oxigraph.base_url, "/query?" + same, oxigraph)
+        found[f"oxigraph /query{NEW_TEXT}"] = (oxigraph.base_url, "/query?" + new, oxigraph)
     return found
 
 
@@ -73,7 +84,7 @@ def client(base_url: str, path: str, seconds: float, start: float, counts: multi
     time.sleep(max(0.0, start - time.time()))
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        connection.request("GET", path, headers=headers)
+        connection.request("GET", path.replace(COUNTER, f"{os.getpid()}-{answered + bad}"), headers=headers)
         response = connection.getresponse()
         body = response.read()
         if first is None:
@@ -162,7 +173,9 @@ def report(measured: dict, answers: dict, rounds: int, seconds: float, client_co
         "Written by `benchmarks/endpoint_overhead.py`: `citynet serve` (default settings) and",
         "`oxigraph serve-read-only` (the same graph, `--union-default-graph`) running at once, each sent",
         "the same query text (networks-of-place for Rostock, bound by VALUES) by GET, SPARQL JSON asked",
-        f"for. Clients are processes with one keep-alive connection each. {rounds} rounds of {seconds:g} s",
+        "for; also with a numbered comment at the end of the text, new at each request (a new text each",
+        "time: citynet answers it in a query worker, where it answers a text it has seen quickly in its own",
+        f"process). Clients are processes with one keep-alive connection each. {rounds} rounds of {seconds:g} s",
         "per (endpoint, clients), the order rotating; medians of the requests answered per second.",
         f"Target (issue 16): citynet at one client at least {TARGET}x the Oxigraph server.",
         "",
@@ -183,8 +196,9 @@ def report(measured: dict, answers: dict, rounds: int, seconds: float, client_co
                   "|---|" + "---:|" * len(client_counts)]
         for name in names:
             if "citynet" in name:
+                peer = "oxigraph /query" + (NEW_TEXT if name.endswith(NEW_TEXT) else "")
                 lines.append(f"| {name} | " + " | ".join(
-                    f"{medians[(name, n)] / medians[('oxigraph /query', n)]:.2f}x" for n in client_counts) + " |")
+                    f"{medians[(name, n)] / medians[(peer, n)]:.2f}x" for n in client_counts) + " |")
     else:
         lines += ["", "The Oxigraph server is not installed (`pip install oxigraph`): no ratio."]
     cpu = {pair: statistics.median(values) for pair, values in measured["cpu"].items()}

@@ -83,7 +83,7 @@ def test_light_queries_share_a_thread_until_one_is_lowered(monkeypatch):
 
     threads: list[threading.Thread] = []  # the objects: a thread's ident may be reused once it ended
 
-    def handle(store, local_graphs, job, counter=None):
+    def handle(held, job):
         threads.append(threading.current_thread())
         time.sleep(job["sleep"])
         return {"ok": True}
@@ -94,7 +94,7 @@ def test_light_queries_share_a_thread_until_one_is_lowered(monkeypatch):
     monkeypatch.setattr(worker, "lower_priority", lambda thread_id=None: lowered.append(thread_id))
 
     def job(sleep: float, lane: str = "light") -> dict:
-        return worker.run_job(None, frozenset(), {"lane": lane, "grace": 0.2, "sleep": sleep})  # type: ignore[arg-type]
+        return worker.run_job(None, {"lane": lane, "grace": 0.2, "sleep": sleep})  # type: ignore[arg-type]
 
     assert job(0)["ok"] and job(0)["ok"]
     assert threads[0] is threads[1] and threads[0] is not threading.current_thread()  # kept; not the caller

@@ -49,6 +49,12 @@ def named_graph_quads(source: pyoxigraph.Store, target: pyoxigraph.Store) -> Non
         target.bulk_extend(source.quads_for_pattern(None, None, None, graph))
 
 
+def default_graph_size(store: pyoxigraph.Store) -> int:
+    """The number of triples in the store's default graph itself (not the union of its graphs)."""
+    (row,) = select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(row["n"].value)
+
+
 def local_graph_names(store: pyoxigraph.Store) -> list[str]:
     """The IRIs of the dataset's named graphs, sorted."""
     return sorted(graph.value for graph in store.named_graphs() if isinstance(graph, pyoxigraph.NamedNode))

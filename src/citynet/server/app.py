@@ -137,6 +137,9 @@ def create_app(graph: KnowledgeGraph | None = None, settings: Settings | None = 
             await state.close()
 
     routes = [
+        # The protocol first: the routes are tried in order, and these are asked for the most.
+        Route("/sparql", protocol.sparql, methods=["GET", "POST"]),
+        Route("/queries/{name}", api.run_query),
         Route("/", site_pages.home),
         Route("/index.html", site_pages.home_file),
         Route("/style.css", site_pages.stylesheet),
@@ -145,10 +148,8 @@ def create_app(graph: KnowledgeGraph | None = None, settings: Settings | None = 
         *site_pages.ROUTES,
         Route("/query/spreadsheet.csv", page.spreadsheet_download),
         Route("/static/{name:path}", page.asset),
-        Route("/sparql", protocol.sparql, methods=["GET", "POST"]),
         Route("/store", graph_store.graph_store, methods=["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH"]),
         Route("/queries", api.list_queries),
-        Route("/queries/{name}", api.run_query),
         Route("/openapi.json", api.openapi),
         Route("/id/{kind}/", linked_data.kind_index),
         Route("/id/{kind}/{slug}", linked_data.entity),

@@ -98,6 +98,8 @@ async def execute(request: Request, pool: WorkerPool, settings: Settings, *, tex
     chosen = by_name(reply["format"], _SERVED)
     headers = {"Vary": "Accept", "Cache-Control": "no-store", **(headers or {})}
     note(request, f"{reply['form'].lower()}:{reply['count']}")
+    if reply.get("inline"):
+        note(request, "inline")
     if reply["truncated"]:
         headers[TRUNCATED_HEADER] = "true"
         headers[ROW_LIMIT_HEADER] = str(settings.max_rows)

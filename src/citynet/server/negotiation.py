@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from citynet.formats import (
     CSV,
@@ -84,9 +85,24 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     return ranges
 
 
+#: Accept headers up to this long have their choice kept (clients send the same few again and again).
+_KEPT_HEADER = 512
+
+
 def choose(header: str | None, offers: Sequence[Format]) -> Format | None:
     """The offer the client prefers, None if it accepts none of them.
     No ``Accept`` header (or one with no valid media range) means "anything": the first offer."""
+    if header is not None and len(header) > _KEPT_HEADER:
+        return _choose(header, tuple(offers))
+    return _kept_choice(header, tuple(offers))
+
+
+@lru_cache(maxsize=256)
+def _kept_choice(header: str | None, offers: tuple[Format, ...]) -> Format | None:
+    return _choose(header, offers)
+
+
+def _choose(header: str | None, offers: tuple[Format, ...]) -> Format | None:
     if not offers:
         return None
     ranges = parse_accept(header)

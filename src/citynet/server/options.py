@@ -28,6 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plan-budget", type=int,
                         help="rows of a query's plan estimate beyond which it is heavy before it runs "
                              f"(default {_DEFAULTS.plan_budget:,})")
+    parser.add_argument("--inline-up-to", type=float, metavar="SECONDS",
+                        help="processor seconds within which a query, once a worker has answered it, is "
+                             "answered in the server process the next times (default "
+                             f"{_DEFAULTS.inline_up_to:g}; 0 for never)")
     parser.add_argument("--memory-budget", type=int, dest="memory_budget_mb", metavar="MIB",
                         help="memory for the whole server in MiB; each query worker is limited to a share "
                              f"(default {_DEFAULTS.memory_budget_mb}; 0 for no limit)")
@@ -65,7 +69,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         max_rows=args.max_rows, max_query_length=args.max_query_length, max_body_bytes=args.max_body_bytes,
         slow_query_after=args.slow_query_after, queue_timeout=args.queue_timeout,
         max_nesting_depth=args.max_nesting_depth, access_log=args.access_log, hold=args.hold,
-        plan_budget=args.plan_budget, memory_budget_mb=args.memory_budget_mb, header_timeout=args.header_timeout,
+        plan_budget=args.plan_budget, inline_up_to=args.inline_up_to, memory_budget_mb=args.memory_budget_mb,
+        header_timeout=args.header_timeout,
         body_timeout=args.body_timeout, keep_alive_timeout=args.keep_alive_timeout,
         max_connections=args.max_connections, max_connections_per_client=args.max_connections_per_client)
 

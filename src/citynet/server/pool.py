@@ -23,6 +23,9 @@ runs on to its end or its time limit all the same (it is never killed for being 
 and is known as heavy from then on, so the next time it is refused before it runs.
 Heavy queries run at a lower CPU priority (nice 10) than light ones.
 
+A job seen to be quick is answered in the server process instead, by the inline lane
+(:mod:`citynet.server.inline`): the same answer without the round trip to a worker.
+
 Workers are forked from a fork server that has imported pyoxigraph and rdflib
 already, so a replacement is ready in a fraction of a second.
 """
@@ -47,6 +50,7 @@ from typing import Any
 from citynet.server import replies
 from citynet.server import worker as worker_module
 from citynet.server.costs import CostBook
+from citynet.server.inline import InlineLane
 from citynet.server.settings import Settings
 
 log = logging.getLogger("citynet.server")
@@ -98,6 +102,8 @@ class PoolStats:
     heavy_known: int = 0
     #: Queries that turned heavy while running and found no free slot (ran on all the same).
     heavy_overflow: int = 0
+    #: Queries answered in the server process, known to be quick (see :mod:`citynet.server.inline`).
+    inline: int = 0
     #: Queries answered again with a verdict kept from an earlier run (a refusal, a crash).
     remembered: int = 0
     crashes: int = 0
@@ -154,9 +160,11 @@ def _context() -> Any:
 
 
 class WorkerPool:
-    def __init__(self, store: Path, in_memory: bool, settings: Settings) -> None:
-        """Workers open the on-disk store at ``store`` read-only (``in_memory``: and copy it)."""
+    def __init__(self, store: Path, in_memory: bool, settings: Settings, inline: bool = False) -> None:
+        """Workers open the on-disk store at ``store`` read-only (``in_memory``: and copy it);
+        ``inline``: quick jobs are answered in this process (see :mod:`citynet.server.inline`)."""
         self.store, self.in_memory = str(store), in_memory
+        self.inline = InlineLane(settings) if inline else None
         self.settings = settings
         self.stats = PoolStats()
         self._context = _context()
@@ -175,8 +183,10 @@ class WorkerPool:
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        started = await asyncio.gather(
-            *(self._loop.run_in_executor(self._executor, self._spawn) for _ in range(self.settings.workers)))
+        spawning = [self._loop.run_in_executor(self._executor, self._spawn) for _ in range(self.settings.workers)]
+        if self.inline is not None:
+            await self._loop.run_in_executor(self._executor, self.inline.open, self.store, self.in_memory)
+        started = await asyncio.gather(*spawning)
         for worker in started:
             self._add(worker)
         self.isolated = all(w.hello.get("isolated") for w in started)
@@ -283,6 +293,11 @@ class WorkerPool:
         if known is not None:
             self.stats.remembered += 1
             return known
+        quick = self.inline.answer(job) if self.inline is not None and not self._closing else None
+        if quick is not None:
+            self.stats.inline += 1
+            return quick
+        asked = job
         job = {**job, "grace": self.settings.slow_query_after, "plan_budget": self.settings.plan_budget}
         try:
             reply = await self._run_in_lane(job, self.costs.is_heavy(key), key)
@@ -298,6 +313,8 @@ class WorkerPool:
         if "cpu" in reply and not reply.get("heavy"):
             self.costs.learn(key, reply["cpu"], self.settings.slow_query_after)
         self.costs.remember(key, reply)
+        if self.inline is not None:
+            self.inline.learn(asked, reply)
         return reply
 
     async def _run_in_lane(self, job: dict[str, Any], heavy: bool, key: str) -> dict[str, Any]:

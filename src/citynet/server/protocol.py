@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -32,6 +33,14 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")  # bound as a prefix; each 
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 _READ_ONLY = ("this endpoint is read-only: it answers SPARQL queries (SELECT, ASK, CONSTRUCT, DESCRIBE) "
               "and refuses updates")
+
+
+@lru_cache(maxsize=128)
+def query_parameters(query_string: bytes) -> tuple[tuple[str, str], ...]:
+    """The parameters of a query string, read as Starlette reads them, once per string: decoding
+    a query's percent-escapes is a Python loop, and clients send the same requests again and
+    again. At most 128 strings are kept, each at most a request head long."""
+    return tuple(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
 
 
 def state_of(request: Request) -> ServerState:
@@ -76,7 +85,7 @@ async def sparql(request: Request) -> Response:
     state = state_of(request)
     settings = state.settings
     try:
-        params = list(request.query_params.multi_items())
+        params = list(query_parameters(request.scope["query_string"]))
         text: str | None
         if request.method == "POST":
             content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()

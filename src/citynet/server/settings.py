@@ -42,6 +42,10 @@ class Settings:
     query_timeout: float = 10.0
     #: Seconds after which a running query counts as heavy (see the class doc).
     slow_query_after: float = 0.5
+    #: Processor seconds: a query a worker answered within this (the same text, parameters,
+    #: dataset and format) is answered in the server process itself the next times, without
+    #: the trip to a worker (see :mod:`citynet.server.inline`); 0 for never.
+    inline_up_to: float = 0.005
     #: A query whose plan's estimate passes this many rows is heavy before it runs.
     plan_budget: int = 2_000_000
     #: Seconds a request may wait for a free worker before it is answered 503.
@@ -98,6 +102,10 @@ class Settings:
                 raise InputError(f"server setting {name} must be a whole number, got {getattr(self, name)!r}")
         if not 0 <= self.port <= 65535:
             raise InputError(f"port must be between 0 and 65535, got {self.port}")
+        if isinstance(self.inline_up_to, bool) or not isinstance(self.inline_up_to, (int, float)) \
+                or not math.isfinite(self.inline_up_to) or self.inline_up_to < 0:
+            raise InputError(f"server setting inline_up_to must be 0 or a positive number of seconds, "
+                             f"got {self.inline_up_to!r}")
         if self.memory_budget_mb < 0:
             raise InputError("memory_budget_mb must be 0 (no limit) or more")
         if self.memory_budget_mb and self.worker_memory_mb < _MIN_WORKER_MB:

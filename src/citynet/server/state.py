@@ -18,6 +18,7 @@ from citynet.graph.knowledge_graph import KnowledgeGraph
 from citynet.graph.persistent import store_path
 from citynet.querying.stored_queries import QueryCatalogue, catalogue
 from citynet.server.connections import ConnectionGuard
+from citynet.server.inline import InlineLane
 from citynet.server.pool import WorkerPool
 from citynet.server.settings import Settings
 
@@ -82,7 +83,8 @@ class ServerState:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self.open_store)
         in_memory = self.settings.holds_in_memory(len(self.graph))
-        self.pool = WorkerPool(store_path(self.graph.files), in_memory, self.settings)
+        inline = InlineLane.wanted(self.settings, len(self.graph), in_memory)
+        self.pool = WorkerPool(store_path(self.graph.files), in_memory, self.settings, inline)
         # The workers open the store while this process prepares the rest.
         await asyncio.gather(loop.run_in_executor(None, self.prepare), self.pool.start())
 

@@ -9,8 +9,10 @@ killing its worker, which no thread allows. Each worker:
 - caps its memory (``RLIMIT_DATA``: the memory it writes to, which is what it uses; the
   address space it reserves is many times more, so ``RLIMIT_AS`` would cap nothing useful);
 - opens the store, in the dataset layout of :mod:`citynet.graph.dataset` (a named graph per
-  file), or copies its named graphs into memory, and queries their union as the default
-  graph, unless the query or the request names its dataset;
+  file, and every triple once in the default graph), or copies it into memory, and queries
+  its default graph unless the query or the request names its dataset. The copy leaves out
+  the default graph, asking for the union of the named graphs instead, where that union
+  holds each triple once (no triple in two files): the same set of triples, in half the memory;
 - parses every ad-hoc query with rdflib first (refusing updates and SERVICE, and
   FROM / FROM NAMED graphs that are not local), once per distinct text, and estimates its
   cost from the plan (:mod:`citynet.server.plan_cost`): a query sent as light whose
@@ -45,7 +47,7 @@ import pyoxigraph
 from rdflib.term import Identifier
 
 from citynet.errors import CitynetError, QueryError
-from citynet.graph.dataset import local_graph_names, named_graph_quads
+from citynet.graph.dataset import default_graph_size, local_graph_names, named_graph_quads
 from citynet.graph.terms import to_oxigraph
 from citynet.querying.sparql_safety import parse_read_only_query
 from citynet.server import serializers
@@ -145,36 +147,37 @@ def planned_rows(text: str, local_graphs: frozenset[str], base_iri: str | None, 
 
 
 class Counter:
-    """How many triples match a pattern, counted up to a cap, once per pattern (the store is read-only)."""
+    """How many triples match a pattern, counted up to a cap, once per pattern (the store is
+    read-only), in ``graph`` (None: in every graph)."""
 
-    def __init__(self, store: pyoxigraph.Store) -> None:
-        self.store = store
+    def __init__(self, store: pyoxigraph.Store, graph: pyoxigraph.DefaultGraph | None = None) -> None:
+        self.store, self.graph = store, graph
         self.count = lru_cache(maxsize=4096)(self._count)
 
     def _count(self, pattern: Pattern) -> int:
         try:
             terms = [to_oxigraph(t) if isinstance(t, Identifier) and not is_variable(t) else None for t in pattern]
-            matches = self.store.quads_for_pattern(terms[0], terms[1], terms[2], None)  # type: ignore[arg-type]
+            matches = self.store.quads_for_pattern(terms[0], terms[1], terms[2], self.graph)  # type: ignore[arg-type]
             return sum(1 for _ in itertools.islice(matches, _COUNT_CAP))
         except (TypeError, ValueError):  # a literal as subject, say: it matches nothing
             return 0
 
 
-def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str, Any],
-           counter: Counter | None = None) -> dict[str, Any]:
+def handle(held: Held, job: dict[str, Any]) -> dict[str, Any]:
     """Run one job; every outcome is a reply dict."""
     started = time.perf_counter()
+    store, local_graphs = held.store, held.local_graphs
     if job.get("kind") == "dataset":
         return _dataset(store, job, started)
     text: str = job["text"]
     form: str | None = None
     try:
         if job.get("trusted"):
-            form, has_dataset = job["form"], False
+            form, has_dataset = job["form"], job.get("has_dataset", False)
         else:
             form, has_dataset, _ = analyse(text, local_graphs, job.get("base_iri"))
-            if job.get("lane") != "heavy" and counter is not None:
-                rows = planned_rows(text, local_graphs, job.get("base_iri"), counter)
+            if job.get("lane") != "heavy":
+                rows = planned_rows(text, local_graphs, job.get("base_iri"), held.counter)
                 if rows > job.get("plan_budget", rows):
                     return {"ok": False, "heavy": True, "estimate": rows, "form": form}
         fmt = job["result_format"] if form in ("SELECT", "ASK") else job["graph_format"]
@@ -184,10 +187,11 @@ def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str,
         if job.get("default_graphs") or job.get("named_graphs"):
             options["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.get("default_graphs") or ()]
             options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.get("named_graphs") or ()]
-        elif not has_dataset:
+        elif not has_dataset and held.union_default:
             options["use_default_graph_as_union"] = True
         substitutions = {pyoxigraph.Variable(k): v for k, v in (job.get("bindings") or {}).items()}
         limit: int = job["max_rows"]
+        evaluating = time.thread_time()
         try:
             answer = store.query(text, substitutions=substitutions, base_iri=job.get("base_iri"), **options)
             body, truncated, count = _serialize(answer, fmt, limit)
@@ -199,8 +203,9 @@ def handle(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str,
             # An answer the format cannot hold (JSON-LD and an IRI that reads as a compact IRI).
             raise Failure(406, f"the answer cannot be written in the format asked for: {error.message}",
                           "not-acceptable") from None
-        return {"ok": True, "form": form, "format": fmt, "body": body, "truncated": truncated, "count": count,
-                "seconds": time.perf_counter() - started}
+        return {"ok": True, "form": form, "has_dataset": has_dataset, "format": fmt, "body": body,
+                "truncated": truncated, "count": count, "seconds": time.perf_counter() - started,
+                "evaluation_cpu": time.thread_time() - evaluating}
     except Failure as failure:
         return {"ok": False, "status": failure.status, "message": failure.message, "note": failure.note,
                 "form": form}
@@ -222,13 +227,15 @@ def _serialize(answer: Any, fmt: str, limit: int) -> tuple[bytes, bool, int]:
 
 def _dataset(store: pyoxigraph.Store, job: dict[str, Any], started: float) -> dict[str, Any]:
     """The whole dataset, every graph with its name (the Graph Store's GET without a graph)."""
+    evaluating = time.thread_time()
     limit: int = job["max_rows"]
     named = (quad for graph in list(store.named_graphs())
              for quad in store.quads_for_pattern(None, None, None, graph))  # not the default graph's copy
     quads, truncated = _take(named, limit)
     body = serializers.dataset(quads, job["graph_format"], truncated, limit)
     return {"ok": True, "form": "DATASET", "format": job["graph_format"], "body": body, "truncated": truncated,
-            "count": len(quads), "seconds": time.perf_counter() - started}
+            "count": len(quads), "seconds": time.perf_counter() - started,
+            "evaluation_cpu": time.thread_time() - evaluating}
 
 
 def _take(items: Iterable[Any], limit: int) -> tuple[list[Any], bool]:
@@ -237,14 +244,31 @@ def _take(items: Iterable[Any], limit: int) -> tuple[list[Any], bool]:
     return taken[:limit], len(taken) > limit
 
 
-def open_store(path: str, in_memory: bool) -> pyoxigraph.Store:
-    """The server's store, read-only; or a copy of its named graphs in memory."""
+class Held(NamedTuple):
+    """The graph a worker queries: its store, and how a query's default graph is asked for."""
+
+    store: pyoxigraph.Store
+    #: The default graph is the union of the named graphs, asked for as such (no copy of it is
+    #: held), where that union holds each triple once; else the store holds the default graph.
+    union_default: bool
+    local_graphs: frozenset[str]
+    counter: Counter
+
+
+def hold(path: str, in_memory: bool) -> Held:
+    """The server's store, read-only; or a copy of it in memory: its named graphs, and its
+    default graph only if some triple is in two named graphs (a query's default graph is a set
+    of triples, where the union of the named graphs would give that triple twice)."""
     on_disk = pyoxigraph.Store.read_only(path)
-    if not in_memory:
-        return on_disk
-    store = pyoxigraph.Store()
-    named_graph_quads(on_disk, store)
-    return store
+    store, union = on_disk, False
+    if in_memory:
+        store, union = pyoxigraph.Store(), True
+        named_graph_quads(on_disk, store)
+        if len(store) != default_graph_size(on_disk):
+            store.bulk_extend(on_disk.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+            union = False
+    counter = Counter(store, None if union else pyoxigraph.DefaultGraph())
+    return Held(store, union, frozenset(local_graph_names(store)), counter)
 
 
 class LightThread:
@@ -291,8 +315,7 @@ def light_thread() -> LightThread:
     return _light
 
 
-def run_job(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str, Any],
-            counter: Counter | None = None) -> dict[str, Any]:
+def run_job(held: Held, job: dict[str, Any]) -> dict[str, Any]:
     """Run one job in a thread other than this one: a heavy one in a new thread at a lower
     priority, a light one in the light queries' thread, lowered once it has run past the job's
     ``grace`` seconds."""
@@ -303,7 +326,7 @@ def run_job(store: pyoxigraph.Store, local_graphs: frozenset[str], job: dict[str
             lower_priority()
         started = time.thread_time()
         try:
-            box["reply"] = handle(store, local_graphs, job, counter)
+            box["reply"] = handle(held, job)
         except Exception as error:  # a bug: answered, and this worker replaced
             box["reply"] = {"ok": False, "status": 500, "note": "crash", "retire": True,
                             "message": f"the query failed in its worker: {type(error).__name__}"}
@@ -329,14 +352,12 @@ def main(connection: Any, store_path: str, in_memory: bool, memory_mb: int) -> N
     limited = limit_memory(memory_mb)
     sys.setrecursionlimit(_RECURSION_LIMIT)
     try:
-        store = open_store(store_path, in_memory)
+        held = hold(store_path, in_memory)
     except Exception as error:  # reported to the parent, which logs it
         connection.send({"ready": False, "error": f"{type(error).__name__}: {error}"})
         return
-    local = frozenset(local_graph_names(store))
-    counter = Counter(store)
     connection.send({"ready": True, "pid": os.getpid(), "isolated": isolated, "memory_limited": limited,
-                     "triples": len(store)})
+                     "triples": len(held.store)})
     while True:
         try:
             job = connection.recv()
@@ -344,4 +365,4 @@ def main(connection: Any, store_path: str, in_memory: bool, memory_mb: int) -> N
             return
         if job is None:
             return
-        connection.send(run_job(store, local, job, counter))
+        connection.send(run_job(held, job))
