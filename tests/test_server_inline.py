@@ -8,12 +8,15 @@ import re
 from collections.abc import Iterator
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 import citynet
 from citynet.errors import InputError
+from citynet.server import worker
+from citynet.server.inline import InlineLane
 from citynet.server.settings import Settings
 from tests.server_harness import RunningServer, running_server
 
@@ -34,6 +37,7 @@ ADHOC = [
     f"DESCRIBE <{ROSTOCK}>",
     "SELECT ?g (COUNT(*) AS ?c) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
     f"SELECT ?s FROM <{GRAPH}> WHERE {{ ?s a <{CN}CityNetwork> }} ORDER BY ?s",  # noqa: S608
+    f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH}> WHERE {{ ?s ?p ?o }}",  # noqa: S608 (not the union's count)
     "SELECT ?x WHERE { BIND (<relative> AS ?x) }",
     'SELECT ?x ?y WHERE { VALUES (?x ?y) { ("a"@de 1) ("b"^^<http://example.org/t> 2.50) (UNDEF true) } }',
 ]
@@ -124,12 +128,34 @@ def test_new_parameters_go_to_a_worker_first(http, server):
     assert "inline" in rostock[-1]
 
 
-def test_a_refused_query_is_never_answered_inline(http, server):
+def inline_count(http: httpx.Client) -> int:
+    return http.get("/health").json()["stats"]["inline"]
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    # Refused by the worker alone (the server process does not parse the text).
+    ("SELECT * FROM <http://elsewhere.example/g> WHERE { ?s ?p ?o }", 400),
+    ("SELECT * WHERE { ?s ?p", 400),
+    # Quick now, but a random number or the clock may make the next run far slower.
+    ("SELECT (COUNT(*) AS ?n) WHERE { { BIND (RAND() AS ?r) FILTER (?r < 2) } ?a ?b ?c }", 200),
+    ("SELECT ?now WHERE { BIND (now() AS ?now) }", 200),
+    ("SELECT (STRUUID() AS ?id) (BNODE() AS ?b) WHERE {}", 200),
+    # More than the lane's limit of processor time (a cross product of the graph with itself).
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }", 200),
+])
+def test_what_is_refused_slow_or_varying_never_runs_in_the_lane(http, text, status):
+    before = inline_count(http)
     for _ in range(3):
-        assert http.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }"}
-                        ).status_code == 400
-        assert http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p"}).status_code == 400
-    assert not [line for line in inline_lines(server) if " 400 " in line]
+        assert http.get("/sparql", params={"query": text}).status_code == status
+    assert inline_count(http) == before
+
+
+def test_a_text_is_not_answered_as_another(http):
+    text = f"SELECT ?p WHERE {{ <{ROSTOCK}> ?p ?o }} ORDER BY ?p LIMIT 2"
+    asked_thrice(http, "/sparql", params={"query": text})
+    before = inline_count(http)
+    assert http.get("/sparql", params={"query": text + " "}).status_code == 200
+    assert inline_count(http) == before
 
 
 def test_the_lane_can_be_turned_off(tmp_path):
@@ -144,3 +170,68 @@ def test_the_lane_can_be_turned_off(tmp_path):
 def test_the_setting_must_be_a_number_of_seconds(value):
     with pytest.raises(InputError, match="inline_up_to"):
         Settings(inline_up_to=value)
+
+
+# ---------------------------------------------------------------- the lane alone
+
+
+@pytest.fixture
+def lane() -> InlineLane:
+    store = ox.Store()
+    for n in range(3):
+        store.add(ox.Quad(ox.NamedNode(f"http://example.org/{n}"), ox.NamedNode("http://example.org/p"),
+                          ox.Literal(n), ox.NamedNode("http://example.org/g")))
+    lane = InlineLane(Settings())
+    lane.held = worker.Held(store, True, frozenset({"http://example.org/g"}), worker.Counter(store))
+    return lane
+
+
+def job(text: str = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s") -> dict:
+    return {"kind": "query", "text": text, "trusted": False, "form": None, "bindings": {},
+            "result_format": "json", "graph_format": None, "default_graphs": [], "named_graphs": [],
+            "base_iri": None, "max_rows": 2}
+
+
+def learned(lane: InlineLane, asked: dict, cpu: float = 0.0001) -> dict:
+    """A worker's reply to ``asked``, as the lane learns from it."""
+    reply = worker.handle(lane.held, {**asked, "lane": "light"})
+    assert reply["ok"]
+    lane.learn(asked, {**reply, "evaluation_cpu": cpu})
+    return reply
+
+
+def test_the_lane_answers_what_a_worker_answered_quickly(lane):
+    assert lane.answer(job()) is None
+    reply = learned(lane, job())
+    answer = lane.answer(job())
+    assert answer is not None and answer["inline"]
+    assert (answer["body"], answer["truncated"], answer["count"]) == (reply["body"], True, 2)
+    assert lane.answer(job(job()["text"] + " ")) is None  # another text
+    assert lane.answer({**job(), "result_format": "xml"}) is None  # another format
+
+
+def test_the_lane_learns_nothing_slow_varying_or_refused(lane):
+    learned(lane, job(), cpu=lane.limit * 2)
+    assert lane.answer(job()) is None
+    for text in ("SELECT (RAND() AS ?r) WHERE {}", "SELECT ?s WHERE { ?s ?p ?o FILTER (NOW() > ?o) }"):
+        learned(lane, job(text))
+        assert lane.answer(job(text)) is None
+    lane.learn(job(), {"ok": False, "status": 400, "form": "SELECT", "evaluation_cpu": 0})
+    assert lane.answer(job()) is None
+
+
+def test_a_slow_or_failed_run_sends_the_job_back_to_the_workers(lane, monkeypatch):
+    learned(lane, job())
+    monkeypatch.setattr(lane, "limit", 0.0)  # any run is now "slow": answered, then forgotten
+    assert lane.answer(job()) is not None
+    assert lane.answer(job()) is None
+    monkeypatch.undo()
+    learned(lane, job())
+
+    def broken(held, asked):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(worker, "handle", broken)
+    assert lane.answer(job()) is None  # a worker answers it, and reports the bug as it does
+    monkeypatch.undo()
+    assert lane.answer(job()) is None  # forgotten

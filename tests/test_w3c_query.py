@@ -19,8 +19,6 @@ import pytest
 
 import citynet
 from citynet import KnowledgeGraph, QueryError
-from citynet.querying.solutions import first_rows
-from citynet.server.serializers import select, select_record
 from tests.w3c_suite import (
     MISSING,
     SUITE,
@@ -206,38 +204,3 @@ def test_an_expected_failure_is_one_the_reference_has_too(test_id: str):
             check_format(test, lambda fmt: store.query(test.query_text, base_iri=test.base_iri).serialize(format=fmt))
         return
     assert not same_answer(run_raw(test, store, test.base_iri), expected_answer(test), ordered=test.ordered)
-
-
-# ---------------------------------------------------------------- the server's row cap
-
-
-@pytest.mark.parametrize("test", by_id(QUERY_TESTS + FORMAT_TESTS))
-def test_the_servers_rows_written_by_oxigraph_are_the_rows_it_read(test: EvaluationTest):
-    """The server's workers cut an answer at its row limit from Oxigraph's own TSV
-    (``first_rows``); before, they read the rows as terms and wrote the TSV themselves. Both
-    give the same bytes in every format, cut or not."""
-    store = test.store()
-
-    def answer() -> ox.QuerySolutions | None:
-        solutions = store.query(test.query_text, base_iri=test.base_iri)
-        return solutions if isinstance(solutions, ox.QuerySolutions) else None
-
-    probe = answer()
-    if probe is None:
-        return
-    variables = [v.value for v in probe.variables]
-    rows = [tuple(solution) for solution in probe]
-    again = answer()
-    assert again is not None
-    # Blank nodes made by the query, RAND() or NOW() differ from one evaluation to the next.
-    deterministic = [tuple(solution) for solution in again] == rows
-    for limit in sorted({0, 1, 2, len(rows)}):
-        current = answer()
-        assert current is not None
-        record, truncated, count = first_rows(current, limit)
-        assert (truncated, count) == (len(rows) > limit, min(limit, len(rows)))
-        if not deterministic:
-            continue
-        for name in FORMATS:
-            assert select_record(record, name, truncated, limit) == select(
-                variables, rows[:limit], name, truncated, limit), (limit, name)

@@ -45,7 +45,7 @@ def load_dataset(store: pyoxigraph.Store, files: Sequence[Path],
 def named_graph_quads(source: pyoxigraph.Store, target: pyoxigraph.Store) -> None:
     """Copy the named graphs of ``source`` into ``target`` (an in-memory copy for a query
     worker: the default graph is then asked for as the union of the named graphs)."""
-    for graph in list(source.named_graphs()):
+    for graph in sorted(source.named_graphs(), key=str):  # every copy made in the same order
         target.bulk_extend(source.quads_for_pattern(None, None, None, graph))
 
 

@@ -9,8 +9,6 @@ same whether or not the rows were read before.
 
 from __future__ import annotations
 
-import contextlib
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
@@ -42,39 +40,6 @@ def tsv_record(variables: Sequence[str], rows: Iterable[Sequence[OxigraphTerm | 
     lines = ["\t".join("?" + v for v in variables)]
     lines += ["\t".join(map(tsv_term, row)) for row in rows]
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-class _Enough(Exception):
-    """Stops Oxigraph's serializer once it has written the rows wanted."""
-
-
-class _FirstLines(io.BytesIO):
-    """A buffer for Oxigraph's serializers that stops the writing once it holds more than
-    ``lines`` complete lines (Oxigraph writes in chunks of kilobytes)."""
-
-    def __init__(self, lines: int) -> None:
-        super().__init__()
-        self.wanted, self.lines = lines, 0
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]  # Oxigraph writes bytes
-        written = super().write(data)
-        self.lines += data.count(b"\n")
-        if self.lines > self.wanted:
-            raise _Enough
-        return written
-
-
-def first_rows(answer: pyoxigraph.QuerySolutions, limit: int) -> tuple[bytes, bool, int]:
-    """At most ``limit`` rows of ``answer`` as Oxigraph's SPARQL TSV, whether it had more, and how
-    many rows the record holds. Oxigraph writes the rows (a TSV row is one line: its writer escapes
-    line breaks), and stops one row past the limit; no term becomes a Python object."""
-    writer = _FirstLines(limit + 1)  # the header, and a row past the limit if there is one
-    with contextlib.suppress(_Enough):
-        answer.serialize(writer, format=TSV)
-    *complete, _ = writer.getvalue().split(b"\n")  # the last piece is not a whole line
-    header, rows = complete[0], complete[1:]
-    kept = rows[:limit]
-    return b"\n".join([header, *kept, b""]), len(rows) > limit, len(kept)
 
 
 def serialize_tsv(record: bytes, fmt: pyoxigraph.QueryResultsFormat) -> bytes:

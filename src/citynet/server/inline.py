@@ -3,30 +3,37 @@
 A query worker gives a query a time limit (by killing it), a memory limit and no network, and
 costs each request a round trip: the job down a pipe, the answer back, each pickled, and a
 hand-over between threads on both sides; about as much processor time as a small query itself.
-A job that has been seen to be quick needs none of that: the store is read-only, so the same
-job (text, parameters, dataset, format, row cap) does the same work each time. After a worker
-has answered a job within ``inline_up_to`` seconds of processor time (evaluation and
-serialization), this lane answers it on the event loop, with the worker's own
-:func:`~citynet.server.worker.handle`, on a store held as each worker holds its own: the same
-rows in the same order, the same bytes.
+A job that has been seen to be quick needs none of that, if it does the same work each time: on
+a read-only store the same job (text, parameters, dataset, format, row cap) does, unless its
+text asks for a random number, the clock or new identifiers. After a worker has answered such a
+job within ``inline_up_to`` seconds of processor time (evaluation and serialization), this lane
+answers it on the event loop, with the worker's own :func:`~citynet.server.worker.handle`, on a
+store held as each worker holds its own. The answer is the one a worker gives (where SPARQL
+leaves the order of rows to the engine, it may come in another order, as from another worker).
 
+- A text that uses ``RAND``, ``NOW``, ``UUID``, ``STRUUID`` or ``BNODE`` is never learned: its
+  next run may cost much more than the last (``FILTER (RAND() < 0.5)`` before a cross product),
+  and here nothing could stop it. Nor is one that uses ``SERVICE`` (refused before it reaches a
+  worker; should one ever get through, it stays in a worker, which has no network).
 - The worker's reading of the query (its form, whether it names its dataset) comes with the
   job: the text was checked there (no update, no SERVICE, only local graphs) and is not
   parsed again here.
-- Only an answer leaves this lane. An error, a refusal or a run that takes more than
-  ``_SLOWER`` times the limit (a busy machine) sends the job back to the workers, the next
-  time and this time: a worker gives it the answer it would have had.
+- Only an answer leaves this lane. An error or a refusal sends the job to a worker, which gives
+  it the answer it would have had; a run that took more than ``_SLOWER`` times the limit (a busy
+  machine) is answered, and the job goes to the workers from then on.
 - In memory, the lane's copy of the graph counts against the server process's share of the
   memory budget: where it would take more than half of that share, there is no lane.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
+from citynet.querying.sparql_lexer import expand_codepoints, lexemes
 from citynet.server import worker
 from citynet.server.settings import BYTES_PER_TRIPLE, Settings
 
@@ -34,9 +41,10 @@ log = logging.getLogger("citynet.server")
 
 #: A quick job that takes this many times ``inline_up_to`` here goes back to the workers.
 _SLOWER = 4
-#: Jobs remembered as quick, the most recently used kept (with their texts, each at most
-#: ``max_query_length`` characters).
-_REMEMBERED = 1024
+#: Jobs remembered as quick (by digest), the most recently used kept.
+_REMEMBERED = 4096
+#: Keywords that make a query's work change from run to run (or reach out: SERVICE).
+_VARYING = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE", "SERVICE"})
 
 
 class Reading(NamedTuple):
@@ -46,20 +54,29 @@ class Reading(NamedTuple):
     has_dataset: bool
 
 
-def job_key(job: dict[str, Any]) -> tuple[Any, ...]:
+def job_key(job: dict[str, Any]) -> str:
     """What makes a job's work: its query and parameters, its dataset, the format asked for (writing
-    one answer as JSON or as XML is not the same work) and the row cap."""
-    bindings = tuple(sorted((name, str(term)) for name, term in (job.get("bindings") or {}).items()))
-    return (job.get("kind"), job.get("text"), bindings, job.get("result_format"), job.get("graph_format"),
-            tuple(job.get("default_graphs") or ()), tuple(job.get("named_graphs") or ()), job.get("base_iri"),
+    one answer as JSON or as XML is not the same work), the row cap and how the query was read. A
+    digest: the lane keeps many keys, and a text may be long."""
+    bindings = sorted((name, str(term)) for name, term in (job.get("bindings") or {}).items())
+    rest = (job.get("kind"), job.get("trusted"), job.get("form"), bindings, job.get("result_format"),
+            job.get("graph_format"), job.get("default_graphs"), job.get("named_graphs"), job.get("base_iri"),
             job.get("max_rows"))
+    digest = hashlib.blake2b(repr(rest).encode("utf-8"), digest_size=16)
+    digest.update((job.get("text") or "").encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def varies(text: str | None) -> bool:
+    """Does the query use a function whose value changes from run to run, or SERVICE?"""
+    return text is not None and any(lexeme.upper() in _VARYING for _, lexeme in lexemes(expand_codepoints(text)))
 
 
 class InlineLane:
     def __init__(self, settings: Settings) -> None:
         self.limit = settings.inline_up_to
         self.held: worker.Held | None = None
-        self._quick: OrderedDict[tuple[Any, ...], Reading] = OrderedDict()
+        self._quick: OrderedDict[str, Reading] = OrderedDict()
 
     @staticmethod
     def wanted(settings: Settings, triples: int, in_memory: bool) -> bool:
@@ -99,7 +116,7 @@ class InlineLane:
         """Remember ``job`` as quick if a worker's ``reply`` says so."""
         if self.held is None or not reply.get("ok") or reply.get("form") is None:
             return
-        if reply.get("evaluation_cpu", self.limit + 1) > self.limit:
+        if reply.get("evaluation_cpu", self.limit + 1) > self.limit or varies(job.get("text")):
             return
         key = job_key(job)
         self._quick[key] = Reading(reply["form"], bool(reply.get("has_dataset")))

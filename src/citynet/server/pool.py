@@ -185,7 +185,11 @@ class WorkerPool:
         self._loop = asyncio.get_running_loop()
         spawning = [self._loop.run_in_executor(self._executor, self._spawn) for _ in range(self.settings.workers)]
         if self.inline is not None:
-            await self._loop.run_in_executor(self._executor, self.inline.open, self.store, self.in_memory)
+            try:
+                await self._loop.run_in_executor(self._executor, self.inline.open, self.store, self.in_memory)
+            except Exception as error:  # the workers answer everything, as without the lane
+                log.warning("no quick-query lane in the server process: %s: %s", type(error).__name__, error)
+                self.inline = None
         started = await asyncio.gather(*spawning)
         for worker in started:
             self._add(worker)

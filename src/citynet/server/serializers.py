@@ -50,13 +50,7 @@ def select(variables: Sequence[str], rows: Sequence[Sequence[OxigraphTerm | None
     """Rows in ``fmt``, written by Oxigraph; a cut answer says so in JSON and XML."""
     if fmt == SPREADSHEET_CSV.name:
         return spreadsheet_csv(variables, (tuple(map(lexical, row)) for row in rows)).encode("utf-8")
-    return select_record(tsv_record(variables, rows), fmt, truncated, limit)
-
-
-def select_record(record: bytes, fmt: str, truncated: bool, limit: int) -> bytes:
-    """A SPARQL TSV record in ``fmt`` (not the spreadsheet CSV), written by Oxigraph; a cut
-    answer says so in JSON and XML."""
-    body = serialize_tsv(record, _results_format(fmt))
+    body = serialize_tsv(tsv_record(variables, rows), _results_format(fmt))
     if truncated and fmt == "json" and body.startswith(b"{"):
         # Members of our own beside "head" and "results", which SPARQL JSON readers ignore. Before
         # them: Oxigraph's reader takes unknown members there, but none after the bindings.

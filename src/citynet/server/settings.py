@@ -44,8 +44,10 @@ class Settings:
     slow_query_after: float = 0.5
     #: Processor seconds: a query a worker answered within this (the same text, parameters,
     #: dataset and format) is answered in the server process itself the next times, without
-    #: the trip to a worker (see :mod:`citynet.server.inline`); 0 for never.
-    inline_up_to: float = 0.005
+    #: the trip to a worker (see :mod:`citynet.server.inline`); 0 for never. About the round
+    #: trip it saves: the server process runs such queries one at a time, where workers run
+    #: them side by side, so a longer query is better off in a worker.
+    inline_up_to: float = 0.001
     #: A query whose plan's estimate passes this many rows is heavy before it runs.
     plan_budget: int = 2_000_000
     #: Seconds a request may wait for a free worker before it is answered 503.

@@ -47,10 +47,8 @@ import pyoxigraph
 from rdflib.term import Identifier
 
 from citynet.errors import CitynetError, QueryError
-from citynet.formats import SPREADSHEET_CSV
 from citynet.graph.dataset import default_graph_size, local_graph_names, named_graph_quads
 from citynet.graph.terms import to_oxigraph
-from citynet.querying.solutions import first_rows
 from citynet.querying.sparql_safety import parse_read_only_query
 from citynet.server import serializers
 from citynet.server.plan_cost import Pattern, estimate_rows, is_variable, triple_patterns
@@ -219,9 +217,6 @@ def handle(held: Held, job: dict[str, Any]) -> dict[str, Any]:
 def _serialize(answer: Any, fmt: str, limit: int) -> tuple[bytes, bool, int]:
     if isinstance(answer, pyoxigraph.QueryBoolean):
         return serializers.ask(bool(answer), fmt), False, 1
-    if isinstance(answer, pyoxigraph.QuerySolutions) and fmt != SPREADSHEET_CSV.name:
-        record, truncated, count = first_rows(answer, limit)
-        return serializers.select_record(record, fmt, truncated, limit), truncated, count
     if isinstance(answer, pyoxigraph.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows, truncated = _take((tuple(solution) for solution in answer), limit)
@@ -234,7 +229,8 @@ def _dataset(store: pyoxigraph.Store, job: dict[str, Any], started: float) -> di
     """The whole dataset, every graph with its name (the Graph Store's GET without a graph)."""
     evaluating = time.thread_time()
     limit: int = job["max_rows"]
-    named = (quad for graph in list(store.named_graphs())
+    # Graphs in the order of their names: a store in memory lists them in an order of its own.
+    named = (quad for graph in sorted(store.named_graphs(), key=str)
              for quad in store.quads_for_pattern(None, None, None, graph))  # not the default graph's copy
     quads, truncated = _take(named, limit)
     body = serializers.dataset(quads, job["graph_format"], truncated, limit)
