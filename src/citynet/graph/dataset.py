@@ -43,8 +43,8 @@ def load_dataset(store: pyoxigraph.Store, files: Sequence[Path],
 
 
 def named_graph_quads(source: pyoxigraph.Store, target: pyoxigraph.Store) -> None:
-    """Copy the named graphs of ``source`` into ``target`` (an in-memory copy for a query
-    worker: the default graph is then asked for as the union of the named graphs)."""
+    """Copy the named graphs of ``source`` into ``target`` (the in-memory copy of a query worker,
+    see :func:`citynet.server.worker.hold`)."""
     for graph in sorted(source.named_graphs(), key=str):  # every copy made in the same order
         target.bulk_extend(source.quads_for_pattern(None, None, None, graph))
 
