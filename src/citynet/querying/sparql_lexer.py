@@ -2,14 +2,15 @@
 language tags skipped: enough to find keywords and groups without a full parser.
 
 ``"{"``, ``<http://x/{>``, ``# {`` and ``?where`` are none of them a bracket or keyword.
-Used by the server's first check of a query (:mod:`citynet.server.guard`) and to place
-VALUES blocks in stored queries (:mod:`citynet.scale.remote`).
+Used by the server's first check of a query (:mod:`citynet.server.guard`), by its quick-query
+lane (:mod:`citynet.server.inline`) and to place VALUES blocks in stored queries
+(:mod:`citynet.scale.remote`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 
 BRACKETS = "{}()[]"
@@ -40,7 +41,12 @@ def expand_codepoints(text: str) -> str:
 
 def has_keyword(text: str, keyword: str) -> bool:
     """Whether ``keyword`` (upper case) is used as a keyword anywhere in the query ``text``."""
-    return any(lexeme.upper() == keyword for _, lexeme in lexemes(expand_codepoints(text)))
+    return has_any_keyword(text, {keyword})
+
+
+def has_any_keyword(text: str, keywords: Collection[str]) -> bool:
+    """Whether any of ``keywords`` (upper case) is used as a keyword anywhere in ``text``."""
+    return any(lexeme.upper() in keywords for _, lexeme in lexemes(expand_codepoints(text)))
 
 
 def lexemes(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, str]]:

@@ -28,10 +28,15 @@ LASTING_REFUSALS = frozenset({"syntax", "update", "service", "remote-graph", "to
 
 def adhoc_key(text: str, base_iri: str | None, default_graphs: Sequence[str], named_graphs: Sequence[str]) -> str:
     """The key of an ad-hoc query (a hash: the book holds many keys, and texts are long)."""
-    digest = hashlib.blake2b(repr((base_iri, list(default_graphs), list(named_graphs))).encode("utf-8"),
-                             digest_size=16)
+    return "query:" + text_digest(text, base_iri, list(default_graphs), list(named_graphs))
+
+
+def text_digest(text: str, *parts: Any) -> str:
+    """A short digest of a query text and what goes with it (``parts``, by their ``repr``),
+    without a copy of the text."""
+    digest = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16)
     digest.update(text.encode("utf-8", "surrogatepass"))
-    return "query:" + digest.hexdigest()
+    return digest.hexdigest()
 
 
 class CostBook:

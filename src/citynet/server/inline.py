@@ -27,14 +27,14 @@ leaves the order of rows to the engine, it may come in another order, as from an
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
-from citynet.querying.sparql_lexer import expand_codepoints, lexemes
+from citynet.querying.sparql_lexer import has_any_keyword
 from citynet.server import worker
+from citynet.server.costs import text_digest
 from citynet.server.settings import BYTES_PER_TRIPLE, Settings
 
 log = logging.getLogger("citynet.server")
@@ -59,17 +59,14 @@ def job_key(job: dict[str, Any]) -> str:
     one answer as JSON or as XML is not the same work), the row cap and how the query was read. A
     digest: the lane keeps many keys, and a text may be long."""
     bindings = sorted((name, str(term)) for name, term in (job.get("bindings") or {}).items())
-    rest = (job.get("kind"), job.get("trusted"), job.get("form"), bindings, job.get("result_format"),
-            job.get("graph_format"), job.get("default_graphs"), job.get("named_graphs"), job.get("base_iri"),
-            job.get("max_rows"))
-    digest = hashlib.blake2b(repr(rest).encode("utf-8"), digest_size=16)
-    digest.update((job.get("text") or "").encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return text_digest(job.get("text") or "", job.get("kind"), job.get("trusted"), job.get("form"), bindings,
+                       job.get("result_format"), job.get("graph_format"), job.get("default_graphs"),
+                       job.get("named_graphs"), job.get("base_iri"), job.get("max_rows"))
 
 
 def varies(text: str | None) -> bool:
     """Does the query use a function whose value changes from run to run, or SERVICE?"""
-    return text is not None and any(lexeme.upper() in _VARYING for _, lexeme in lexemes(expand_codepoints(text)))
+    return text is not None and has_any_keyword(text, _VARYING)
 
 
 class InlineLane:
