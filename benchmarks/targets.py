@@ -20,8 +20,10 @@ The parts, each a process of its own that writes its own results file as when ru
 
 A peer that is not installed (Jena, the Oxigraph server) is skipped by its part, which says
 why; its targets show as not measured. Each part leaves its rows in
-``benchmarks/.data/targets/PART.json``; the table is made from the latest row of every part,
-each part with the time it finished and the load average then. Not part of the test suite.
+``benchmarks/summaries/PART.json`` (in the repository, beside the results files they sum up: a
+fresh clone that re-runs one part keeps the others' rows); the table is made from the latest row
+of every part, each part with the time it finished and the load average then. Not part of the
+test suite.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-SUMMARIES = HERE / ".data" / "targets"
+SUMMARIES = HERE / "summaries"
 RESULTS = HERE / "RESULTS.md"
 BEGIN, END = "<!-- targets: benchmarks/targets.py -->", "<!-- /targets -->"
 

@@ -235,3 +235,19 @@ def test_a_slow_or_failed_run_sends_the_job_back_to_the_workers(lane, monkeypatc
     assert lane.answer(job()) is None  # a worker answers it, and reports the bug as it does
     monkeypatch.undo()
     assert lane.answer(job()) is None  # forgotten
+
+
+def test_an_answer_that_fitted_is_written_whole_and_a_cut_one_is_cut_again(lane, monkeypatch):
+    fitted = {**job(), "max_rows": 3}
+    learned(lane, fitted)
+    learned(lane, job())  # 3 rows, cut at 2
+    writes = []
+    monkeypatch.setattr(worker.serializers, "whole", lambda answer, fmt: writes.append(fmt) or b"whole")
+    assert lane.answer(fitted)["body"] == b"whole"
+    assert lane.answer(job())["body"] != b"whole" and writes == ["json"]
+    monkeypatch.undo()
+    for fmt in TABLE_FORMATS:
+        asked = {**fitted, "result_format": fmt}
+        reply = learned(lane, asked)
+        answer = lane.answer(asked)
+        assert (answer["body"], answer["truncated"], answer["count"]) == (reply["body"], False, 3)

@@ -18,6 +18,10 @@ leaves the order of rows to the engine, it may come in another order, as from an
 - The worker's reading of the query (its form, whether it names its dataset) comes with the
   job: the text was checked there (no update, no SERVICE, only local graphs) and is not
   parsed again here.
+- A SELECT or ASK answer the worker wrote whole (it fitted the row cap) is written here
+  straight by Oxigraph's serializer, without reading its rows first to cut them at the cap
+  (:func:`~citynet.server.serializers.whole`: the same bytes). The same job on a read-only
+  store gives the same rows, so it fits again.
 - Only an answer leaves this lane. An error or a refusal sends the job to a worker, which gives
   it the answer it would have had; a run that took more than ``_SLOWER`` times the limit (a busy
   machine) is answered, and the job goes to the workers from then on.
@@ -52,6 +56,9 @@ class Reading(NamedTuple):
 
     form: str
     has_dataset: bool
+    #: The number of rows, where the worker's answer was a SELECT or ASK answer written whole
+    #: in a SPARQL result format; else None (it is cut at the row cap as in a worker).
+    whole_rows: int | None
 
 
 def job_key(job: dict[str, Any]) -> str:
@@ -99,7 +106,8 @@ class InlineLane:
         started = time.thread_time()
         try:
             reply = worker.handle(self.held, {**job, "trusted": True, "form": reading.form,
-                                              "has_dataset": reading.has_dataset})
+                                              "has_dataset": reading.has_dataset,
+                                              "whole_rows": reading.whole_rows})
         except Exception as error:  # a bug: the worker path answers, and reports it as it does
             log.warning("a quick query failed in the server process (%s); it goes to the workers",
                         type(error).__name__)
@@ -116,7 +124,10 @@ class InlineLane:
         if reply.get("evaluation_cpu", self.limit + 1) > self.limit or varies(job.get("text")):
             return
         key = job_key(job)
-        self._quick[key] = Reading(reply["form"], bool(reply.get("has_dataset")))
+        whole = (not reply.get("truncated") and reply["form"] in ("SELECT", "ASK")
+                 and reply.get("format") in worker.WHOLE_FORMATS)
+        self._quick[key] = Reading(reply["form"], bool(reply.get("has_dataset")),
+                                   reply.get("count") if whole else None)
         self._quick.move_to_end(key)
         while len(self._quick) > _REMEMBERED:
             self._quick.popitem(last=False)

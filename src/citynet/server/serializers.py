@@ -62,6 +62,15 @@ def select(variables: Sequence[str], rows: Sequence[Sequence[OxigraphTerm | None
     return body
 
 
+def whole(answer: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean, fmt: str) -> bytes:
+    """A SELECT or ASK answer known to fit the row cap, written by Oxigraph straight from the
+    engine in ``fmt`` (a result format's name, not the spreadsheet CSV): the bytes of
+    :func:`select` and :func:`ask` for the same answer, without reading its rows first."""
+    body = answer.serialize(format=_results_format(fmt))
+    assert body is not None  # serialize returns the bytes when given no output
+    return body
+
+
 # ---------------------------------------------------------------- graphs
 
 def graph(triples: Sequence[pyoxigraph.Triple], fmt: str, truncated: bool, limit: int) -> bytes:
