@@ -1,0 +1,472 @@
+"""A quick reading of a SPARQL query: its form, its dataset (``FROM``, ``FROM NAMED``) and its
+triple patterns, as rdflib's parser reads them, in a fraction of a millisecond where rdflib
+takes tens of milliseconds (the server's workers read every new ad-hoc text this way first).
+
+It reads the SPARQL that queries are mostly written in, and gives up (:func:`outline` returns
+None) at anything else; the caller then has rdflib parse the text, as before. It gives up at:
+``BASE``, a relative IRI, ``\\u`` escapes, escapes in prefixed names, an undeclared prefix,
+``SERVICE``, ``EXISTS``, a signed number or a language tag with a direction in a pattern, a
+``FROM`` inside a subquery, two unary operators in a row (``!!``), and any token or construct
+it does not know. It checks only what it
+reads: a text it reads may still be wrong SPARQL, which Oxigraph, parsing the text itself, then
+refuses. ``tests/test_sparql_outline.py`` holds it to rdflib's reading of the W3C suite's
+queries and the project's own.
+
+The patterns are what rdflib's algebra holds in its basic graph patterns, which the server's
+plan estimate (:mod:`citynet.server.plan_cost`) counts: those of every group, ``OPTIONAL``,
+``MINUS``, ``UNION``, ``GRAPH`` and subquery, not those of a ``CONSTRUCT`` template; a
+property path stands as :data:`PATH` (any predicate), a blank node as a fresh rdflib ``BNode``,
+a collection as its ``rdf:first`` / ``rdf:rest`` chain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from rdflib.namespace import RDF, XSD
+from rdflib.term import BNode, Literal, URIRef, Variable
+
+#: A property path in a pattern's predicate: rdflib keeps a Path object there, which the
+#: estimate counts as any predicate.
+PATH = "path"
+
+_TOKEN = re.compile(r"""
+    (?P<space>\s+|\#[^\n]*)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<pname>(?:[^\W\d_](?:[\w.\-]*[\w\-])?)?:(?:(?:[\w:]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%])
+        (?:(?:[\w.:\-]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%])*(?:[\w:\-]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%]))?)?)
+  | (?P<bnode>_:\w(?:[\w.\-]*[\w\-])?)
+  | (?P<var>[?$]\w+)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<double>(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+\-]?[0-9]+)
+  | (?P<decimal>[0-9]*\.[0-9]+)
+  | (?P<integer>[0-9]+)
+  | (?P<string>\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\"|'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
+        |\"(?:[^\"\\\n\r]|\\.)*\"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<nil>\((?:[\ \t\r\n])*\))
+  | (?P<anon>\[(?:[\ \t\r\n])*\])
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{}()\[\].,;|/^*+?!=<>\-])
+""", re.VERBOSE)
+_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+#: Words after which a text is read by rdflib (see the module's docstring).
+_GIVE_UP = frozenset({"BASE", "SERVICE", "EXISTS"})
+_OPENING, _CLOSING = "{([", "})]"
+_UNARY = frozenset({"!", "-", "+"})
+
+
+class Outline(NamedTuple):
+    form: str
+    #: ``("FROM", iri)`` and ``("FROM NAMED", iri)``, in the text's order.
+    dataset: tuple[tuple[str, str], ...]
+    patterns: tuple[tuple[Any, Any, Any], ...]
+
+
+class _GiveUp(Exception):
+    pass
+
+
+class _Token(NamedTuple):
+    kind: str
+    text: str
+
+
+def outline(text: str) -> Outline | None:
+    """The form, dataset and triple patterns of the query ``text``; None where this reader
+    gives up (rdflib reads the text then)."""
+    if "\\u" in text or "\\U" in text:  # SPARQL reads them before anything else
+        return None
+    try:
+        tokens = list(_tokens(text))
+        return _Reader(tokens).query()
+    except (_GiveUp, RecursionError):
+        return None
+
+
+def _tokens(text: str) -> Iterator[_Token]:
+    # One match at a time, not finditer: after a character no token starts with, finditer would
+    # search on from every later position, where this stops.
+    position, end = 0, len(text)
+    previous = ""
+    while position < end:
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise _GiveUp
+        position = match.end()
+        kind = match.lastgroup
+        if kind != "space":
+            assert kind is not None
+            lexeme = match.group()
+            if kind == "word" and lexeme.upper() in _GIVE_UP:
+                raise _GiveUp
+            if lexeme in _UNARY and previous in _UNARY:
+                # ``!!!!…``: Oxigraph's parser recurses once per operator, where rdflib's refuses
+                # such a chain as nested too deeply (no bracket shows its depth to the guard).
+                raise _GiveUp
+            previous = lexeme if kind == "punct" else ""
+            yield _Token(kind, lexeme)
+
+
+class _Reader:
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.at = 0
+        self.prefixes: dict[str, str] = {}
+        self.dataset: list[tuple[str, str]] = []
+        self.patterns: list[tuple[Any, Any, Any]] = []
+
+    # ------------------------------------------------------------ tokens
+
+    def peek(self, ahead: int = 0) -> _Token:
+        index = self.at + ahead
+        return self.tokens[index] if index < len(self.tokens) else _Token("end", "")
+
+    def take(self) -> _Token:
+        token = self.peek()
+        if token.kind == "end":
+            raise _GiveUp
+        self.at += 1
+        return token
+
+    def is_word(self, *words: str, ahead: int = 0) -> bool:
+        token = self.peek(ahead)
+        return token.kind == "word" and token.text.upper() in words
+
+    def is_punct(self, *marks: str) -> bool:
+        token = self.peek()
+        return token.kind == "punct" and token.text in marks
+
+    def expect_punct(self, mark: str) -> None:
+        if not self.is_punct(mark):
+            raise _GiveUp
+        self.at += 1
+
+    def skip_balanced(self) -> None:
+        """Skip from an opening bracket to the one that closes it."""
+        depth = 0
+        while True:
+            token = self.take()
+            if token.kind == "punct" and token.text in _OPENING:
+                depth += 1
+            elif token.kind == "punct" and token.text in _CLOSING:
+                depth -= 1
+                if depth == 0:
+                    return
+            elif token.kind == "nil" or token.kind == "anon":
+                continue
+
+    # ------------------------------------------------------------ the query
+
+    def query(self) -> Outline:
+        while self.is_word("PREFIX"):
+            self.at += 1
+            name, iri = self.take(), self.take()
+            if name.kind != "pname" or not name.text.endswith(":") or iri.kind != "iri":
+                raise _GiveUp
+            self.prefixes[name.text[:-1]] = self.absolute(iri.text[1:-1])
+        if not self.is_word(*_FORMS):
+            raise _GiveUp  # an update, or no query at all: rdflib says which
+        form = self.take().text.upper()
+        if form == "CONSTRUCT" and self.is_punct("{"):
+            self.skip_balanced()  # the template: not patterns
+        self.skip_to_where(top=True)
+        if self.is_punct("{"):
+            self.group()
+        elif form != "DESCRIBE":
+            raise _GiveUp
+        # The solution modifiers and a closing VALUES block hold no patterns.
+        return Outline(form, tuple(self.dataset), tuple(self.patterns))
+
+    def skip_to_where(self, top: bool) -> None:
+        """Skip a SELECT or DESCRIBE clause, reading the dataset clauses after it, up to the
+        group of the WHERE clause (or the end of a DESCRIBE without one)."""
+        while not self.is_punct("{"):
+            token = self.peek()
+            if token.kind == "end":
+                return
+            if self.is_word("WHERE"):
+                self.at += 1
+                if not self.is_punct("{"):
+                    raise _GiveUp
+                return
+            if self.is_word("FROM"):
+                if not top:
+                    raise _GiveUp
+                self.at += 1
+                named = self.is_word("NAMED")
+                self.at += named
+                self.dataset.append(("FROM NAMED" if named else "FROM", str(self.iri(self.take()))))
+            elif token.kind == "punct" and token.text == "(":
+                self.skip_balanced()
+            elif token.kind == "punct" and token.text in "})]":
+                raise _GiveUp
+            else:
+                self.at += 1
+
+    def group(self) -> None:
+        """A group ``{ … }``: a subquery, or patterns and the rest."""
+        self.expect_punct("{")
+        if self.is_word("SELECT"):
+            self.at += 1
+            self.skip_to_where(top=False)
+            self.group()
+            self.skip_rest_of_group()
+            return
+        while not self.is_punct("}"):
+            if self.is_punct("{"):
+                self.group()
+                while self.is_word("UNION"):
+                    self.at += 1
+                    self.group()
+            elif self.is_word("OPTIONAL", "MINUS"):
+                self.at += 1
+                self.group()
+            elif self.is_word("GRAPH"):
+                self.at += 1
+                self.term(self.take())
+                self.group()
+            elif self.is_word("FILTER"):
+                self.at += 1
+                if self.peek().kind in ("word", "pname", "iri"):
+                    self.at += 1  # a function's name: its arguments follow
+                if not self.is_punct("("):
+                    raise _GiveUp
+                self.skip_balanced()
+            elif self.is_word("BIND"):
+                self.at += 1
+                if not self.is_punct("("):
+                    raise _GiveUp
+                self.skip_balanced()
+            elif self.is_word("VALUES"):
+                self.at += 1
+                self.skip_values()
+            elif self.is_punct("."):
+                self.at += 1
+            else:
+                self.triples()
+        self.at += 1
+
+    def skip_rest_of_group(self) -> None:
+        """Skip a subquery's solution modifiers and VALUES, and the ``}`` that ends its group."""
+        while not self.is_punct("}"):
+            if self.is_punct("(", "{", "["):
+                self.skip_balanced()
+            else:
+                self.take()
+        self.at += 1
+
+    def skip_values(self) -> None:
+        if self.peek().kind == "var":
+            self.at += 1
+        elif self.is_punct("(") or self.peek().kind == "nil":
+            if self.peek().kind == "nil":
+                self.at += 1
+            else:
+                self.skip_balanced()
+        else:
+            raise _GiveUp
+        if not self.is_punct("{"):
+            raise _GiveUp
+        self.skip_balanced()
+
+    # ------------------------------------------------------------ triples
+
+    def triples(self) -> None:
+        """A subject and its properties (``TriplesSameSubjectPath``)."""
+        token = self.peek()
+        if token.kind == "punct" and token.text == "[":
+            subject = self.blank_node_properties()
+            if self.is_punct(".", "}") or (self.peek().kind == "word" and not self.is_verb_a()):
+                return
+        elif token.kind == "punct" and token.text == "(":
+            subject = self.collection()
+            if self.is_punct(".", "}"):
+                return
+        else:
+            subject = self.term(self.take())
+        self.properties(subject)
+
+    def is_verb_a(self) -> bool:
+        token = self.peek()
+        return token.kind == "word" and token.text == "a"
+
+    def properties(self, subject: Any) -> None:
+        """Verbs and their objects, after a subject (``PropertyListPathNotEmpty``)."""
+        while True:
+            verb = self.verb()
+            while True:
+                self.patterns.append((subject, verb, self.object()))
+                if not self.is_punct(","):
+                    break
+                self.at += 1
+            if not self.is_punct(";"):
+                return
+            while self.is_punct(";"):
+                self.at += 1
+            if self.is_punct(".", "}", "]") or self.peek().kind == "end":
+                return
+
+    def verb(self) -> Any:
+        token = self.peek()
+        if token.kind == "var":
+            self.at += 1
+            return Variable(token.text[1:])
+        return self.path_alternative()
+
+    # A path is one IRI (in brackets or not), as rdflib reads it, or PATH.
+
+    def path_alternative(self) -> Any:
+        first = self.path_sequence()
+        if not self.is_punct("|"):
+            return first
+        while self.is_punct("|"):
+            self.at += 1
+            self.path_sequence()
+        return PATH
+
+    def path_sequence(self) -> Any:
+        first = self.path_element()
+        if not self.is_punct("/"):
+            return first
+        while self.is_punct("/"):
+            self.at += 1
+            self.path_element()
+        return PATH
+
+    def path_element(self) -> Any:
+        inverse = self.is_punct("^")
+        self.at += inverse
+        token = self.take()
+        if token.kind == "punct" and token.text == "(":
+            path = self.path_alternative()
+            self.expect_punct(")")
+        elif token.kind == "punct" and token.text == "!":
+            self.negated_set()
+            path = PATH
+        else:
+            path = self.predicate(token)
+        if self.is_punct("*", "+", "?"):
+            self.at += 1
+            return PATH
+        return PATH if inverse else path
+
+    def negated_set(self) -> None:
+        if self.is_punct("("):
+            self.at += 1
+            while not self.is_punct(")"):
+                if self.is_punct("^"):
+                    self.at += 1
+                self.predicate(self.take())
+                if self.is_punct("|"):
+                    self.at += 1
+            self.at += 1
+        elif self.peek().kind == "nil":
+            self.at += 1
+        else:
+            if self.is_punct("^"):
+                self.at += 1
+            self.predicate(self.take())
+
+    def predicate(self, token: _Token) -> URIRef:
+        if token.kind == "word" and token.text == "a":
+            return URIRef(RDF.type)
+        if token.kind in ("iri", "pname"):
+            return self.iri(token)
+        raise _GiveUp
+
+    def object(self) -> Any:
+        token = self.peek()
+        if token.kind == "punct" and token.text == "[":
+            return self.blank_node_properties()
+        if token.kind == "punct" and token.text == "(":
+            return self.collection()
+        return self.term(self.take())
+
+    def blank_node_properties(self) -> BNode:
+        """``[ verb object … ]``: a blank node, and the patterns it is the subject of."""
+        self.expect_punct("[")
+        node = BNode()
+        self.properties(node)
+        self.expect_punct("]")
+        return node
+
+    def collection(self) -> Any:
+        """``( item … )``: a chain of rdf:first and rdf:rest from a blank node."""
+        self.expect_punct("(")
+        items = []
+        while not self.is_punct(")"):
+            items.append(self.object())
+        self.at += 1
+        head: Any = URIRef(RDF.nil)
+        nodes = [BNode() for _ in items]
+        for index, (node, item) in enumerate(zip(nodes, items, strict=True)):
+            self.patterns.append((node, URIRef(RDF.first), item))
+            rest = nodes[index + 1] if index + 1 < len(nodes) else URIRef(RDF.nil)
+            self.patterns.append((node, URIRef(RDF.rest), rest))
+        return nodes[0] if nodes else head
+
+    def term(self, token: _Token) -> Any:
+        """A variable, IRI, blank node or literal."""
+        kind, text = token
+        if kind == "var":
+            return Variable(text[1:])
+        if kind in ("iri", "pname"):
+            return self.iri(token)
+        if kind == "bnode":
+            return BNode()
+        if kind == "anon":
+            return BNode()
+        if kind == "nil":
+            return URIRef(RDF.nil)
+        if kind == "integer":
+            return Literal(text, datatype=XSD.integer)
+        if kind == "decimal":
+            return Literal(text, datatype=XSD.decimal)
+        if kind == "double":
+            return Literal(text, datatype=XSD.double)
+        if kind == "word" and text in ("true", "false"):
+            return Literal(text, datatype=XSD.boolean)
+        if kind == "string":
+            return self.literal(text)
+        raise _GiveUp
+
+    def literal(self, text: str) -> Literal:
+        quote = 3 if text[:3] in ('"""', "'''") else 1
+        value = _ESCAPE.sub(_unescape, text[quote:-quote])
+        if self.peek().kind == "lang":
+            tag = self.take().text[1:]
+            if "--" in tag:
+                raise _GiveUp
+            return Literal(value, lang=tag)
+        if self.is_punct("^^"):
+            self.at += 1
+            return Literal(value, datatype=self.iri(self.take()))
+        return Literal(value)
+
+    def iri(self, token: _Token) -> URIRef:
+        if token.kind == "iri":
+            return URIRef(self.absolute(token.text[1:-1]))
+        if token.kind == "pname":
+            prefix, _, local = token.text.partition(":")
+            if prefix not in self.prefixes or "\\" in local or "%" in local:
+                raise _GiveUp
+            return URIRef(self.prefixes[prefix] + local)
+        raise _GiveUp
+
+    @staticmethod
+    def absolute(iri: str) -> str:
+        if not _ABSOLUTE.match(iri):
+            raise _GiveUp  # relative: rdflib resolves it against the base
+        return iri
+
+
+def _unescape(match: re.Match[str]) -> str:
+    character = _ESCAPES.get(match.group(1))
+    if character is None:
+        raise _GiveUp
+    return character
