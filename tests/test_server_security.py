@@ -109,6 +109,28 @@ def test_no_request_ever_leaves_the_server(http, listener):
     assert listener.received == [], "the server contacted the listener"
 
 
+def run_on_queries(url: str) -> list[str]:
+    """Oxigraph reads a keyword with a name run on after it as the keyword and the name
+    (``SERVICEa:x``, ``FROM:g``, ``NOTEXISTS``), and ends a comment at "\\r", where rdflib reads on."""
+    return [
+        f"PREFIX a: <{url}/> SELECT * {{ BIND(NOTEXISTS{{SERVICEa:x{{ ?s ?p ?o }}}} AS ?b) }}",
+        f"PREFIX a: <{url}/> SELECT * {{ ?s ?p ?o FILTER(NOTEXISTS{{SERVICESILENTa:x{{ ?s ?p ?o }}}}) }}",
+        f"PREFIX : <{url}/> SELECT ?o FROM:g WHERE {{ ?s ?p ?o }}",
+        f"PREFIX a: <{url}/> SELECT ?o FROMa:g WHERE {{ ?s ?p ?o }}",
+        f"SELECT * {{ #\rSERVICE <{url}/sparql> {{ ?s ?p ?o }}\n }}",
+        f"SELECT * FROM <https://w3id.org/citynet/graph/networks> #\rFROM <{url}/g>\n {{ ?s ?p ?o }}",  # noqa: S608
+    ]
+
+
+def test_a_keyword_run_on_into_a_name_or_after_a_comment_reaches_no_host(http, listener):
+    for query in run_on_queries(listener.url):
+        for _ in range(3):  # by the third time, a quick answer would come from the server process
+            answer = http.get("/sparql", params={"query": query})
+            assert answer.status_code == 400, (query, answer.text)
+    time.sleep(0.5)
+    assert listener.received == [], "the server contacted the listener"
+
+
 def test_the_word_service_elsewhere_is_not_refused(http):
     for query in ['SELECT ?service WHERE { BIND ("SERVICE <http://x/> {}" AS ?service) }',
                   "PREFIX service: <urn:x:> SELECT * WHERE { ?s service:SERVICE ?o } # SERVICE <http://x/>",

@@ -19,6 +19,7 @@ _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 # that "1.SERVICE" and "a.SERVICE" still show the keyword.
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.:]*)?")
 _LANG = re.compile(r"@[A-Za-z][A-Za-z0-9\-]*")
+_LINE_END = re.compile(r"[\r\n]")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -55,8 +56,10 @@ def lexemes(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple
     while i < n:
         c = text[i]
         if c == "#":
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline + 1
+            # A comment ends at a line's end, "\r" as well as "\n" (so Oxigraph reads it): what
+            # follows "#\r" is query text.
+            match = _LINE_END.search(text, i)
+            i = n if match is None else match.end()
         elif c in "\"'":
             i = _skip_string(text, i)
         elif c == "<":

@@ -5,12 +5,12 @@ takes tens of milliseconds (the server's workers read every new ad-hoc text this
 It reads the SPARQL that queries are mostly written in, and gives up (:func:`outline` returns
 None) at anything else; the caller then has rdflib parse the text, as before. It gives up at:
 ``BASE``, a relative IRI, ``\\u`` escapes, escapes in prefixed names, an undeclared prefix,
-``SERVICE``, ``EXISTS``, a signed number or a language tag with a direction in a pattern, a
+``SERVICE``, ``EXISTS``, a keyword with a name run on after it (``FROM:g``, ``NOTEXISTS``),
+an IRI with a bracket in it, a signed number or a language tag with a direction in a pattern, a
 ``FROM`` inside a subquery, two unary operators in a row (``!!``), and any token or construct
-it does not know. It checks only what it
-reads: a text it reads may still be wrong SPARQL, which Oxigraph, parsing the text itself, then
-refuses. ``tests/test_sparql_outline.py`` holds it to rdflib's reading of the W3C suite's
-queries and the project's own.
+it does not know. It checks only what it reads: a text it reads may still be wrong SPARQL,
+which Oxigraph, parsing the text itself, then refuses. ``tests/test_sparql_outline.py`` holds it
+to rdflib's reading of the W3C suite's queries and the project's own.
 
 The patterns are what rdflib's algebra holds in its basic graph patterns, which the server's
 plan estimate (:mod:`citynet.server.plan_cost`) counts: those of every group, ``OPTIONAL``,
@@ -22,7 +22,7 @@ a collection as its ``rdf:first`` / ``rdf:rest`` chain.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from rdflib.namespace import RDF, XSD
@@ -33,7 +33,7 @@ from rdflib.term import BNode, Literal, URIRef, Variable
 PATH = "path"
 
 _TOKEN = re.compile(r"""
-    (?P<space>\s+|\#[^\n]*)
+    (?P<space>\s+|\#[^\r\n]*)
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<pname>(?:[^\W\d_](?:[\w.\-]*[\w\-])?)?:(?:(?:[\w:]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%])
         (?:(?:[\w.:\-]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%])*(?:[\w:\-]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%]))?)?)
@@ -54,8 +54,13 @@ _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'"
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-#: Words after which a text is read by rdflib (see the module's docstring).
-_GIVE_UP = frozenset({"BASE", "SERVICE", "EXISTS"})
+#: Keywords at which a text is left to rdflib (see the module's docstring).
+_GIVE_UP = ("BASE", "SERVICE", "EXISTS")
+#: Keywords read where they stand alone. With a name run on after them, a text is left to rdflib:
+#: Oxigraph reads ``FROM:g`` as ``FROM :g``, ``NOTEXISTS`` as ``NOT EXISTS``, ``SERVICEa:x`` as
+#: ``SERVICE a:x``, where the words of this reader (and of rdflib's) are names.
+_READ_ALONE = ("FROM", "NAMED", "PREFIX", "NOT")
+_RUN_ON = re.compile(r"[.\-]\w")
 _OPENING, _CLOSING = "{([", "})]"
 _UNARY = frozenset({"!", "-", "+"})
 
@@ -102,7 +107,15 @@ def _tokens(text: str) -> Iterator[_Token]:
         if kind != "space":
             assert kind is not None
             lexeme = match.group()
-            if kind == "word" and lexeme.upper() in _GIVE_UP:
+            if kind in ("word", "pname") and _is_keyword_or_glued(lexeme):
+                raise _GiveUp
+            if kind == "iri" and ("(" in lexeme or ")" in lexeme):
+                # Oxigraph reads ``<`` as "less than" inside an expression: ``FILTER(?a<a:b)
+                # ?c ?d ?e . FILTER(?f>0)`` would hide the patterns between two brackets.
+                raise _GiveUp
+            if kind == "word" and _RUN_ON.match(text, position):
+                # ``a.a.a…`` or ``a-a-a…``: each word would first be tried as a prefix to its
+                # end, over the whole run (quadratic); no query says that outside a string.
                 raise _GiveUp
             if lexeme in _UNARY and previous in _UNARY:
                 # ``!!!!…``: Oxigraph's parser recurses once per operator, where rdflib's refuses
@@ -110,6 +123,12 @@ def _tokens(text: str) -> Iterator[_Token]:
                 raise _GiveUp
             previous = lexeme if kind == "punct" else ""
             yield _Token(kind, lexeme)
+
+
+def _is_keyword_or_glued(lexeme: str) -> bool:
+    """Is the word or prefixed name one of :data:`_GIVE_UP`, or a keyword with more run on?"""
+    upper = lexeme.upper()
+    return upper not in _READ_ALONE and upper.startswith(_GIVE_UP + _READ_ALONE)
 
 
 class _Reader:
@@ -157,8 +176,6 @@ class _Reader:
                 depth -= 1
                 if depth == 0:
                     return
-            elif token.kind == "nil" or token.kind == "anon":
-                continue
 
     # ------------------------------------------------------------ the query
 
@@ -174,7 +191,7 @@ class _Reader:
         form = self.take().text.upper()
         if form == "CONSTRUCT" and self.is_punct("{"):
             self.skip_balanced()  # the template: not patterns
-        self.skip_to_where(top=True)
+        self.skip_to_where(form)
         if self.is_punct("{"):
             self.group()
         elif form != "DESCRIBE":
@@ -182,38 +199,39 @@ class _Reader:
         # The solution modifiers and a closing VALUES block hold no patterns.
         return Outline(form, tuple(self.dataset), tuple(self.patterns))
 
-    def skip_to_where(self, top: bool) -> None:
-        """Skip a SELECT or DESCRIBE clause, reading the dataset clauses after it, up to the
-        group of the WHERE clause (or the end of a DESCRIBE without one)."""
+    def skip_to_where(self, form: str) -> None:
+        """Skip what comes between a query's form and its WHERE clause (a SELECT's variables
+        and expressions, a DESCRIBE's resources), reading the dataset clauses, up to the
+        group of the WHERE clause (or the end of a DESCRIBE without one). A subquery (``form``
+        ``"SUBQUERY"``) has no dataset clause."""
         while not self.is_punct("{"):
             token = self.peek()
-            if token.kind == "end":
+            if token.kind == "end" and form == "DESCRIBE":
                 return
             if self.is_word("WHERE"):
                 self.at += 1
                 if not self.is_punct("{"):
                     raise _GiveUp
                 return
-            if self.is_word("FROM"):
-                if not top:
-                    raise _GiveUp
+            if self.is_word("FROM") and form != "SUBQUERY":
                 self.at += 1
                 named = self.is_word("NAMED")
                 self.at += named
                 self.dataset.append(("FROM NAMED" if named else "FROM", str(self.iri(self.take()))))
-            elif token.kind == "punct" and token.text == "(":
-                self.skip_balanced()
-            elif token.kind == "punct" and token.text in "})]":
-                raise _GiveUp
-            else:
+            elif self.is_punct("(") and form in ("SELECT", "SUBQUERY"):
+                self.skip_balanced()  # (expression AS ?name)
+            elif (token.kind == "var" or self.is_punct("*") or self.is_word("DISTINCT", "REDUCED")
+                  or (token.kind in ("iri", "pname") and form == "DESCRIBE")):
                 self.at += 1
+            else:
+                raise _GiveUp
 
     def group(self) -> None:
         """A group ``{ … }``: a subquery, or patterns and the rest."""
         self.expect_punct("{")
         if self.is_word("SELECT"):
             self.at += 1
-            self.skip_to_where(top=False)
+            self.skip_to_where("SUBQUERY")
             self.group()
             self.skip_rest_of_group()
             return
@@ -321,21 +339,19 @@ class _Reader:
     # A path is one IRI (in brackets or not), as rdflib reads it, or PATH.
 
     def path_alternative(self) -> Any:
-        first = self.path_sequence()
-        if not self.is_punct("|"):
-            return first
-        while self.is_punct("|"):
-            self.at += 1
-            self.path_sequence()
-        return PATH
+        return self.path_joined("|", self.path_sequence)
 
     def path_sequence(self) -> Any:
-        first = self.path_element()
-        if not self.is_punct("/"):
+        return self.path_joined("/", self.path_element)
+
+    def path_joined(self, mark: str, part: Callable[[], Any]) -> Any:
+        """Parts joined by ``mark``: the one part itself, or PATH."""
+        first = part()
+        if not self.is_punct(mark):
             return first
-        while self.is_punct("/"):
+        while self.is_punct(mark):
             self.at += 1
-            self.path_element()
+            part()
         return PATH
 
     def path_element(self) -> Any:
@@ -402,13 +418,12 @@ class _Reader:
         while not self.is_punct(")"):
             items.append(self.object())
         self.at += 1
-        head: Any = URIRef(RDF.nil)
         nodes = [BNode() for _ in items]
         for index, (node, item) in enumerate(zip(nodes, items, strict=True)):
             self.patterns.append((node, URIRef(RDF.first), item))
             rest = nodes[index + 1] if index + 1 < len(nodes) else URIRef(RDF.nil)
             self.patterns.append((node, URIRef(RDF.rest), rest))
-        return nodes[0] if nodes else head
+        return nodes[0] if nodes else URIRef(RDF.nil)
 
     def term(self, token: _Token) -> Any:
         """A variable, IRI, blank node or literal."""
@@ -417,9 +432,7 @@ class _Reader:
             return Variable(text[1:])
         if kind in ("iri", "pname"):
             return self.iri(token)
-        if kind == "bnode":
-            return BNode()
-        if kind == "anon":
+        if kind in ("bnode", "anon"):
             return BNode()
         if kind == "nil":
             return URIRef(RDF.nil)

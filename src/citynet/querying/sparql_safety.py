@@ -32,6 +32,7 @@ def parse_read_only_query(text: str, *, source: Path | str | None = None,
     from rdflib.plugins.sparql import prepareQuery
 
     path = Path(source) if isinstance(source, str) else source
+    refuse_service(text, path)  # also where rdflib reads a comment, after "#\r", and Oxigraph does not
     try:
         with _PARSER_LOCK:
             prepared = prepareQuery(text, base=base_iri)
@@ -49,11 +50,11 @@ def parse_read_only_query(text: str, *, source: Path | str | None = None,
     return prepared
 
 
-def refuse_service(text: str) -> None:
+def refuse_service(text: str, path: Path | None = None) -> None:
     """Refuse a query that uses ``SERVICE`` anywhere as a keyword (also written with ``\\u``
     escapes), before any parser sees it; strings, IRIs, comments and ``?service`` do not count."""
     if has_keyword(text, "SERVICE"):
-        raise QueryError("SERVICE is not allowed: citynet queries only its own graph",
+        raise QueryError("SERVICE is not allowed: citynet queries only its own graph", path=path,
                          hint="remove the SERVICE clause")
 
 

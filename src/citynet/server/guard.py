@@ -3,9 +3,10 @@ it nests, and no ``SERVICE`` (which would make the engine call another host).
 
 The scan is lexical and cheap: it skips strings, IRIs and comments, so ``"{"`` or
 ``<http://x/{>`` do not count, and ``?service`` or ``ex:service`` are not the keyword.
-The workers check again with a full parser (:mod:`citynet.querying.sparql_safety`) before any
-evaluation; this first pass keeps hostile texts (a million ``(``) from reaching a
-parser at all, since nesting beyond what a parser's stack holds crashes it.
+The workers check again before any evaluation: a text with ``SERVICE`` or an update is never
+read by their quick reader (:mod:`citynet.querying.sparql_outline`), and rdflib's full parser
+(:mod:`citynet.querying.sparql_safety`) refuses it. This first pass keeps hostile texts (a million
+``(``) from reaching a parser at all, since nesting beyond what a parser's stack holds crashes it.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from collections import OrderedDict
 from typing import Any, NamedTuple
 
 from citynet.querying.sparql_lexer import has_any_keyword
-from citynet.server import worker
+from citynet.server import serializers, worker
 from citynet.server.costs import text_digest
 from citynet.server.settings import BYTES_PER_TRIPLE, Settings
 
@@ -125,7 +125,7 @@ class InlineLane:
             return
         key = job_key(job)
         whole = (not reply.get("truncated") and reply["form"] in ("SELECT", "ASK")
-                 and reply.get("format") in worker.WHOLE_FORMATS)
+                 and reply.get("format") in serializers.WHOLE_FORMATS)
         self._quick[key] = Reading(reply["form"], bool(reply.get("has_dataset")),
                                    reply.get("count") if whole else None)
         self._quick.move_to_end(key)

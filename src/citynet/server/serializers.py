@@ -62,6 +62,10 @@ def select(variables: Sequence[str], rows: Sequence[Sequence[OxigraphTerm | None
     return body
 
 
+#: The formats :func:`whole` writes: SPARQL's result formats (not the spreadsheet CSV).
+WHOLE_FORMATS = frozenset(f.name for f in RESULT_FORMATS)
+
+
 def whole(answer: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean, fmt: str) -> bytes:
     """A SELECT or ASK answer known to fit the row cap, written by Oxigraph straight from the
     engine in ``fmt`` (a result format's name, not the spreadsheet CSV): the bytes of

@@ -48,7 +48,6 @@ import pyoxigraph
 from rdflib.term import Identifier
 
 from citynet.errors import CitynetError, QueryError
-from citynet.formats import RESULT_FORMATS
 from citynet.graph.dataset import default_graph_size, local_graph_names, named_graph_quads
 from citynet.graph.terms import to_oxigraph
 from citynet.querying.sparql_outline import outline
@@ -214,7 +213,7 @@ def handle(held: Held, job: dict[str, Any]) -> dict[str, Any]:
         try:
             answer = store.query(text, substitutions=substitutions, base_iri=job.get("base_iri"), **options)
             whole_rows = job.get("whole_rows")
-            if (whole_rows is not None and fmt in WHOLE_FORMATS
+            if (whole_rows is not None and fmt in serializers.WHOLE_FORMATS
                     and isinstance(answer, pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean)):
                 # Seen to fit the row cap before (the quick-query lane): nothing to cut.
                 body, truncated, count = serializers.whole(answer, fmt), False, whole_rows
@@ -245,10 +244,6 @@ def handle(held: Held, job: dict[str, Any]) -> dict[str, Any]:
     except MemoryError:
         return {"ok": False, "status": 503, "note": "memory", "retire": True,
                 "message": "the query needs more memory than this endpoint allows one query"}
-
-
-#: The formats :func:`serializers.whole` writes: SPARQL's result formats.
-WHOLE_FORMATS = frozenset(f.name for f in RESULT_FORMATS)
 
 
 def _serialize(answer: Any, fmt: str, limit: int) -> tuple[bytes, bool, int]:
