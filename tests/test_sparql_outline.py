@@ -49,6 +49,7 @@ CASES = [
     P + "ASK FROM :g { ?s ?p ?o }",
     "SELECT * WHERE { ?s <http://example.org/p> ?o . } # a comment { with braces }\n",
     P + "SELECT * { ?s :p ?o ; ; :q ?r ; }",
+    "SELECT * { ?s <http://example.org/p#q> ?o FILTER (?o != <http://example.org/p#r>) } ORDER BY (?o < 3)",
 ]
 #: Texts the quick reading leaves to rdflib, and why.
 GIVEN_UP = {
@@ -69,6 +70,11 @@ GIVEN_UP = {
     "a keyword run on into a name: SERVICE": "PREFIX a: <http://e/> SELECT * { SERVICEa:x { ?s ?p ?o } }",
     "SERVICE after a comment ended by \\r": "SELECT * { #\rSERVICE <http://e/> { ?s ?p ?o }\n }",
     "less-than read as an IRI": P + "SELECT * {?s:p?o.FILTER(?o<a:b)?a?b?c.?d?e?f.FILTER(?o>0)}",
+    "a comment hidden in a less-than": "SELECT * WHERE { FILTER(1<2#> \"\"\" )\n) ?s ?p ?o .\n#\"\"\" )\n}",
+    "a string hidden in a less-than": "SELECT * { FILTER(\"\"<'''>''') ?s ?p ?o FILTER(''' ) # ''')\n}",
+    "a FROM hidden in a less-than": ("SELECT ?o (1<2#> \"\"\" AS ?z)\n AS ?z) FROM <http://x/g> #\"\"\" AS ?w)\n"
+                                     "WHERE { ?s ?p ?o }"),
+    "words run on with two dots": P + "SELECT * { FILTER(" + "a.." * 6_000 + ") }",
     "words run on with dots": P + "SELECT * { ?s ?p " + "a." * 10_000 + " }",
     "words run on with hyphens": P + "SELECT * { ?s ?p " + "a-" * 10_000 + " }",
     "FROM in a subquery": P + "SELECT * { { SELECT * FROM :g { ?s ?p ?o } } }",  # noqa: S608

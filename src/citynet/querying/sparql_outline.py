@@ -60,7 +60,10 @@ _GIVE_UP = ("BASE", "SERVICE", "EXISTS")
 #: Oxigraph reads ``FROM:g`` as ``FROM :g``, ``NOTEXISTS`` as ``NOT EXISTS``, ``SERVICEa:x`` as
 #: ``SERVICE a:x``, where the words of this reader (and of rdflib's) are names.
 _READ_ALONE = ("FROM", "NAMED", "PREFIX", "NOT")
-_RUN_ON = re.compile(r"[.\-]\w")
+_RUN_ON = re.compile(r"[.\-][\w.\-]")
+#: In an IRI read where Oxigraph may read "less than" (an expression), characters that would
+#: start a comment, a string or a bracket for Oxigraph, and so hide text from this reader.
+_NOT_IN_AN_OPERAND = frozenset("#'()")
 _OPENING, _CLOSING = "{([", "})]"
 _UNARY = frozenset({"!", "-", "+"})
 
@@ -114,8 +117,8 @@ def _tokens(text: str) -> Iterator[_Token]:
                 # ?c ?d ?e . FILTER(?f>0)`` would hide the patterns between two brackets.
                 raise _GiveUp
             if kind == "word" and _RUN_ON.match(text, position):
-                # ``a.a.a…`` or ``a-a-a…``: each word would first be tried as a prefix to its
-                # end, over the whole run (quadratic); no query says that outside a string.
+                # ``a.a.a…``, ``a..a..``, ``a-a-a…``: each word would first be tried as a prefix
+                # to the end of the run (quadratic); no query says that outside a string.
                 raise _GiveUp
             if lexeme in _UNARY and previous in _UNARY:
                 # ``!!!!…``: Oxigraph's parser recurses once per operator, where rdflib's refuses
@@ -134,6 +137,9 @@ def _is_keyword_or_glued(lexeme: str) -> bool:
 class _Reader:
     def __init__(self, tokens: list[_Token]) -> None:
         self.tokens = tokens
+        #: The IRI tokens read as IRIs (terms, FROM, PREFIX): where a pattern, a dataset or a
+        #: prologue has one, Oxigraph reads an IRI too.
+        self.iris_read: set[int] = set()
         self.at = 0
         self.prefixes: dict[str, str] = {}
         self.dataset: list[tuple[str, str]] = []
@@ -185,6 +191,7 @@ class _Reader:
             name, iri = self.take(), self.take()
             if name.kind != "pname" or not name.text.endswith(":") or iri.kind != "iri":
                 raise _GiveUp
+            self.read_as_iri(iri)
             self.prefixes[name.text[:-1]] = self.absolute(iri.text[1:-1])
         if not self.is_word(*_FORMS):
             raise _GiveUp  # an update, or no query at all: rdflib says which
@@ -197,7 +204,19 @@ class _Reader:
         elif form != "DESCRIBE":
             raise _GiveUp
         # The solution modifiers and a closing VALUES block hold no patterns.
+        self.check_skipped_iris()
         return Outline(form, tuple(self.dataset), tuple(self.patterns))
+
+    def check_skipped_iris(self) -> None:
+        """Give up at an IRI token skipped over (in an expression, or after the WHERE clause)
+        that Oxigraph may read otherwise: after an operand, ``<`` is "less than" to Oxigraph,
+        and a ``#``, ``'`` or bracket after it then starts a comment, a string or a group."""
+        for index, token in enumerate(self.tokens):
+            if token.kind != "iri" or index in self.iris_read or not _NOT_IN_AN_OPERAND.intersection(token.text):
+                continue
+            before = self.tokens[index - 1]
+            if before.kind != "punct" or before.text in ")]":
+                raise _GiveUp
 
     def skip_to_where(self, form: str) -> None:
         """Skip what comes between a query's form and its WHERE clause (a SELECT's variables
@@ -279,6 +298,7 @@ class _Reader:
         self.at += 1
 
     def skip_values(self) -> None:
+        """Skip a VALUES block: its variables, then its rows of terms (IRIs there are IRIs)."""
         if self.peek().kind == "var":
             self.at += 1
         elif self.is_punct("(") or self.peek().kind == "nil":
@@ -288,9 +308,14 @@ class _Reader:
                 self.skip_balanced()
         else:
             raise _GiveUp
-        if not self.is_punct("{"):
-            raise _GiveUp
-        self.skip_balanced()
+        self.expect_punct("{")
+        while not self.is_punct("}"):
+            token = self.take()
+            if token.kind == "iri":
+                self.read_as_iri(token)
+            elif token.kind == "punct" and token.text not in ("(", ")", "^^"):
+                raise _GiveUp
+        self.at += 1
 
     # ------------------------------------------------------------ triples
 
@@ -463,6 +488,7 @@ class _Reader:
 
     def iri(self, token: _Token) -> URIRef:
         if token.kind == "iri":
+            self.read_as_iri(token)
             return URIRef(self.absolute(token.text[1:-1]))
         if token.kind == "pname":
             prefix, _, local = token.text.partition(":")
@@ -470,6 +496,12 @@ class _Reader:
                 raise _GiveUp
             return URIRef(self.prefixes[prefix] + local)
         raise _GiveUp
+
+    def read_as_iri(self, token: _Token) -> None:
+        """Note ``token``, the one just taken, as read where Oxigraph reads an IRI too."""
+        if self.tokens[self.at - 1] is not token:
+            raise _GiveUp  # not the token just taken: a bug here, and rdflib reads the text
+        self.iris_read.add(self.at - 1)
 
     @staticmethod
     def absolute(iri: str) -> str:
