@@ -16,6 +16,10 @@ import pyoxigraph
 import pytest
 
 import citynet
+from citynet.errors import QueryError
+from citynet.querying.sparql_lexer import uses_service
+from citynet.server.guard import Refused
+from citynet.server.settings import Settings
 from tests.server_harness import Listener, server_fixtures
 
 TIMEOUT = 2.0
@@ -348,6 +352,32 @@ def test_the_rest_of_a_body_answered_early_is_not_taken_for_a_head(server):
             received += chunk
         second = received[received.index(b"HTTP/1.1 ", 1):]
         assert second.split(b"\r\n")[0] == b"HTTP/1.1 200 OK", second[:200]
+
+
+@pytest.mark.parametrize(("query", "service"), [
+    ("PREFIX : <http://127.0.0.1:9/> SELECT * { SERVICE:x { ?s ?p ?o } }", True),
+    ("PREFIX a: <http://127.0.0.1:9/> SELECT * { SERVICEa:x{ ?s ?p ?o } }", True),
+    ("SELECT * { SERVICESILENT ?x # a comment\n { ?s ?p ?o } }", True),
+    ("PREFIX : <http://127.0.0.1:9/> SELECT * { ?s ?p ?o.SERVICE:x{} }", True),
+    ("PREFIX a: <http://127.0.0.1:9/> SELECT * { BIND(NOT EXISTS { SERVICEa:x { } } AS ?b) }", True),
+    ("SELECT * { #\rSERVICE <http://127.0.0.1:9/> { ?s ?p ?o }\n }", True),
+    ("PREFIX service: <urn:x:> SELECT * WHERE { ?s service:SERVICE ?o }", False),
+    ("PREFIX service: <urn:x:> SELECT * WHERE { GRAPH service:g { ?s ?p ?o } }", False),
+    ("SELECT ?service WHERE { BIND ('SERVICE:x {' AS ?service) }", False),
+])
+def test_service_is_found_as_oxigraph_reads_it(query, service):
+    """Oxigraph reads SERVICE run on into the service's name (``SERVICEa:x {``) as the keyword,
+    and ends a comment at "\\r": the first check, and the library's, read it so too."""
+    from citynet.server.guard import check_query_text
+
+    assert uses_service(query) is service
+    if service:
+        with pytest.raises(Refused, match="SERVICE is not allowed"):
+            check_query_text(query, Settings())
+        with pytest.raises(QueryError, match="SERVICE is not allowed"):
+            citynet.sparql(query)
+    else:
+        check_query_text(query, Settings())
 
 
 @pytest.mark.parametrize("query", ["SELECT * WHERE { ?s ?p 1.SERVICE <http://x/> { ?a ?b ?c } }",

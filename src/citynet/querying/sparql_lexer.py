@@ -50,6 +50,19 @@ def has_any_keyword(text: str, keywords: Collection[str]) -> bool:
     return any(lexeme.upper() in keywords for _, lexeme in lexemes(expand_codepoints(text)))
 
 
+def uses_service(text: str) -> bool:
+    """Whether ``text`` uses SERVICE as Oxigraph reads it: the keyword, or the keyword with the
+    service's name or SILENT run on after it and a group after that (``SERVICEa:x {``,
+    ``SERVICE:x {``, ``SERVICESILENT ?x {``), which Oxigraph reads as ``SERVICE a:x {``. Before a
+    group, a name otherwise only follows GRAPH (``GRAPH service:g {``)."""
+    words = [lexeme.upper() for _, lexeme in lexemes(expand_codepoints(text))]
+    for index, word in enumerate(words):
+        if word == "SERVICE" or (word.startswith("SERVICE") and words[index + 1:index + 2] == ["{"]
+                                 and words[index - 1:index] != ["GRAPH"]):
+            return True
+    return False
+
+
 def lexemes(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, str]]:
     """``(offset, lexeme)`` for each bracket and each word of ``text[start:end]``."""
     i, n = start, len(text) if end is None else end

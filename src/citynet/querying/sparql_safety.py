@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citynet.errors import QueryError
-from citynet.querying.sparql_lexer import expand_codepoints, has_keyword, lexemes
+from citynet.querying.sparql_lexer import expand_codepoints, lexemes, uses_service
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query as PreparedQuery
@@ -52,8 +52,9 @@ def parse_read_only_query(text: str, *, source: Path | str | None = None,
 
 def refuse_service(text: str, path: Path | None = None) -> None:
     """Refuse a query that uses ``SERVICE`` anywhere as a keyword (also written with ``\\u``
-    escapes), before any parser sees it; strings, IRIs, comments and ``?service`` do not count."""
-    if has_keyword(text, "SERVICE"):
+    escapes, or run on into the name after it: :func:`uses_service`), before any parser sees it;
+    strings, IRIs, comments and ``?service`` do not count."""
+    if uses_service(text):
         raise QueryError("SERVICE is not allowed: citynet queries only its own graph", path=path,
                          hint="remove the SERVICE clause")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from citynet.querying.sparql_lexer import expand_codepoints, lexemes
+from citynet.querying.sparql_lexer import expand_codepoints, lexemes, uses_service
 from citynet.server.settings import Settings
 
 _OPENERS = "{(["
@@ -58,7 +58,10 @@ def _scanned(text: str, limit: int) -> tuple[int, str | None]:
     """:func:`scan` of a query text as SPARQL reads it, once per text: the scan is a Python
     loop over every character, and clients send the same texts again and again. At most 256
     texts of at most ``max_query_length`` characters are kept."""
-    return scan(expand_codepoints(text), limit)
+    depth, keyword = scan(expand_codepoints(text), limit)
+    if keyword is None and depth <= limit and uses_service(text):
+        keyword = "SERVICE"  # run on into the service's name: SERVICEa:x {
+    return depth, keyword
 
 
 def scan(text: str, limit: int) -> tuple[int, str | None]:
