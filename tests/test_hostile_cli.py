@@ -93,6 +93,19 @@ def test_service_is_refused_and_nothing_is_contacted(listener, tmp_path):
     assert quiet(listener)
 
 
+def test_service_hidden_from_a_lexer_is_refused_and_nothing_is_contacted(listener):
+    """Oxigraph reads "<" as "less than" after an operand, and SERVICE run on into the name after
+    it: a lexer that takes "<…>" as an IRI, or stops a name at "%" or "é", would miss these."""
+    url = listener.url
+    for text in (f'SELECT * WHERE {{ FILTER(1<2#> """\n) SERVICE <{url}/x> {{ ?s ?p ?o }} \n#"""\n }}',
+                 f"SELECT * WHERE {{ FILTER(1<'x>') SERVICE <{url}/x> {{ ?s ?p ?o }} FILTER('x'!='') }}",
+                 f"PREFIX a: <{url}/> SELECT * {{ SERVICEa:%41b {{ ?s ?p ?o }} }}",
+                 f"PREFIX a: <{url}/> SELECT * {{ SERVICEa:\u00e9b {{ ?s ?p ?o }} }}"):
+        with pytest.raises(QueryError):
+            citynet.sparql(text)
+    assert quiet(listener)
+
+
 def test_from_reads_no_file_and_contacts_nobody(listener):
     for text in ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
                  f"SELECT * FROM NAMED <{listener.url}/g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"):  # noqa: S608

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import socket
 import threading
 import time
@@ -123,6 +124,10 @@ def run_on_queries(url: str) -> list[str]:
         f"PREFIX a: <{url}/> SELECT ?o FROMa:g WHERE {{ ?s ?p ?o }}",
         f"SELECT * {{ #\rSERVICE <{url}/sparql> {{ ?s ?p ?o }}\n }}",
         f"SELECT * FROM <https://w3id.org/citynet/graph/networks> #\rFROM <{url}/g>\n {{ ?s ?p ?o }}",  # noqa: S608
+        # Oxigraph reads \u escapes only in strings and IRIs: '\u0027' is one quote to it, a long
+        # string's start to a reader that expands escapes first.
+        f"SELECT * {{ BIND('\\u0027' AS ?a) SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} BIND('\\u0027' AS ?b) }}",
+        f'SELECT * {{ BIND("\\u0022" AS ?a) SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} BIND("\\u0022" AS ?b) }}',
     ]
 
 
@@ -133,6 +138,29 @@ def test_a_keyword_run_on_into_a_name_or_after_a_comment_reaches_no_host(http, l
             assert answer.status_code == 400, (query, answer.text)
     time.sleep(0.5)
     assert listener.received == [], "the server contacted the listener"
+
+
+@pytest.mark.parametrize(("query", "escape"), [
+    ("SELECT * { BIND('\\u0027' AS ?a) }", "\\u0027"),
+    ('SELECT * { BIND("a\\u000Ab" AS ?a) }', "\\u000A"),
+    ("SELECT * { ?s ?p ?o FILTER (?o = \\U0000003C) }", "\\U0000003C"),
+    ("SELECT * { BIND('caf\\u00e9' AS ?a) }", None),
+    ("SELECT * { ?s ?p ?o } # \\u0053ERVICE", None),
+])
+def test_an_escape_that_writes_syntax_is_refused(query, escape):
+    """A quote, line end or bracket written as a \\u escape is refused by the first check and by
+    the library; letters, digits and characters beyond ASCII are read."""
+    from citynet.querying.sparql_lexer import escaped_syntax
+    from citynet.server.guard import check_query_text
+
+    assert escaped_syntax(query) == escape
+    if escape is None:
+        check_query_text(query, Settings())
+        return
+    with pytest.raises(Refused, match="syntax as " + re.escape(escape)):
+        check_query_text(query, Settings())
+    with pytest.raises(QueryError, match="syntax as " + re.escape(escape)):
+        citynet.sparql(query)
 
 
 def test_the_word_service_elsewhere_is_not_refused(http):
@@ -364,6 +392,9 @@ def test_the_rest_of_a_body_answered_early_is_not_taken_for_a_head(server):
     ("PREFIX service: <urn:x:> SELECT * WHERE { ?s service:SERVICE ?o }", False),
     ("PREFIX service: <urn:x:> SELECT * WHERE { GRAPH service:g { ?s ?p ?o } }", False),
     ("SELECT ?service WHERE { BIND ('SERVICE:x {' AS ?service) }", False),
+    ("PREFIX service: <urn:x:> SELECT * FROM service:g { ?s ?p ?o }", False),
+    ("PREFIX : <urn:x:> SELECT * { ?s a :ServicePoint .\n { ?s ?p ?o } }", False),
+    ("PREFIX : <urn:x:> SELECT * { ?s a :Service }", False),
 ])
 def test_service_is_found_as_oxigraph_reads_it(query, service):
     """Oxigraph reads SERVICE run on into the service's name (``SERVICEa:x {``) as the keyword,

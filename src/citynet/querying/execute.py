@@ -21,7 +21,9 @@ from citynet.querying.solutions import Solutions
 from citynet.querying.sparql_safety import (
     parse_read_only_query,
     refuse_deep_nesting,
+    refuse_escaped_syntax,
     refuse_service,
+    refuse_unread_service,
     refuse_update,
 )
 from citynet.querying.stored_queries import StoredQuery, catalogue
@@ -96,6 +98,8 @@ def sparql(text: str, graph: KnowledgeGraph | None = None, *, base_iri: str | No
         raise QueryError("the query is empty", hint="give a SELECT, CONSTRUCT, ASK or DESCRIBE query")
     refuse_service(text)
     refuse_deep_nesting(text)
+    refuse_escaped_syntax(text)
+    refuse_unread_service(text)
     return run(text, graph if graph is not None else shipped_graph(), {}, base_iri=base_iri)
 
 

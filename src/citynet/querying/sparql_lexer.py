@@ -20,6 +20,7 @@ _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.:]*)?")
 _LANG = re.compile(r"@[A-Za-z][A-Za-z0-9\-]*")
 _LINE_END = re.compile(r"[\r\n]")
+_EMPTY_PREFIX_NAME = re.compile(r":[A-Za-z0-9_\-.:]*")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -54,13 +55,26 @@ def uses_service(text: str) -> bool:
     """Whether ``text`` uses SERVICE as Oxigraph reads it: the keyword, or the keyword with the
     service's name or SILENT run on after it and a group after that (``SERVICEa:x {``,
     ``SERVICE:x {``, ``SERVICESILENT ?x {``), which Oxigraph reads as ``SERVICE a:x {``. Before a
-    group, a name otherwise only follows GRAPH (``GRAPH service:g {``)."""
+    group, a name otherwise follows GRAPH, or FROM where WHERE is left out (``GRAPH service:g {``);
+    a name that ends a triple before a group (``?s ?p service:o . { … }``) is refused too."""
     words = [lexeme.upper() for _, lexeme in lexemes(expand_codepoints(text))]
     for index, word in enumerate(words):
         if word == "SERVICE" or (word.startswith("SERVICE") and words[index + 1:index + 2] == ["{"]
-                                 and words[index - 1:index] != ["GRAPH"]):
+                                 and words[index - 1:index] not in (["GRAPH"], ["FROM"], ["NAMED"])):
             return True
     return False
+
+
+def escaped_syntax(text: str) -> str | None:
+    """The first ``\\u`` escape in ``text`` that writes an ASCII character other than a letter or
+    a digit (``\\u0027`` for ``'``), or None. Oxigraph reads escapes only inside strings and
+    IRIs, where this lexer (and rdflib) read them everywhere first: ``'\\u0027'`` is a string of
+    one quote to Oxigraph, and the start of a long string to them, which then hides what follows."""
+    for match in _CODEPOINT.finditer(text):
+        code = int(match.group(1) or match.group(2), 16)
+        if code < 0x80 and not chr(code).isalnum():
+            return match.group()
+    return None
 
 
 def lexemes(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, str]]:
@@ -86,6 +100,11 @@ def lexemes(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple
         elif c in BRACKETS:
             yield i, c
             i += 1
+        elif c == ":":  # a name with the empty prefix: ":Service" is no keyword
+            match = _EMPTY_PREFIX_NAME.match(text, i)
+            assert match is not None  # it matches the colon at least
+            yield i, match.group()
+            i = match.end()
         elif c.isalpha() or c == "_":
             match = _WORD.match(text, i)
             if match is None:  # a letter outside ASCII: not SPARQL syntax

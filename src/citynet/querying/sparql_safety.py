@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citynet.errors import QueryError
-from citynet.querying.sparql_lexer import expand_codepoints, lexemes, uses_service
+from citynet.querying.sparql_lexer import escaped_syntax, expand_codepoints, lexemes, uses_service
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query as PreparedQuery
@@ -33,6 +33,7 @@ def parse_read_only_query(text: str, *, source: Path | str | None = None,
 
     path = Path(source) if isinstance(source, str) else source
     refuse_service(text, path)  # also where rdflib reads a comment, after "#\r", and Oxigraph does not
+    refuse_escaped_syntax(text, path)  # where rdflib reads a \u escape that Oxigraph does not
     try:
         with _PARSER_LOCK:
             prepared = prepareQuery(text, base=base_iri)
@@ -48,6 +49,28 @@ def parse_read_only_query(text: str, *, source: Path | str | None = None,
         raise QueryError("SERVICE is not allowed: citynet queries only its own graph", path=path,
                          hint="remove the SERVICE clause")
     return prepared
+
+
+def refuse_unread_service(text: str) -> None:
+    """For a text that mentions SERVICE in any spelling: refuse it unless the quick reading
+    (:mod:`citynet.querying.sparql_outline`) or rdflib's parser reads it, and reads no SERVICE.
+    The lexical check (:func:`refuse_service`) cannot tell a ``<`` that starts an IRI from one
+    that means "less than", which Oxigraph tells by where it stands; both readers do."""
+    from citynet.querying.sparql_outline import outline
+
+    if "SERVICE" not in expand_codepoints(text).upper() or outline(text) is not None:
+        return
+    parse_read_only_query(text)
+
+
+def refuse_escaped_syntax(text: str, path: Path | None = None) -> None:
+    """Refuse a query that writes a quote, a bracket or other ASCII syntax as a ``\\u`` escape:
+    the checks before Oxigraph would read it otherwise than Oxigraph (:func:`escaped_syntax`)."""
+    escape = escaped_syntax(text)
+    if escape is not None:
+        raise QueryError(f"the query writes a character of SPARQL's syntax as {escape}; citynet takes "
+                         "\\u escapes only for letters, digits and characters beyond ASCII", path=path,
+                         hint="write the character itself (in a string, escape a quote as \\' or \\\")")
 
 
 def refuse_service(text: str, path: Path | None = None) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from citynet.querying.sparql_lexer import expand_codepoints, lexemes, uses_service
+from citynet.querying.sparql_lexer import escaped_syntax, expand_codepoints, lexemes, uses_service
 from citynet.server.settings import Settings
 
 _OPENERS = "{(["
@@ -51,6 +51,11 @@ def check_query_text(text: str, settings: Settings) -> None:
                       note="too-deep")
     if keyword:
         raise Refused(400, REFUSED_KEYWORDS[keyword], note="service")
+    escape = escaped_syntax(text)
+    if escape is not None:
+        raise Refused(400, f"the query writes a character of SPARQL's syntax as {escape}; this endpoint "
+                           "takes \\u escapes only for letters, digits and characters beyond ASCII: write "
+                           "the character itself", note="escape")
 
 
 @lru_cache(maxsize=256)
