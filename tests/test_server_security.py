@@ -128,6 +128,10 @@ def run_on_queries(url: str) -> list[str]:
         # string's start to a reader that expands escapes first.
         f"SELECT * {{ BIND('\\u0027' AS ?a) SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} BIND('\\u0027' AS ?b) }}",
         f'SELECT * {{ BIND("\\u0022" AS ?a) SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} BIND("\\u0022" AS ?b) }}',
+        # A name's escaped quote (ex:a\') is no string's start, and rdflib reads "\U000A" as a line end.
+        f"PREFIX ex: <http://x/> SELECT * WHERE {{ # \\U000A BIND('''\nBIND(ex:a\\' AS ?k) "
+        f"SERVICE SILENT <{url}/sparql> {{ ?x ?y ?z }} #'\n# ''' AS ?q)\n}}",
+        f"PREFIX ex: <http://x/> SELECT * WHERE {{ BIND(ex:a\\' AS ?k) SERVICE <{url}/sparql> {{ }} #'\n}}",
     ]
 
 
@@ -144,6 +148,7 @@ def test_a_keyword_run_on_into_a_name_or_after_a_comment_reaches_no_host(http, l
     ("SELECT * { BIND('\\u0027' AS ?a) }", "\\u0027"),
     ('SELECT * { BIND("a\\u000Ab" AS ?a) }', "\\u000A"),
     ("SELECT * { ?s ?p ?o FILTER (?o = \\U0000003C) }", "\\U0000003C"),
+    ("SELECT * { # \\U000A BIND('''\n ?s ?p ?o }", "\\U000A"),  # rdflib reads \U and four digits
     ("SELECT * { BIND('caf\\u00e9' AS ?a) }", None),
     ("SELECT * { ?s ?p ?o } # \\u0053ERVICE", None),
 ])

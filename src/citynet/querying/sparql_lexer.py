@@ -16,12 +16,16 @@ from functools import cache
 BRACKETS = "{}()[]"
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 # A keyword, or a prefixed name: only after its colon may a word run on across dots, so
-# that "1.SERVICE" and "a.SERVICE" still show the keyword.
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.:]*)?")
+# that "1.SERVICE" and "a.SERVICE" still show the keyword. A name's local part may hold
+# escapes (ex:a\' is one name to Oxigraph, no string's start) and %-encoded bytes.
+_LOCAL = r"(?:[A-Za-z0-9_\-.:]|\\[_~.\-!$&'()*+,;=/?#@%]|%[0-9A-Fa-f]{2})*"
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?::" + _LOCAL + ")?")
 _LANG = re.compile(r"@[A-Za-z][A-Za-z0-9\-]*")
 _LINE_END = re.compile(r"[\r\n]")
-_EMPTY_PREFIX_NAME = re.compile(r":[A-Za-z0-9_\-.:]*")
+_EMPTY_PREFIX_NAME = re.compile(":" + _LOCAL)
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+#: An escape as rdflib reads it: ``\\u`` or ``\\U``, then four hex digits, or eight.
+_LOOSE_CODEPOINT = re.compile(r"\\[uU]([0-9A-Fa-f]{4})([0-9A-Fa-f]{4})?")
 
 
 @cache
@@ -36,7 +40,7 @@ def expand_codepoints(text: str) -> str:
     def character(match: re.Match[str]) -> str:
         try:
             return chr(int(match.group(1) or match.group(2), 16))
-        except ValueError:
+        except (ValueError, OverflowError):  # past the last code point (OverflowError past 2**31)
             return "\ufffd"
     return _CODEPOINT.sub(character, text)
 
@@ -70,9 +74,12 @@ def escaped_syntax(text: str) -> str | None:
     a digit (``\\u0027`` for ``'``), or None. Oxigraph reads escapes only inside strings and
     IRIs, where this lexer (and rdflib) read them everywhere first: ``'\\u0027'`` is a string of
     one quote to Oxigraph, and the start of a long string to them, which then hides what follows."""
-    for match in _CODEPOINT.finditer(text):
-        code = int(match.group(1) or match.group(2), 16)
-        if code < 0x80 and not chr(code).isalnum():
+    for match in _LOOSE_CODEPOINT.finditer(text):
+        # Every reading of it: four digits (rdflib's "\\U000A" too), and eight.
+        codes = [int(match.group(1), 16)]
+        if match.group(2):
+            codes.append(int(match.group(1) + match.group(2), 16))
+        if any(code < 0x80 and not chr(code).isalnum() for code in codes):
             return match.group()
     return None
 
