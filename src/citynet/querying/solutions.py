@@ -44,17 +44,18 @@ def tsv_record(variables: Sequence[str], rows: Iterable[Sequence[OxigraphTerm | 
 
 def serialize_tsv(record: bytes, fmt: pyoxigraph.QueryResultsFormat) -> bytes:
     """A SPARQL TSV document written again by Oxigraph, in ``fmt``."""
-    return _serialized(pyoxigraph.parse_query_results(record, TSV), fmt)
+    return serialized(pyoxigraph.parse_query_results(record, TSV), fmt)
 
 
 def serialize_boolean(value: bool, fmt: pyoxigraph.QueryResultsFormat) -> bytes:
     """An ASK answer written by Oxigraph in ``fmt``."""
     answer = b'{"head":{},"boolean":true}' if value else b'{"head":{},"boolean":false}'
-    return _serialized(pyoxigraph.parse_query_results(answer, pyoxigraph.QueryResultsFormat.JSON), fmt)
+    return serialized(pyoxigraph.parse_query_results(answer, pyoxigraph.QueryResultsFormat.JSON), fmt)
 
 
-def _serialized(answer: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean,
-                fmt: pyoxigraph.QueryResultsFormat) -> bytes:
+def serialized(answer: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean,
+               fmt: pyoxigraph.QueryResultsFormat) -> bytes:
+    """An answer written by Oxigraph in ``fmt``, as bytes."""
     body = answer.serialize(format=fmt)
     assert body is not None  # serialize returns the bytes when given no output
     return body
@@ -79,7 +80,7 @@ class Solutions(Sequence[tuple[Node | None, ...]]):
 
     @classmethod
     def from_oxigraph(cls, answer: pyoxigraph.QuerySolutions) -> Solutions:
-        solutions = cls([v.value for v in answer.variables], record=_serialized(answer, TSV))
+        solutions = cls([v.value for v in answer.variables], record=serialized(answer, TSV))
         solutions._oxigraph_wrote = True
         return solutions
 

@@ -147,9 +147,8 @@ class _Reader:
 
     # ------------------------------------------------------------ tokens
 
-    def peek(self, ahead: int = 0) -> _Token:
-        index = self.at + ahead
-        return self.tokens[index] if index < len(self.tokens) else _Token("end", "")
+    def peek(self) -> _Token:
+        return self.tokens[self.at] if self.at < len(self.tokens) else _Token("end", "")
 
     def take(self) -> _Token:
         token = self.peek()
@@ -158,8 +157,8 @@ class _Reader:
         self.at += 1
         return token
 
-    def is_word(self, *words: str, ahead: int = 0) -> bool:
-        token = self.peek(ahead)
+    def is_word(self, *words: str) -> bool:
+        token = self.peek()
         return token.kind == "word" and token.text.upper() in words
 
     def is_punct(self, *marks: str) -> bool:

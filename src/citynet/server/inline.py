@@ -36,7 +36,7 @@ import time
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
-from citynet.querying.sparql_lexer import has_any_keyword
+from citynet.querying.sparql_lexer import has_any_keyword, uses_service
 from citynet.server import serializers, worker
 from citynet.server.costs import text_digest
 from citynet.server.settings import BYTES_PER_TRIPLE, Settings
@@ -47,8 +47,8 @@ log = logging.getLogger("citynet.server")
 _SLOWER = 4
 #: Jobs remembered as quick (by digest), the most recently used kept.
 _REMEMBERED = 4096
-#: Keywords that make a query's work change from run to run (or reach out: SERVICE).
-_VARYING = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE", "SERVICE"})
+#: Keywords that make a query's work change from run to run.
+_VARYING = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE"})
 
 
 class Reading(NamedTuple):
@@ -73,7 +73,7 @@ def job_key(job: dict[str, Any]) -> str:
 
 def varies(text: str | None) -> bool:
     """Does the query use a function whose value changes from run to run, or SERVICE?"""
-    return text is not None and has_any_keyword(text, _VARYING)
+    return text is not None and (has_any_keyword(text, _VARYING) or uses_service(text))
 
 
 class InlineLane:

@@ -26,7 +26,7 @@ from citynet.graph.prefixes import PREFIXES
 from citynet.graph.terms import OxigraphTerm, lexical
 from citynet.publish.jsonld import by_subject, write_jsonld
 from citynet.querying.results import spreadsheet_csv
-from citynet.querying.solutions import serialize_boolean, serialize_tsv, tsv_record
+from citynet.querying.solutions import serialize_boolean, serialize_tsv, serialized, tsv_record
 
 
 def truncation_note(limit: int, what: str = "rows") -> str:
@@ -70,9 +70,7 @@ def whole(answer: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean, fmt: str)
     """A SELECT or ASK answer known to fit the row cap, written by Oxigraph straight from the
     engine in ``fmt`` (a result format's name, not the spreadsheet CSV): the bytes of
     :func:`select` and :func:`ask` for the same answer, without reading its rows first."""
-    body = answer.serialize(format=_results_format(fmt))
-    assert body is not None  # serialize returns the bytes when given no output
-    return body
+    return serialized(answer, _results_format(fmt))
 
 
 # ---------------------------------------------------------------- graphs
